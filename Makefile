@@ -1,0 +1,53 @@
+# solver: worked, verified answer sheet for the deep-learning exam.
+# `make pdf` and `make test` do all set-up themselves on a fresh machine.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SOURCES := $(shell find solver templates -type f \( -name '*.py' -o -name '*.j2' -o -name '*.css' \))
+
+.PHONY: setup system-deps pdf test lint clean
+
+setup: $(STAMP)
+
+# WeasyPrint needs the system Pango library; HarfBuzz-Subset makes font subsetting fast.
+system-deps:
+	@missing=""; \
+	for lib in libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.0-0 \
+	           libharfbuzz-subset.so.0:libharfbuzz-subset0; do \
+	  ldconfig -p | grep -q "$${lib%%:*}" || missing="$$missing $${lib##*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "WeasyPrint needs these Debian packages:$$missing (sudo apt-get install$$missing)"; \
+	    case "$$missing" in *pango*) exit 1;; esac; \
+	  fi; \
+	fi
+
+# torch is pinned to the CPU build that lies on this machine's disk (PIP_FIND_LINKS);
+# installing it first keeps pip from resolving a multi-GB CUDA build.
+$(STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory system-deps
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+pdf: build/answers.pdf
+
+build/answers.pdf: $(STAMP) $(SOURCES)
+	$(BIN)/solver pdf --output $@
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check solver tests
+	$(BIN)/mypy
+
+clean:
+	rm -rf build/answers.pdf build/.mathcache

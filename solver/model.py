@@ -1,0 +1,176 @@
+"""The question model: steps, checks, rubric lines and solutions as plain data.
+
+A solver builds a :class:`Solution`; renderers (``solver.render``) turn it into text,
+Markdown, JSON or HTML by dispatching on each step's ``type``. Nothing here imports a
+heavy library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, ClassVar
+
+
+class InputError(ValueError):
+    """Bad user input: reported as one line on stderr, exit status 2."""
+
+
+class SelfCheckError(RuntimeError):
+    """A solution whose checks did not all pass: exit status 1."""
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    type: ClassVar[str] = "text"
+
+
+@dataclass(frozen=True)
+class Math:
+    """One formula in LaTeX; ``label`` is a short plain-text lead-in."""
+
+    latex: str
+    label: str = ""
+    type: ClassVar[str] = "math"
+
+
+@dataclass(frozen=True)
+class Code:
+    """Source code; ``highlight`` holds 1-based line numbers that answer a sub-question."""
+
+    code: str
+    language: str = "python"
+    caption: str = ""
+    highlight: tuple[int, ...] = ()
+    type: ClassVar[str] = "code"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of plain-text cells (exact values already formatted)."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    caption: str = ""
+    type: ClassVar[str] = "table"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An SVG picture (built by the solver from its own numbers)."""
+
+    svg: str
+    caption: str
+    type: ClassVar[str] = "figure"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A reading note: how an ambiguity in the exam text is resolved here."""
+
+    text: str
+    type: ClassVar[str] = "reading"
+
+
+Step = Text | Math | Code | Table | Figure | Reading
+
+STEP_TYPES: dict[str, type[Step]] = {
+    cls.type: cls for cls in (Text, Math, Code, Table, Figure, Reading)
+}
+
+
+def step_to_dict(step: Step) -> dict[str, Any]:
+    data = asdict(step)
+    for key, value in data.items():
+        if isinstance(value, tuple):
+            data[key] = [list(v) if isinstance(v, tuple) else v for v in value]
+    return {"type": step.type, **data}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One verification against an independent reference, run at solve time."""
+
+    name: str
+    passed: bool
+    detail: str
+    max_abs_error: float | None = None
+    tolerance: float | None = None
+
+
+@dataclass(frozen=True)
+class Rubric:
+    part: str
+    points: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Meta:
+    """Metadata of one question: a literal in each question module (read without import)."""
+
+    id: str
+    title: str
+    points: dict[str, int]
+    question: str
+
+    @property
+    def kind(self) -> str:
+        return self.id.split(".")[0]
+
+    @property
+    def number(self) -> int:
+        return int(self.id.split(".")[1])
+
+    @property
+    def total(self) -> int:
+        return sum(self.points.values())
+
+    @property
+    def heading(self) -> str:
+        return f"{self.kind.capitalize()} {self.number}"
+
+
+@dataclass
+class Solution:
+    """What a solver returns: ordered steps, named answers, checks, rubric."""
+
+    meta: Meta
+    params: dict[str, Any]
+    steps: list[Step] = field(default_factory=list)
+    answer: dict[str, Any] = field(default_factory=dict)
+    answer_text: dict[str, str] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+    rubric: list[Rubric] = field(default_factory=list)
+
+    def add(self, *steps: Step) -> None:
+        self.steps.extend(steps)
+
+    def give(self, key: str, value: Any, text: str) -> None:
+        """Record a final answer: ``value`` is JSON data, ``text`` its exact plain form."""
+        self.answer[key] = value
+        self.answer_text[key] = text
+
+    @property
+    def failed_checks(self) -> list[Check]:
+        return [check for check in self.checks if not check.passed]
+
+    @property
+    def readings(self) -> list[str]:
+        return [step.text for step in self.steps if isinstance(step, Reading)]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.meta.id,
+            "kind": self.meta.kind,
+            "title": self.meta.title,
+            "points": {**self.meta.points, "total": self.meta.total},
+            "question": self.meta.question,
+            "params": self.params,
+            "answer": self.answer,
+            "answer_text": self.answer_text,
+            "steps": [step_to_dict(step) for step in self.steps],
+            "checks": [asdict(check) for check in self.checks],
+            "rubric": [asdict(line) for line in self.rubric],
+            "verified": not self.failed_checks and bool(self.checks),
+        }

@@ -1,0 +1,1 @@
+"""One module per exam question; see solver.registry for the list and order."""

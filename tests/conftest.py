@@ -1,0 +1,52 @@
+"""Shared helpers: run the CLI as a user does, solve in-process, hypothesis profile."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from solver.model import Solution
+from solver.params import build
+from solver.registry import load
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Torch's first call is slow; a per-example deadline would make the suite flaky.
+settings.register_profile(
+    "solver", deadline=None, derandomize=True, max_examples=40,
+    suppress_health_check=[HealthCheck.too_slow], database=None,
+)
+settings.load_profile("solver")
+
+
+def solve(question_id: str, **params: Any) -> Solution:
+    module = load(question_id)
+    return module.solve(build(module.Params, params))
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    return subprocess.run(
+        [sys.executable, "-m", "solver", *args],
+        capture_output=True, text=True, cwd=cwd or ROOT, env=env, timeout=300,
+    )
+
+
+def solve_json(question_id: str, *params: str) -> dict[str, Any]:
+    args = [arg for p in params for arg in ("--param", p)]
+    result = run_cli("solve", question_id, *args, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+@pytest.fixture
+def cli():
+    return run_cli

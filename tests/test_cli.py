@@ -1,0 +1,110 @@
+"""The CLI as a user meets it: formats, exit codes, and one clear line for bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import run_cli
+
+BAD_INPUT = [
+    (["solve", "lecture.9"], "unknown question id"),
+    (["solve", "lectur.1"], "did you mean lecture.1"),
+    (["solve", "lecture.1", "--param"], "expected one argument"),
+    (["solve", "lecture.1", "--param", "in_channels"], "NAME=VALUE"),
+    (["solve", "lecture.1", "--param", "in_channels="], "has no value"),
+    (["solve", "lecture.1", "--param", "=3"], "NAME=VALUE"),
+    (["solve", "lecture.1", "--param", "channels=3"], "unknown parameter 'channels'"),
+    (["solve", "lecture.1", "--param", "in_channels=abc"], "must be an integer"),
+    (["solve", "lecture.1", "--param", "in_channels=2.5"], "must be an integer"),
+    (["solve", "lecture.1", "--param", "bias=1"], "true or false"),
+    (["solve", "lecture.1", "--param", "kernel_size=19"], "larger than the padded"),
+    (["solve", "lecture.1", "--param", "stride=0"], "stride must be at least 1"),
+    (["solve", "lecture.1", "--param", "kernel_size=0"], "kernel_size must be at least 1"),
+    (["solve", "lecture.1", "--param", "height=-4"], "height must be at least 1"),
+    (["solve", "lecture.1", "--param", "padding=-1"], "padding must be 0 or more"),
+    (["solve", "lecture.1", "--param", "height=1e9"], "at most 100000"),
+    (["solve", "lecture.5", "--param", "rho=1"], "rho must be in [0, 1)"),
+    (["solve", "lecture.5", "--param", "rho=-0.1"], "rho must be in [0, 1)"),
+    (["solve", "lecture.5", "--param", "t=0"], "t must be an integer in 1.."),
+    (["solve", "lecture.5", "--param", "t=100000000"], "t must be an integer in 1.."),
+    (["solve", "lecture.5", "--param", "rho=NaN"], "finite number"),
+    (["solve", "lecture.5", "--param", "value=Infinity"], "finite number"),
+    (["solve", "lecture.5", "--param", "value=-Infinity"], "finite number"),
+    (["solve", "lecture.5", "--param", "rho=0.1234567"], "at most 6 decimal places"),
+    (["solve", "lecture.5", "--param", "rho=fast"], "must be a number"),
+    (["solve", "lecture.3", "--param", "image=[[[1, 2], [3]]]"], "ragged"),
+    (["solve", "lecture.3", "--param", "image=[[[1, 2]], [[1, 2, 3]]]"], "ragged"),
+    (["solve", "lecture.3", "--param", 'image=[[["a", 2], [3, 4]]]'], "numbers only"),
+    (["solve", "lecture.3", "--param", "image=[[[1, 2], [3, 4"], "nested list"),
+    (["solve", "lecture.3", "--param", "image=[]"], "nested list"),
+    (["solve", "lecture.3", "--param", "image=[[[1, NaN]]]"], "finite"),
+    (["solve", "lecture.3", "--param", "mode=diagonal"], "mode must be one of"),
+    (["solve", "lecture.3", "--param", "kernel_size=6"], "larger than the padded"),
+    (["solve", "lecture.2", "--param", "x=1"], "go together"),
+    (["solve", "lecture.2", "--param", "activation=relu"], "activation must be one of"),
+    (["solve", "lecture.1", "--format", "xml"], "invalid choice"),
+    (["solve", "lecture.1", "--param", "stride=1", "--param", "stride=2"], "given twice"),
+    (["frobnicate"], "invalid choice"),
+    (["pdf", "--only", "lecture.42"], "unknown question id"),
+]
+
+
+@pytest.mark.parametrize(("args", "expected"), BAD_INPUT, ids=lambda v: " ".join(v)
+                         if isinstance(v, list) else None)
+def test_bad_input_is_one_clear_line(args: list[str], expected: str, tmp_path) -> None:
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert expected in lines[0]
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_list_shows_ids_titles_points() -> None:
+    result = run_cli("list")
+    assert result.returncode == 0
+    assert "lecture.1" in result.stdout and "4 pts" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "html"])
+def test_every_format(fmt: str) -> None:
+    result = run_cli("solve", "lecture.3", "--format", fmt)
+    assert result.returncode == 0, result.stderr
+    assert "1/2" in result.stdout
+
+
+def test_json_contract() -> None:
+    result = run_cli("solve", "lecture.5", "--param", "rho=0.9", "--param", "t=3",
+                     "--format", "json")
+    data = json.loads(result.stdout)
+    assert {"id", "kind", "title", "points", "answer", "steps", "checks"} <= set(data)
+    assert data["kind"] == "lecture"
+    # 0.9 -> S_3 = 1 - 0.9^3 = 0.271 for a constant 1.
+    assert data["answer"]["S"] == pytest.approx(0.271, abs=1e-15)
+    assert all(check["passed"] for check in data["checks"])
+
+
+def test_module_entry_and_help() -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0 and "solve" in result.stdout
+
+
+def test_failed_self_check_exits_1(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from solver import cli
+    from solver.model import Check
+    from solver.questions import lecture5
+
+    real = lecture5.solve
+
+    def broken(params: lecture5.Params):  # an oracle that disagrees
+        solution = real(params)
+        solution.checks.append(Check("deliberately broken oracle", False, "test"))
+        return solution
+
+    monkeypatch.setattr(lecture5, "solve", broken)
+    assert cli.main(["solve", "lecture.5"]) == 1
+    assert "deliberately broken oracle" in capsys.readouterr().err

@@ -1,0 +1,80 @@
+"""Lecture 3: average-kernel convolution against the exam and F.conv2d in float64."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import torch
+import torch.nn.functional as F
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.conftest import solve
+
+EXAM = [
+    [[1, 0, 2, 6, 4], [0, 2, 1, 2, 5], [2, 1, 0, 4, 2], [6, 2, 4, -4, -3], [-4, -2, 0, 3, -2]],
+    [[0, -2, 1, 2, 2], [-3, 0, -2, 3, 2], [1, -2, -2, 2, 2], [0, 4, 4, -1, -1], [2, 2, 0, 3, -2]],
+]
+
+
+def torch_conv(image: list, k: int, stride: int, padding: int, mode: str) -> list:
+    x = torch.tensor(image, dtype=torch.float64).unsqueeze(0)
+    channels = x.shape[1]
+    if mode == "joint":
+        weight = torch.full((1, channels, k, k), 1 / (channels * k * k), dtype=torch.float64)
+        return F.conv2d(x, weight, stride=stride, padding=padding)[0, 0].tolist()
+    weight = torch.full((channels, 1, k, k), 1 / (k * k), dtype=torch.float64)
+    return F.conv2d(x, weight, stride=stride, padding=padding, groups=channels)[0].tolist()
+
+
+def close(a: object, b: object, tol: float = 1e-12) -> bool:
+    if isinstance(a, list):
+        return isinstance(b, list) and len(a) == len(b) and all(
+            close(x, y, tol) for x, y in zip(a, b, strict=True))
+    return abs(float(a) - float(b)) <= tol  # type: ignore[arg-type]
+
+
+def test_exam_result_exact() -> None:
+    solution = solve("lecture.3")
+    # The exam's expected output (joint reading).
+    assert solution.answer["output"] == [[0, 1, 2], [1, 1, 1], [1, 1, 0.5]]
+    assert solution.answer_text["output"] == "[[0, 1, 2], [1, 1, 1], [1, 1, 1/2]]"
+    assert all(v == 1 / 18 for c in solution.answer["kernel"] for r in c for v in r)
+    assert "1/18" in solution.answer_text["kernel"]
+
+
+def test_exam_matches_torch_both_modes() -> None:
+    for mode in ("joint", "per_channel"):
+        solution = solve("lecture.3", mode=mode)
+        assert close(solution.answer["output"], torch_conv(EXAM, 3, 1, 0, mode))
+
+
+def test_per_channel_exact_fractions() -> None:
+    expected = [
+        [[Fraction(sum(ch[i + a][j + b] for a in range(3) for b in range(3)), 9)
+          for j in range(3)] for i in range(3)]
+        for ch in EXAM
+    ]
+    text = solve("lecture.3", mode="per_channel").answer_text["output"]
+    assert text == str([[[str(v) for v in row] for row in ch] for ch in expected]).replace("'", "")
+
+
+@st.composite
+def images(draw: st.DrawFn) -> tuple[list, int, int, int]:
+    channels = draw(st.integers(1, 3))
+    h, w = draw(st.integers(2, 7)), draw(st.integers(2, 7))
+    padding = draw(st.integers(0, 2))
+    k = draw(st.integers(1, min(h, w) + 2 * padding))
+    stride = draw(st.integers(1, 3))
+    cell = st.integers(-9, 9)
+    image = [[[draw(cell) for _ in range(w)] for _ in range(h)] for _ in range(channels)]
+    return image, k, stride, padding
+
+
+@given(images(), st.sampled_from(["joint", "per_channel"]))
+def test_against_conv2d(case: tuple[list, int, int, int], mode: str) -> None:
+    image, k, stride, padding = case
+    solution = solve("lecture.3", image=image, kernel_size=k, stride=stride, padding=padding,
+                     mode=mode)
+    assert close(solution.answer["output"], torch_conv(image, k, stride, padding, mode))
+    assert not solution.failed_checks

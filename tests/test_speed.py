@@ -1,0 +1,34 @@
+"""Fast where people wait: what each command imports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ("torch", "sympy", "matplotlib", "weasyprint", "numpy")
+
+
+def imported(*args: str) -> set[str]:
+    code = (
+        "import sys, runpy; sys.argv = ['solver', *sys.argv[1:]];\n"
+        "try:\n    runpy.run_module('solver', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "sys.stdout.flush(); print('MODULES', *sorted({m.split('.')[0] for m in sys.modules}),"
+        " file=sys.stderr)"
+    )
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                            text=True, timeout=300)
+    line = [x for x in result.stderr.splitlines() if x.startswith("MODULES")][-1]
+    return set(line.split()[1:])
+
+
+def test_list_and_help_import_nothing_heavy() -> None:
+    for args in (["list"], ["--help"]):
+        assert not imported(*args) & set(HEAVY), args
+
+
+def test_lecture_question_does_not_import_torch() -> None:
+    for qid in ("lecture.1", "lecture.2", "lecture.3", "lecture.5"):
+        modules = imported("solve", qid)
+        assert "sympy" in modules
+        assert "torch" not in modules, qid
