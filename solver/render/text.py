@@ -81,7 +81,9 @@ def render(solution: Solution) -> str:
     for step in solution.steps:
         out += [render_step(step), ""]
     out.append("Answer:")
-    out += [f"    {key} = {text}" for key, text in solution.answer_text.items()]
+    for key, text in solution.answer_text.items():
+        lead = f"    {key} = "
+        out.append(lead + text.replace("\n", "\n" + " " * len(lead)))
     out += ["", "Checks:"]
     for check in solution.checks:
         status = "PASS" if check.passed else "FAIL"
