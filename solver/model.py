@@ -56,11 +56,30 @@ class Table:
 
 
 @dataclass(frozen=True)
-class Figure:
-    """An SVG picture (built by the solver from its own numbers)."""
+class Series:
+    """One line (or set of points) of a plot."""
 
-    svg: str
+    label: str
+    x: tuple[float, ...]
+    y: tuple[float, ...]
+    points: bool = False
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A plot as data: the solver gives the numbers, a renderer draws them.
+
+    ``series`` draws lines; ``grid`` draws a matrix of numbers with ``boxes`` (row, column,
+    size) outlined, such as convolution windows.
+    """
+
     caption: str
+    xlabel: str = ""
+    ylabel: str = ""
+    series: tuple[Series, ...] = ()
+    log_y: bool = False
+    grid: tuple[tuple[float, ...], ...] = ()
+    boxes: tuple[tuple[int, int, int], ...] = ()
     type: ClassVar[str] = "figure"
 
 
@@ -79,12 +98,16 @@ STEP_TYPES: dict[str, type[Step]] = {
 }
 
 
+def _lists(value: Any) -> Any:
+    if isinstance(value, tuple | list):
+        return [_lists(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _lists(item) for key, item in value.items()}
+    return value
+
+
 def step_to_dict(step: Step) -> dict[str, Any]:
-    data = asdict(step)
-    for key, value in data.items():
-        if isinstance(value, tuple):
-            data[key] = [list(v) if isinstance(v, tuple) else v for v in value]
-    return {"type": step.type, **data}
+    return {"type": step.type, **_lists(asdict(step))}
 
 
 @dataclass(frozen=True)

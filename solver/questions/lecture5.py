@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from solver.exact import rational, to_json, to_text
-from solver.model import Check, Math, Meta, Reading, Rubric, Solution, Table, Text
+from solver.model import Check, Figure, Math, Meta, Reading, Rubric, Series, Solution, Table, Text
 from solver.params import as_dict, require, require_decimals
 
 META = Meta(
@@ -49,18 +49,16 @@ def solve(params: Params) -> Solution:
                 "The average starts at S_0 = 0."),
         Text(f"Sub-question 1: iterate from S_0 = 0 with y_i = {value} and rho = {rho}."),
     )
-    history = []
-    s = sp.Integer(0)
+    history = _averages(rho, value, t)
+    s = history[-1]
     shown = min(t, 5)
-    for i in range(1, t + 1):
-        previous, s = s, rho * s + (1 - rho) * value
-        history.append(s)
-        if i <= shown:
-            solution.add(Math(
-                rf"S_{{{i}}} = {sp.latex(rho)} \cdot {sp.latex(previous)} + "
-                rf"(1 - {sp.latex(rho)}) \cdot {sp.latex(value)} = {sp.latex(s)}"
-                + (rf" = {sp.Float(s, 6)}" if not s.is_Integer else "")
-            ))
+    previous_values = [sp.Integer(0), *history]
+    for i, current in enumerate(history[:shown], start=1):
+        solution.add(Math(
+            rf"S_{{{i}}} = {sp.latex(rho)} \cdot {_latex(previous_values[i - 1])} + "
+            rf"(1 - {sp.latex(rho)}) \cdot {sp.latex(value)} = {_latex(current)}"
+            + (rf" = {sp.Float(current, 6)}" if not current.is_Integer else "")
+        ))
     if t > shown:
         solution.add(Text(f"... continuing the same recursion up to S_{t}:"),
                      Math(rf"S_{{{t}}} = {_latex(s)}"))
@@ -84,6 +82,7 @@ def solve(params: Params) -> Solution:
              f"(with rho = {rho}, 1 - rho^t first reaches 0.99 at t = "
              f"{_warmup_steps(rho)})."),
     )
+    solution.add(_figure(rho, value, t))
     solution.give("S", to_json(s), _short(s))
     solution.give("S_hat", to_json(s_hat), _short(s_hat))
     solution.give("history", to_json(history), "[" + ", ".join(map(_short, history)) + "]")
@@ -111,6 +110,32 @@ def solve(params: Params) -> Solution:
         Rubric("long_run", 1, "1 - rho^t -> 1, so the correction has no effect later"),
     ]
     return solution
+
+
+PLOT_STEPS = 40
+
+
+def _figure(rho: sp.Rational, value: sp.Rational, t: int) -> Figure:
+    """S_t and S_t-hat over at least the first PLOT_STEPS steps."""
+    averages = _averages(rho, value, max(t, PLOT_STEPS))
+    xs = tuple(float(i) for i in range(1, len(averages) + 1))
+    corrected = (float(a / (1 - rho**i)) for i, a in enumerate(averages, start=1))
+    return Figure(
+        caption=f"EWMA of a constant {value} with rho = {rho}: the raw average starts near "
+                "0 and creeps up; the bias-corrected one is right from the first step.",
+        xlabel="t", ylabel="average",
+        series=(Series("S_t (no correction)", xs, tuple(float(a) for a in averages)),
+                Series("S_t-hat (bias-corrected)", xs, tuple(corrected))),
+    )
+
+
+def _averages(rho: sp.Rational, value: sp.Rational, steps: int) -> list[sp.Rational]:
+    """S_1 .. S_steps from S_0 = 0, exactly."""
+    out, s = [], sp.Integer(0)
+    for _ in range(steps):
+        s = rho * s + (1 - rho) * value
+        out.append(s)
+    return out
 
 
 def _short(value: sp.Rational) -> str:

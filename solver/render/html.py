@@ -63,7 +63,9 @@ def _table(step: Table) -> Markup:
 
 
 def _figure(step: Figure) -> Markup:
-    data = base64.b64encode(step.svg.encode("utf-8")).decode("ascii")
+    from solver.render.plots import svg
+
+    data = base64.b64encode(svg(step).encode("utf-8")).decode("ascii")
     return Markup(
         '<figure class="plot"><img alt="{}" src="data:image/svg+xml;base64,{}">'
         "<figcaption>{}</figcaption></figure>"

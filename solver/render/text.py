@@ -49,7 +49,12 @@ def _table(step: Table) -> str:
 
 
 def _figure(step: Figure) -> str:
-    return f"[figure: {step.caption}]"
+    """A figure at the terminal: its caption and the numbers it plots."""
+    lines = [f"[figure: {step.caption}]"]
+    for series in step.series:
+        pairs = ", ".join(f"{x:g}: {y:.4g}" for x, y in zip(series.x, series.y, strict=True))
+        lines.append(_wrap(f"{series.label} ({step.xlabel}: {step.ylabel}) {pairs}", "    "))
+    return "\n".join(lines)
 
 
 def _reading(step: Reading) -> str:
