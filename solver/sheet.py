@@ -43,10 +43,10 @@ def progress(message: str) -> None:
     print(f"solver: {message}", file=sys.stderr, flush=True)
 
 
-def solve_all(ids: list[str]) -> list[Solution]:
+def _solve_in_order(ids: list[str], total: int) -> list[Solution]:
     solutions = []
-    for index, qid in enumerate(ids, start=1):
-        progress(f"[{index:>2}/{len(ids)}] solving {qid}")
+    for qid in ids:
+        progress(f"[{_POSITION[qid]:>2}/{total}] solving {qid}")
         module = load(qid)
         solution = module.solve(module.Params())
         failed = solution.failed_checks
@@ -55,6 +55,40 @@ def solve_all(ids: list[str]) -> list[Solution]:
             raise SelfCheckError(f"self-check failed for {qid}: {names}")
         solutions.append(solution)
     return solutions
+
+
+_POSITION: dict[str, int] = {}
+
+
+def solve_all(ids: list[str]) -> list[Solution]:
+    """Solve with the project's defaults. The lab questions (torch) run in a second
+    process while this one solves the rest and loads the typesetter: the machine has two
+    cores, and torch's import alone is a large share of the build."""
+    _POSITION.update({qid: index for index, qid in enumerate(ids, start=1)})
+    labs = [qid for qid in ids if qid.startswith("lab.")]
+    rest = [qid for qid in ids if not qid.startswith("lab.")]
+    if not labs or not rest or (os.cpu_count() or 1) < 2:
+        return _solve_in_order(ids, len(ids))
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork")  # nothing heavy is loaded yet
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        pending = pool.submit(_solve_in_order, labs, len(ids))
+        solved = {s.meta.id: s for s in _solve_in_order(rest, len(ids))}
+        _preload_typesetter()
+        solved.update({s.meta.id: s for s in pending.result()})
+    return [solved[qid] for qid in ids]
+
+
+def _preload_typesetter() -> None:
+    """Import what rendering needs while the other process is busy."""
+    _fontconfig()
+    import weasyprint  # noqa: F401
+
+    from solver.render.plots import _pyplot
+
+    _pyplot()
 
 
 def sheet_html(solutions: list[Solution]) -> str:

@@ -9,7 +9,7 @@ from solver.questions.paperkit import Paper, solve_paper
 
 META = Meta(
     id="paper.1",
-    title="A Step Toward Quantifying Independently Reproducible ML Research",
+    title="Quantifying Independently Reproducible ML Research",
     points={"choice": 1},
     question="A Step Toward Quantifying Independently Reproducible Machine Learning Research. What statement is mentioned in the paper?",
 )

@@ -9,7 +9,7 @@ from solver.questions.paperkit import Paper, solve_paper
 
 META = Meta(
     id="paper.5",
-    title="Highway and Residual Networks learn Unrolled Iterative Estimation",
+    title="Highway and Residual Networks: Unrolled Iterative Estimation",
     points={"choice": 1},
     question="Highway and Residual Networks learn Unrolled Iterative Estimation. What best describes a residual connection?",
 )
