@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import NoReturn
 
-from solver.model import InputError, SelfCheckError
+from solver.model import BuildError, InputError, SelfCheckError
 
 FORMAT_NAMES = ("text", "markdown", "json", "html")
 
@@ -93,9 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     except SelfCheckError as error:
         print(f"solver: {error}", file=sys.stderr)
         return 1
-    except RuntimeError as error:  # sheet.BuildError: template, fetch or typesetting failure
-        if type(error).__name__ != "BuildError":
-            raise
+    except BuildError as error:
         print(f"solver: build failed: {error}", file=sys.stderr)
         return 1
     except BrokenPipeError:

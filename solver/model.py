@@ -19,6 +19,10 @@ class SelfCheckError(RuntimeError):
     """A solution whose checks did not all pass: exit status 1."""
 
 
+class BuildError(RuntimeError):
+    """The sheet could not be built (template, fetch or typesetting failure): exit 1."""
+
+
 @dataclass(frozen=True)
 class Text:
     text: str

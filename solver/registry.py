@@ -43,11 +43,11 @@ class Entry:
     meta: Meta
 
 
-def _read_meta(module: str) -> Meta | None:
-    """The ``META = Meta(...)`` literal of a question module, or None if it is absent."""
+def _read_meta(module: str) -> Meta:
+    """The ``META = Meta(...)`` literal of a question module."""
     spec = importlib.util.find_spec(f"{PACKAGE}.{module}")
     if spec is None or spec.origin is None:
-        return None
+        raise RuntimeError(f"registered question module {module} does not exist")
     tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
     for node in tree.body:
         if (
@@ -66,8 +66,7 @@ def entries() -> dict[str, Entry]:
     found: dict[str, Entry] = {}
     for module in MODULES:
         meta = _read_meta(module)
-        if meta is not None:
-            found[meta.id] = Entry(module, meta)
+        found[meta.id] = Entry(module, meta)
     return found
 
 

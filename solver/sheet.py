@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from solver.model import InputError, SelfCheckError, Solution
+from solver.model import BuildError, InputError, SelfCheckError, Solution
 from solver.registry import entries, load
 from solver.render.html import TEMPLATES, environment, fragment
 from solver.seed import SEED
@@ -27,8 +27,7 @@ SECTION_NAMES = {"lab": "Lab assignments", "lecture": "Lectures", "paper": "Pape
 PDF_IDENTIFIER = b"solver-answer-sheet"
 
 
-class BuildError(RuntimeError):
-    """The sheet could not be built (template, fetch or typesetting failure): exit 1."""
+__all__ = ["BuildError", "build_pdf", "sheet_html", "solve_and_render", "typeset"]
 
 
 @dataclass
@@ -43,10 +42,10 @@ def progress(message: str) -> None:
     print(f"solver: {message}", file=sys.stderr, flush=True)
 
 
-def _solve_in_order(ids: list[str], total: int) -> list[Solution]:
+def _solve_in_order(ids: list[str], position: dict[str, int]) -> list[Solution]:
     solutions = []
     for qid in ids:
-        progress(f"[{_POSITION[qid]:>2}/{total}] solving {qid}")
+        progress(f"[{position[qid]:>2}/{len(position)}] solving {qid}")
         module = load(qid)
         solution = module.solve(module.Params())
         failed = solution.failed_checks
@@ -57,28 +56,39 @@ def _solve_in_order(ids: list[str], total: int) -> list[Solution]:
     return solutions
 
 
-_POSITION: dict[str, int] = {}
+Rendered = tuple[Solution, Any]  # a solution and its HTML fragment
 
 
-def solve_all(ids: list[str]) -> list[Solution]:
-    """Solve with the project's defaults. The lab questions (torch) run in a second
-    process while this one solves the rest and loads the typesetter: the machine has two
-    cores, and torch's import alone is a large share of the build."""
-    _POSITION.update({qid: index for index, qid in enumerate(ids, start=1)})
+def _render(solutions: list[Solution]) -> list[Rendered]:
+    out = []
+    for solution in solutions:
+        progress(f"rendering {solution.meta.id}")
+        out.append((solution, fragment(solution)))
+    return out
+
+
+def solve_and_render(ids: list[str]) -> list[Rendered]:
+    """Solve with the project's defaults and render each question's HTML fragment.
+
+    The lab questions (torch) are solved in a second process while this one solves and
+    renders the rest and loads the typesetter: the machine has two cores, and torch's
+    import alone is a large share of the build.
+    """
+    position = {qid: index for index, qid in enumerate(ids, start=1)}
     labs = [qid for qid in ids if qid.startswith("lab.")]
     rest = [qid for qid in ids if not qid.startswith("lab.")]
     if not labs or not rest or (os.cpu_count() or 1) < 2:
-        return _solve_in_order(ids, len(ids))
+        return _render(_solve_in_order(ids, position))
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork")  # nothing heavy is loaded yet
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        pending = pool.submit(_solve_in_order, labs, len(ids))
-        solved = {s.meta.id: s for s in _solve_in_order(rest, len(ids))}
+        pending = pool.submit(_solve_in_order, labs, position)
+        done = {s.meta.id: (s, f) for s, f in _render(_solve_in_order(rest, position))}
         _preload_typesetter()
-        solved.update({s.meta.id: s for s in pending.result()})
-    return [solved[qid] for qid in ids]
+        done.update({s.meta.id: (s, f) for s, f in _render(pending.result())})
+    return [done[qid] for qid in ids]
 
 
 def _preload_typesetter() -> None:
@@ -91,20 +101,20 @@ def _preload_typesetter() -> None:
     _pyplot()
 
 
-def sheet_html(solutions: list[Solution]) -> str:
-    """The whole sheet as one HTML document."""
+def sheet_html(rendered: list[Rendered]) -> str:
+    """The whole sheet as one HTML document, from the questions' fragments."""
     from markupsafe import Markup
     from pygments.formatters import HtmlFormatter
 
     sections: dict[str, Section] = {}
     toc, readings = [], []
-    for solution in solutions:
+    solutions = [solution for solution, _ in rendered]
+    for solution, html in rendered:
         meta = solution.meta
-        progress(f"rendering {meta.id}")
         section = sections.setdefault(meta.kind, Section(SECTION_NAMES[meta.kind]))
         section.points += meta.total
         section.count += 1
-        section.fragments.append(fragment(solution))
+        section.fragments.append(html)
         toc.append({"anchor": meta.id.replace(".", "-"), "heading": meta.heading,
                     "title": meta.title, "points": meta.total})
         if solution.readings:
@@ -211,13 +221,13 @@ def build_pdf(output: str, ids: list[str] | None = None) -> Path:
 
     path = check_output(output)
     chosen = ids or list(entries())
-    solutions = solve_all(chosen)
     try:
-        html = sheet_html(solutions)
+        rendered = solve_and_render(chosen)
+        html = sheet_html(rendered)
     except jinja2.TemplateError as error:
         raise BuildError(f"template error: {error}") from None
     pdf = typeset(html)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(path, pdf)
-    progress(f"wrote {path} ({len(pdf) // 1024} KiB, {len(solutions)} questions)")
+    progress(f"wrote {path} ({len(pdf) // 1024} KiB, {len(rendered)} questions)")
     return path

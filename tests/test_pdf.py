@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from solver import sheet
 from solver.registry import entries
-from tests.conftest import run_cli
+from tests.conftest import run_cli, solve
 
 
 @pytest.fixture(scope="module")
@@ -32,10 +32,15 @@ def pdf_text(path: Path) -> str:
 def test_text_layer_has_every_heading_and_answer(built: tuple[Path, Path]) -> None:
     text = pdf_text(built[0])
     for entry in entries().values():
-        assert entry.meta.heading in text
+        assert f"{entry.meta.heading}: {entry.meta.title}" in text
     # Final answers are selectable text (exam values, computed independently in NOTES.md).
     for needle in ("2702", "140", "2562", "39/400", "[[0, 1, 2], [1, 1, 1], [1, 1, 1/2]]"):
         assert needle in text, needle
+    # Every final answer of every question, ignoring where lines were broken.
+    flat = re.sub(r"\s+", "", text)
+    for qid in entries():
+        for key, answer in solve(qid).answer_text.items():
+            assert re.sub(r"\s+", "", answer) in flat, (qid, key)
 
 
 def test_two_builds_are_byte_identical(built: tuple[Path, Path]) -> None:
@@ -119,3 +124,32 @@ def test_only_and_bad_output(tmp_path: Path) -> None:
     assert "Lecture 5" in text and "Lecture 1:" not in text
     bad = run_cli("pdf", "--output", str(tmp_path))
     assert bad.returncode == 2 and "is a directory" in bad.stderr
+
+
+def test_cli_build_failures_exit_1_with_a_named_cause(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from solver import cli
+    from solver.model import Check
+    from solver.questions import lecture5
+
+    real = lecture5.solve
+
+    def broken(params: lecture5.Params):
+        solution = real(params)
+        solution.checks.append(Check("deliberately broken oracle", False, "test"))
+        return solution
+
+    target = tmp_path / "sheet.pdf"
+    monkeypatch.setattr(lecture5, "solve", broken)
+    assert cli.main(["pdf", "--only", "lecture.5", "--output", str(target)]) == 1
+    assert "self-check failed for lecture.5: deliberately broken oracle" in capsys.readouterr().err
+    monkeypatch.setattr(lecture5, "solve", real)
+
+    def refused(html: str) -> bytes:
+        raise sheet.BuildError("refused to fetch file:///etc/passwd")
+
+    monkeypatch.setattr(sheet, "typeset", refused)
+    assert cli.main(["pdf", "--only", "lecture.1", "--output", str(target)]) == 1
+    assert "build failed: refused to fetch" in capsys.readouterr().err
+    assert not target.exists()
