@@ -50,3 +50,19 @@ def solve_json(question_id: str, *params: str) -> dict[str, Any]:
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture
+def broken_lecture5(monkeypatch: pytest.MonkeyPatch) -> None:
+    """lecture.5 with an extra check that fails, as an oracle that disagrees would."""
+    from solver.model import Check
+    from solver.questions import lecture5
+
+    real = lecture5.solve
+
+    def broken(params: lecture5.Params) -> Solution:
+        solution = real(params)
+        solution.checks.append(Check("deliberately broken oracle", False, "test"))
+        return solution
+
+    monkeypatch.setattr(lecture5, "solve", broken)

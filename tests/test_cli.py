@@ -93,18 +93,8 @@ def test_module_entry_and_help() -> None:
     assert result.returncode == 0 and "solve" in result.stdout
 
 
-def test_failed_self_check_exits_1(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+def test_failed_self_check_exits_1(broken_lecture5: None, capsys) -> None:
     from solver import cli
-    from solver.model import Check
-    from solver.questions import lecture5
 
-    real = lecture5.solve
-
-    def broken(params: lecture5.Params):  # an oracle that disagrees
-        solution = real(params)
-        solution.checks.append(Check("deliberately broken oracle", False, "test"))
-        return solution
-
-    monkeypatch.setattr(lecture5, "solve", broken)
     assert cli.main(["solve", "lecture.5"]) == 1
     assert "deliberately broken oracle" in capsys.readouterr().err

@@ -126,29 +126,26 @@ def test_only_and_bad_output(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "is a directory" in bad.stderr
 
 
-def test_cli_build_failures_exit_1_with_a_named_cause(
+def test_cli_self_check_failure_names_the_question(
+    broken_lecture5: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from solver import cli
+
+    target = tmp_path / "sheet.pdf"
+    assert cli.main(["pdf", "--only", "lecture.5", "--output", str(target)]) == 1
+    assert "self-check failed for lecture.5: deliberately broken oracle" in capsys.readouterr().err
+    assert not target.exists()
+
+
+def test_cli_build_failure_exits_1_with_its_cause(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from solver import cli
-    from solver.model import Check
-    from solver.questions import lecture5
-
-    real = lecture5.solve
-
-    def broken(params: lecture5.Params):
-        solution = real(params)
-        solution.checks.append(Check("deliberately broken oracle", False, "test"))
-        return solution
-
-    target = tmp_path / "sheet.pdf"
-    monkeypatch.setattr(lecture5, "solve", broken)
-    assert cli.main(["pdf", "--only", "lecture.5", "--output", str(target)]) == 1
-    assert "self-check failed for lecture.5: deliberately broken oracle" in capsys.readouterr().err
-    monkeypatch.setattr(lecture5, "solve", real)
 
     def refused(html: str) -> bytes:
         raise sheet.BuildError("refused to fetch file:///etc/passwd")
 
+    target = tmp_path / "sheet.pdf"
     monkeypatch.setattr(sheet, "typeset", refused)
     assert cli.main(["pdf", "--only", "lecture.1", "--output", str(target)]) == 1
     assert "build failed: refused to fetch" in capsys.readouterr().err
