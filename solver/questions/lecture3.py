@@ -8,7 +8,7 @@ from typing import Any
 import sympy as sp
 
 from solver.exact import matrix_latex, max_abs_diff, rational, to_json, to_text
-from solver.model import Check, Math, Meta, Reading, Rubric, Solution, Table, Text
+from solver.model import Check, Figure, Math, Meta, Reading, Rubric, Solution, Table, Text
 from solver.params import as_dict, number_grid, require
 
 META = Meta(
@@ -109,6 +109,23 @@ def _box_means(image: list[Grid], k: int, stride: int, count: int) -> Grid:
     return result
 
 
+def _windows_figure(image: list[Grid], k: int, stride: int, out_h: int, out_w: int) -> Figure:
+    """The channel-summed (padded) input with the windows of the output's corner cells."""
+    summed = tuple(
+        tuple(float(sum((channel[r][c] for channel in image), sp.Integer(0)))
+              for c in range(len(image[0][0])))
+        for r in range(len(image[0]))
+    )
+    corners = sorted({(0, 0), (0, out_w - 1), (out_h - 1, out_w - 1)})
+    return Figure(
+        caption=f"Input summed over its {len(image)} channels; outlined: the {k}x{k} windows "
+                f"of output cells {', '.join(map(str, corners))} (stride {stride}). Each "
+                "output is the sum inside its window times the kernel weight.",
+        grid=summed,
+        boxes=tuple((i * stride, j * stride, k) for i, j in corners),
+    )
+
+
 def solve(params: Params) -> Solution:
     p = params
     solution = Solution(META, as_dict(p))
@@ -171,6 +188,7 @@ def solve(params: Params) -> Solution:
         variant = _convolve(image, [[[sp.Rational(1, channels * k * k)] * k] * k] * channels,
                             p.stride)
         solution.add(Reading(f"Variant (joint, 1/{channels * k * k}): output {to_text(variant)}."))
+    solution.add(_windows_figure(image, k, p.stride, out_h, out_w))
     solution.give("kernel", to_json(kernel), to_text(kernel))
     solution.give("output", to_json(output), to_text(output))
     solution.checks.append(

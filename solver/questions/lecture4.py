@@ -74,9 +74,10 @@ def solve(params: Params) -> Solution:
     x_val = rng.uniform(0, 1, p.validation_points)
     y_val = _truth(x_val) + rng.normal(0, p.noise, p.validation_points)
     degrees = list(range(p.max_degree + 1))
-    train, val, worst = [], [], 0.0
+    train, val, worst, models = [], [], 0.0, []
     for degree in degrees:
         model = _fit_vandermonde(x_train, y_train, degree)
+        models.append(model)
         other = _fit_legendre(x_train, y_train, degree)
         train.append(float(np.mean((model(x_train) - y_train) ** 2)))
         val.append(float(np.mean((model(x_val) - y_val) ** 2)))
@@ -102,6 +103,7 @@ def solve(params: Params) -> Solution:
                series=(Series("train", tuple(map(float, degrees)), tuple(train)),
                        Series("validation", tuple(map(float, degrees)), tuple(val))),
                log_y=True),
+        _fits_figure(x_train, y_train, models, [1, best, p.max_degree]),
         Text("1. Underfitting: the model is too simple (too little capacity, too much "
              "regularisation, or too little training) to capture the structure of the data, "
              "so it has high bias: it does poorly even on the data it was trained on. "
@@ -143,6 +145,24 @@ def solve(params: Params) -> Solution:
                "validation error"),
     ]
     return solution
+
+
+def _fits_figure(x_train: Any, y_train: Any, models: list[Any], degrees: list[int]) -> Figure:
+    """The training points, the true function and three fitted polynomials."""
+    import numpy as np
+
+    grid = np.linspace(0, 1, 121)
+    curves = [Series("training points", tuple(map(float, x_train)), tuple(map(float, y_train)),
+                     points=True),
+              Series("true sin(2 pi x)", tuple(map(float, grid)), tuple(map(float, _truth(grid))))]
+    for degree in sorted(set(degrees)):
+        values = np.clip(models[degree](grid), -3, 3)  # the wild overfit leaves the frame
+        curves.append(Series(f"degree {degree}", tuple(map(float, grid)),
+                             tuple(map(float, values))))
+    return Figure(caption="Fits of low, best and high degree: the low degree misses the "
+                          "shape (underfitting); the high degree chases the noise between "
+                          "the points (overfitting, clipped to [-3, 3]).",
+                  xlabel="x", ylabel="y", series=tuple(curves))
 
 
 def _diagnosis(degree: int, best: int, train: float, val: float, floor: float) -> str:
