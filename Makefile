@@ -18,15 +18,17 @@ system-deps:
 	           libharfbuzz-subset.so.0:libharfbuzz-subset0; do \
 	  ldconfig -p | grep -q "$${lib%%:*}" || missing="$$missing $${lib##*:}"; \
 	done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing system packages:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	  else \
-	    echo "WeasyPrint needs these Debian packages:$$missing (sudo apt-get install$$missing)"; \
-	    case "$$missing" in *pango*) exit 1;; esac; \
-	  fi; \
-	fi
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing system packages:$$missing"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) \
+	    >/dev/null || echo "apt-get could not install:$$missing"; \
+	fi; \
+	if ! ldconfig -p | grep -q libpangoft2-1.0.so.0 || ! ldconfig -p | grep -q libpango-1.0.so.0; then \
+	  echo "WeasyPrint needs Pango: install the Debian packages libpango-1.0-0 libpangoft2-1.0-0"; \
+	  exit 1; \
+	fi; \
+	ldconfig -p | grep -q libharfbuzz-subset.so.0 || \
+	  echo "note: libharfbuzz-subset0 is missing; font subsetting falls back to fontTools (slower)"
 
 # torch is pinned to the CPU build that lies on this machine's disk (PIP_FIND_LINKS);
 # installing it first keeps pip from resolving a multi-GB CUDA build.
