@@ -47,6 +47,18 @@ def _layer(d: int, heads: int, wide: bool | None, rng: Any) -> dict[str, Any]:
     return weights
 
 
+class _Reads(dict[str, Any]):
+    """A layer's weights that remember which of them a forward pass read."""
+
+    def __init__(self, weights: dict[str, Any]) -> None:
+        super().__init__(weights)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+
 def _forward(weights: dict[str, Any], x: Any, heads: int, wide: bool | None) -> Any:
     """Run the layer on a (t, d) sequence: it works for any t with the same weights."""
     import numpy as np
@@ -75,9 +87,12 @@ def solve(params: Params) -> Solution:
         weights = _layer(d, h, wide, rng)
         counts[label] = {}
         for length in (t, 2 * t):
-            y = _forward(weights, rng.normal(size=(length, d)), h, wide)
+            # Count what the forward pass at this length actually used, so a parameter
+            # that depended on t (a per-length table) would show up here.
+            reads = _Reads(weights)
+            y = _forward(reads, rng.normal(size=(length, d)), h, wide)
             shapes_ok &= y.shape == (length, d)
-            counts[label][length] = sum(int(w.size) for w in weights.values())
+            counts[label][length] = sum(int(weights[name].size) for name in reads.read)
     formulas = {"single head (lab 7)": 3 * d * d, "narrow multi-head": 4 * d * d,
                 "wide multi-head": 4 * h * d * d}
     solution = Solution(META, as_dict(p))
@@ -128,8 +143,9 @@ def solve(params: Params) -> Solution:
         all(counts[label][t] == formulas[label] for label in formulas),
         ", ".join(f"{label}: {counts[label][t]} vs {formulas[label]}" for label in formulas)))
     solution.checks.append(Check(
-        f"the same weights run on t = {t} and t = {2 * t} (outputs t x d) and the count is "
-        "unchanged", same and bool(shapes_ok), "three layers, two lengths each"))
+        f"the same weights run on t = {t} and t = {2 * t} (outputs t x d) and the weights "
+        "read add up to the same count", same and bool(shapes_ok),
+        "three layers, two lengths each; counted from the weights each forward pass read"))
     solution.rubric += [
         Rubric("advantage", 1, "parallel over positions / O(1) sequential steps (path "
                "length) instead of O(t)"),
