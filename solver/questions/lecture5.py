@@ -49,7 +49,8 @@ def solve(params: Params) -> Solution:
                 "The average starts at S_0 = 0."),
         Text(f"Sub-question 1: iterate from S_0 = 0 with y_i = {value} and rho = {rho}."),
     )
-    history = _averages(rho, value, t)
+    averages = _averages(rho, value, max(t, PLOT_STEPS))  # the plot shows at least PLOT_STEPS
+    history = averages[:t]
     s = history[-1]
     shown = min(t, 5)
     previous_values = [sp.Integer(0), *history]
@@ -82,7 +83,7 @@ def solve(params: Params) -> Solution:
              f"(with rho = {rho}, 1 - rho^t first reaches 0.99 at t = "
              f"{_warmup_steps(rho)})."),
     )
-    solution.add(_figure(rho, value, t))
+    solution.add(_figure(rho, value, averages))
     solution.give("S", to_json(s), _short(s))
     solution.give("S_hat", to_json(s_hat), _short(s_hat))
     solution.give("history", to_json(history), "[" + ", ".join(map(_short, history)) + "]")
@@ -115,9 +116,8 @@ def solve(params: Params) -> Solution:
 PLOT_STEPS = 40
 
 
-def _figure(rho: sp.Rational, value: sp.Rational, t: int) -> Figure:
-    """S_t and S_t-hat over at least the first PLOT_STEPS steps."""
-    averages = _averages(rho, value, max(t, PLOT_STEPS))
+def _figure(rho: sp.Rational, value: sp.Rational, averages: list[sp.Rational]) -> Figure:
+    """S_t and S_t-hat over the computed steps."""
     xs = tuple(float(i) for i in range(1, len(averages) + 1))
     corrected = (float(a / (1 - rho**i)) for i, a in enumerate(averages, start=1))
     return Figure(

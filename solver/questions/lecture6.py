@@ -55,16 +55,23 @@ def _run(w: Any, inputs: Any) -> list[Any]:
     return states
 
 
-def _jacobian_norms(w: Any, states: list[Any]) -> list[float]:
-    """||dh_T/dh_t||_2 for t = T..0 by the chain rule: a product of diag(1 - h^2) W."""
+def _jacobians(w: Any, states: list[Any]) -> list[Any]:
+    """dh_T/dh_t for t = T..0 by the chain rule: a product of diag(1 - h^2) W.
+
+    Index k is k steps back from T."""
     import numpy as np
 
-    size = w.shape[0]
-    jacobian, norms = np.eye(size), [1.0]
+    jacobians = [np.eye(w.shape[0])]
     for h in reversed(states[1:]):
-        jacobian = jacobian @ (np.diag(1 - h**2) @ w)
-        norms.append(float(np.linalg.norm(jacobian, 2)))
-    return norms  # index k: k steps back from T
+        jacobians.append(jacobians[-1] @ (np.diag(1 - h**2) @ w))
+    return jacobians
+
+
+def _jacobian_norms(w: Any, states: list[Any]) -> list[float]:
+    """||dh_T/dh_t||_2, index k steps back from T."""
+    import numpy as np
+
+    return [float(np.linalg.norm(jacobian, 2)) for jacobian in _jacobians(w, states)]
 
 
 def _finite_difference(w: Any, inputs: Any, back: int, eps: float = 1e-6) -> Any:
@@ -99,11 +106,10 @@ def solve(params: Params) -> Solution:
     for radius in (p.radius_small, p.radius_large):
         w = radius * orthogonal
         states = _run(w, inputs)
-        norms = _jacobian_norms(w, states)
+        jacobians = _jacobians(w, states)
+        norms = [float(np.linalg.norm(jacobian, 2)) for jacobian in jacobians]
         back = min(10, p.steps)
-        product = np.eye(p.hidden_size)
-        for h in reversed(states[-back:]):
-            product = product @ (np.diag(1 - h**2) @ w)
+        product = jacobians[back]
         numeric = _finite_difference(w, inputs, back)
         scale = max(1.0, float(np.max(np.abs(product))))
         worst = max(worst, float(np.max(np.abs(product - numeric))) / scale)
