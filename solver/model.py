@@ -97,10 +97,6 @@ class Reading:
 
 Step = Text | Math | Code | Table | Figure | Reading
 
-STEP_TYPES: dict[str, type[Step]] = {
-    cls.type: cls for cls in (Text, Math, Code, Table, Figure, Reading)
-}
-
 
 def _lists(value: Any) -> Any:
     if isinstance(value, tuple | list):
