@@ -23,6 +23,11 @@ class BuildError(RuntimeError):
     """The sheet could not be built (template, fetch or typesetting failure): exit 1."""
 
 
+def failed_check_message(question_id: str, failed: list[Check]) -> str:
+    """The one line that names a failed self-check (the CLI, the sheet and variants)."""
+    return f"self-check failed for {question_id}: " + "; ".join(c.name for c in failed)
+
+
 @dataclass(frozen=True)
 class Text:
     text: str
@@ -128,14 +133,14 @@ class Rubric:
     text: str
 
 
-@dataclass(frozen=True)
-class Meta:
-    """Metadata of one question: a literal in each question module (read without import)."""
+class Numbered:
+    """Id-derived names shared by an exam record and its rendered metadata."""
 
     id: str
-    title: str
-    points: dict[str, int]
-    question: str
+
+    @property
+    def points(self) -> dict[str, int]:
+        raise NotImplementedError
 
     @property
     def kind(self) -> str:
@@ -154,6 +159,38 @@ class Meta:
         return f"{self.kind.capitalize()} {self.number}"
 
 
+@dataclass(frozen=True)
+class Ask:
+    """One sub-question as asked, its template filled in: label ("" for the whole question)."""
+
+    label: str
+    points: int
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Meta(Numbered):
+    """A question's metadata with its words filled in from its parameters."""
+
+    id: str
+    title: str
+    question: str
+    asks: tuple[Ask, ...]
+
+    @property
+    def points(self) -> dict[str, int]:
+        return {ask.label: ask.points for ask in self.asks}
+
+
+@dataclass(frozen=True)
+class PartAnswer:
+    """The answer to one exam sub-question, as prose a student can read."""
+
+    label: str
+    points: int
+    text: str
+
+
 @dataclass
 class Solution:
     """What a solver returns: ordered steps, named answers, checks, rubric."""
@@ -165,6 +202,11 @@ class Solution:
     answer_text: dict[str, str] = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
     rubric: list[Rubric] = field(default_factory=list)
+    # Filled by the solver: per-part answer prose, and values the templates may name.
+    part_text: dict[str, str] = field(default_factory=dict)
+    words: dict[str, Any] = field(default_factory=dict)
+    # Filled by the engine from the exam's parts, in the exam's order.
+    parts: list[PartAnswer] = field(default_factory=list)
 
     def add(self, *steps: Step) -> None:
         self.steps.extend(steps)
@@ -173,6 +215,14 @@ class Solution:
         """Record a final answer: ``value`` is JSON data, ``text`` its exact plain form."""
         self.answer[key] = value
         self.answer_text[key] = text
+
+    def answer_part(self, label: str, text: str) -> None:
+        """The answer to sub-question ``label`` ("" for an undivided question)."""
+        self.part_text[label] = text
+
+    @property
+    def verified(self) -> bool:
+        return bool(self.checks) and not self.failed_checks
 
     @property
     def failed_checks(self) -> list[Check]:
@@ -194,6 +244,7 @@ class Solution:
             "answer_text": self.answer_text,
             "steps": [step_to_dict(step) for step in self.steps],
             "checks": [asdict(check) for check in self.checks],
+            "parts": [asdict(part) for part in self.parts],
             "rubric": [asdict(line) for line in self.rubric],
-            "verified": not self.failed_checks and bool(self.checks),
+            "verified": self.verified,
         }

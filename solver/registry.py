@@ -1,79 +1,55 @@
-"""Explicit, lazy registration of the questions.
+"""The active exam's questions, by id, without importing any solver.
 
-``MODULES`` lists every question module in exam order. Each module holds its metadata
-as a literal ``META = Meta(...)``; the registry reads that literal from the source with
-``ast`` so that ``solver list`` knows ids, titles and points without importing any solver
-(and so without sympy or torch).
+The registry reads the exam file (``tomllib`` only), so ``solver list`` knows ids, titles
+and points without sympy or torch. ``solver --exam PATH`` selects another exam folder.
 """
 
 from __future__ import annotations
 
-import ast
 import difflib
-import importlib
-import importlib.util
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from solver.model import InputError, Meta, Solution
+from solver.exam import BUNDLED, Exam, Question, exam_file, read_exam
+from solver.model import InputError, Solution
 
-PACKAGE = "solver.questions"
-
-MODULES: tuple[str, ...] = (
-    "lab1", "lab2", "lab3", "lab4", "lab5", "lab6", "lab7", "lab8",
-    "lecture1", "lecture2", "lecture3", "lecture4", "lecture5", "lecture6", "lecture7",
-    "lecture8",
-    "paper01", "paper02", "paper03", "paper04", "paper05", "paper06", "paper07",
-    "paper08", "paper09", "paper10", "paper11", "paper12", "paper13", "paper14",
-)  # fmt: skip
+_active: list[Path] = [BUNDLED]
 
 
-class QuestionModule(Protocol):
-    META: Meta
-    Params: type[Any]
+@cache
+def _read(path: Path) -> Exam:
+    return read_exam(path)
 
-    def solve(self, params: Any) -> Solution: ...
+
+def use_exam(path: str | Path) -> Exam:
+    """Make the exam folder at ``path`` the active one (validated now, not on first use)."""
+    folder = exam_file(path).parent.resolve()
+    chosen = _read(folder)
+    _active[0] = folder
+    return chosen
+
+
+def exam() -> Exam:
+    return _read(_active[0])
 
 
 @dataclass(frozen=True)
 class Entry:
     module: str
-    meta: Meta
+    meta: Question
 
 
-def _read_meta(module: str) -> Meta:
-    """The ``META = Meta(...)`` literal of a question module."""
-    spec = importlib.util.find_spec(f"{PACKAGE}.{module}")
-    if spec is None or spec.origin is None:
-        raise RuntimeError(f"registered question module {module} does not exist")
-    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
-    for node in tree.body:
-        if (
-            isinstance(node, ast.Assign)
-            and [getattr(t, "id", None) for t in node.targets] == ["META"]
-            and isinstance(node.value, ast.Call)
-        ):
-            kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in node.value.keywords}
-            return Meta(**kwargs)  # type: ignore[arg-type]
-    raise RuntimeError(f"{module} has no literal META = Meta(...)")
-
-
-@cache
 def entries() -> dict[str, Entry]:
-    """Implemented questions by id, in exam order."""
-    found: dict[str, Entry] = {}
-    for module in MODULES:
-        meta = _read_meta(module)
-        found[meta.id] = Entry(module, meta)
-    return found
+    """The active exam's questions by id, in exam order."""
+    return {qid: Entry(q.solver, q) for qid, q in exam().questions.items()}
 
 
 def lookup(question_id: str) -> Entry:
-    known = entries()
+    known = exam().questions
     if question_id in known:
-        return known[question_id]
+        return Entry(known[question_id].solver, known[question_id])
     near = difflib.get_close_matches(question_id, list(known), n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(near)}?" if near else ""
     raise InputError(
@@ -81,6 +57,25 @@ def lookup(question_id: str) -> Entry:
     )
 
 
-def load(question_id: str) -> QuestionModule:
-    module: Any = importlib.import_module(f"{PACKAGE}.{lookup(question_id).module}")
-    return module  # type: ignore[no-any-return]
+@dataclass(frozen=True)
+class Handle:
+    """One question, ready to solve: ``Params(**overrides)`` builds its validated parameters
+    (the exam file's values over the solver's defaults), ``solve(params)`` solves."""
+
+    question: Question
+
+    def Params(self, **overrides: Any) -> Any:  # reads like the Params class it stands for
+        from solver.engine import make_params
+
+        return make_params(self.question, overrides)
+
+    def solve(self, params: Any = None) -> Solution:
+        from solver.engine import make_params, solve_question
+
+        if params is None and self.question.solver != "lab":
+            params = make_params(self.question)
+        return solve_question(self.question, params)
+
+
+def load(question_id: str) -> Handle:
+    return Handle(lookup(question_id).meta)

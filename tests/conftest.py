@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
+from solver.engine import solve as solve_question
 from solver.model import Solution
-from solver.params import build
-from solver.registry import load
+from solver.registry import lookup
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,8 +27,7 @@ settings.load_profile("solver")
 
 
 def solve(question_id: str, **params: Any) -> Solution:
-    module = load(question_id)
-    return module.solve(build(module.Params, params))
+    return solve_question(lookup(question_id).meta, params)
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -60,8 +59,8 @@ def broken_lecture5(monkeypatch: pytest.MonkeyPatch) -> None:
 
     real = lecture5.solve
 
-    def broken(params: lecture5.Params) -> Solution:
-        solution = real(params)
+    def broken(params: lecture5.Params, meta: Any) -> Solution:
+        solution = real(params, meta)
         solution.checks.append(Check("deliberately broken oracle", False, "test"))
         return solution
 

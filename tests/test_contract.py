@@ -1,4 +1,4 @@
-"""Every registered question: metadata, solves with its defaults, JSON, every renderer."""
+"""Every question of the exam file: solves with its defaults, parts, rubric, every renderer."""
 
 from __future__ import annotations
 
@@ -6,43 +6,45 @@ import json
 
 import pytest
 
-from solver.registry import MODULES, entries, load
+from solver.exam import read_exam
+from solver.registry import entries, exam
 from solver.render import FORMATS, render
-from tests.conftest import solve
+from tests.conftest import ROOT, solve
 
 IDS = list(entries())
 
 
-def test_registry_reads_every_module() -> None:
-    assert len(IDS) == len(MODULES), "a module in MODULES has no META literal"
-
-
 @pytest.mark.parametrize("question_id", IDS)
 def test_question_contract(question_id: str) -> None:
-    module = load(question_id)
-    assert entries()[question_id].meta == module.META  # the ast reading matches the import
     solution = solve(question_id)
+    question = entries()[question_id].meta
     assert solution.steps and solution.answer
     assert set(solution.answer) == set(solution.answer_text)
     assert not solution.failed_checks
-    if solution.meta.kind != "paper":
+    if question.solver != "choice":
         assert solution.checks, "a computed question must verify itself"
-    assert sum(line.points for line in solution.rubric) == solution.meta.total
-    assert {line.part for line in solution.rubric} == set(solution.meta.points)
+    # Parts and rubric: one per exam sub-question, in the exam's order, with its points.
+    labels = [part.label for part in question.parts]
+    assert [part.label for part in solution.parts] == labels
+    assert [line.part for line in solution.rubric] == labels
+    assert sum(part.points for part in solution.parts) == question.total
+    assert all(part.text.strip() for part in solution.parts)
+    assert all(line.text.strip() for line in solution.rubric)
     data = json.loads(render(solution, "json"))
     assert data["id"] == question_id
-    assert json.loads(json.dumps(data)) == data
+    assert [p["label"] for p in data["parts"]] == labels
     for fmt in FORMATS:
         assert render(solution, fmt).strip()
 
 
 def test_exam_points() -> None:
+    """The bundled exam file holds every question with the exam's points: 38 + 38 + 14."""
+    questions = read_exam(ROOT / "solver" / "exams" / "deep_learning").questions
     totals: dict[str, int] = {}
-    for entry in entries().values():
-        totals[entry.meta.kind] = totals.get(entry.meta.kind, 0) + entry.meta.total
-    expected = {"lab": 38, "lecture": 38, "paper": 14}
-    for kind, total in totals.items():
-        # A complete section must add up to the exam's points.
-        count = sum(1 for e in entries().values() if e.meta.kind == kind)
-        if count == (14 if kind == "paper" else 8):
-            assert total == expected[kind]
+    counts: dict[str, int] = {}
+    for question in questions.values():
+        totals[question.kind] = totals.get(question.kind, 0) + question.total
+        counts[question.kind] = counts.get(question.kind, 0) + 1
+    assert counts == {"lab": 8, "lecture": 8, "paper": 14}
+    assert totals == {"lab": 38, "lecture": 38, "paper": 14}
+    assert exam().total == 90

@@ -45,7 +45,7 @@ def test_exports_and_signatures() -> None:
         "Conv2d": ["in_channels", "out_channels", "kernel_size", "stride", "padding"],
         "momentum": ["X", "rho", "learning_rate", "prev_value", "Grad"],
         "VanillaRNN": ["input_size", "hidden_size"],
-        "SelfAttention": ["d"],
+        "SelfAttention": ["k"],
         "Autoencoder": ["l_dim", "s_img", "h_dim"],
         "Encoder": ["l_dim", "s_img", "h_dim"],
         "Decoder": ["l_dim", "s_img", "h_dim"],
@@ -53,13 +53,14 @@ def test_exports_and_signatures() -> None:
     assert inspect.signature(Autoencoder).parameters["h_dim"].default == [256, 128]
     assert list(inspect.signature(FCNet_do).parameters) == []
     assert list(SelfAttention(4)._modules) == ["k", "q", "v"]  # the template's order
+    assert SelfAttention(k=8).q.in_features == 8  # the template's keyword works
 
 
 @pytest.mark.parametrize("qid", [f"lab.{n}" for n in range(1, 9)])
 def test_every_sub_question_has_marked_answer_lines(qid: str) -> None:
     solution = solve(qid)
-    assert set(solution.meta.points) <= set(solution.answer)
-    assert solution.answer["verified"] is True
+    assert set(solution.meta.points) - {""} <= set(solution.answer)
+    assert solution.verified
     code = next(step for step in solution.steps if step.type == "code")
     assert code.highlight  # the sheet highlights the answer lines
 
@@ -259,4 +260,5 @@ def test_lab_timing_budget() -> None:
 def test_lab_answers_are_deterministic() -> None:
     first, second = solve("lab.8"), solve("lab.8")
     assert [c.detail for c in first.checks] == [c.detail for c in second.checks]
-    assert math.isfinite(first.answer["max_abs_error"])
+    errors = [c.max_abs_error for c in first.checks if c.max_abs_error is not None]
+    assert errors and all(math.isfinite(e) for e in errors)

@@ -39,7 +39,7 @@ def test_lecture6_jacobian_norms_match_torch_autograd() -> None:
     w = 1.25 * lecture6._orthogonal(params.hidden_size, rng)
     inputs = rng.normal(0, 0.01, size=(12, params.hidden_size))
     states = lecture6._run(w, inputs)
-    ours = lecture6._jacobian_norms(w, states)
+    ours = lecture6._jacobian_norms(lecture6._jacobians(w, states))
 
     weight = torch.tensor(w)
     xs = torch.tensor(inputs)
@@ -73,13 +73,29 @@ def test_lecture7_counts_do_not_depend_on_length_and_match_torch() -> None:
 
     lab = SelfAttention(d)
     assert answer["params_single_t"] == sum(p.numel() for p in lab.parameters())
-    narrow = torch.nn.MultiheadAttention(d, heads, bias=False)
-    assert answer["params_narrow"] == sum(p.numel() for p in narrow.parameters())
-    assert answer["params_wide"] == heads * answer["params_narrow"]
-    # The same torch module runs on t and 2t: its parameters are fixed.
+    # Narrow: each head has its own (d/h) x (d/h) query, key and value maps on its own
+    # slice of the embedding, then a d x d output projection: 3d^2/h + d^2.
+    s = d // heads
+    narrow = torch.nn.ModuleList([
+        *(torch.nn.Linear(s, s, bias=False) for _ in range(3 * heads)),
+        torch.nn.Linear(d, d, bias=False)])
+    assert answer["params_narrow"] == sum(p.numel() for p in narrow.parameters()) == 7168
+    # Wide: h full-width heads (lab 7's layer each) and an hd x d output projection:
+    # h times torch's project-then-split layer (4d^2).
+    wide = torch.nn.ModuleList([*(SelfAttention(d) for _ in range(heads)),
+                                torch.nn.Linear(heads * d, d, bias=False)])
+    split = torch.nn.MultiheadAttention(d, heads, bias=False)
+    assert answer["params_wide"] == sum(p.numel() for p in wide.parameters()) == 65536
+    assert answer["params_wide"] == heads * sum(p.numel() for p in split.parameters())
+    # Torch's layers run on t and 2t with the same parameters.
     for t in (10, 20):
         x = torch.randn(t, 1, d)
-        assert narrow(x, x, x)[0].shape == (t, 1, d)
+        assert split(x, x, x)[0].shape == (t, 1, d)
+        batch = x.transpose(0, 1)  # (1, t, d): head h attends over t with its slice
+        slices = [torch.nn.functional.scaled_dot_product_attention(
+            *(narrow[3 * h + i](batch[:, :, h * s:(h + 1) * s]) for i in range(3)))
+            for h in range(heads)]
+        assert narrow[-1](torch.cat(slices, dim=2)).shape == (1, t, d)
 
 
 def test_lecture8_equilibrium_and_optimal_discriminator() -> None:

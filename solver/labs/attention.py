@@ -10,11 +10,12 @@ class SelfAttention(nn.Module):
     """Self-attention operation with learnable key, query and value embeddings.
 
     Args:
-      d: embedding dimension
+      k: embedding dimension
     """
 
-    def __init__(self, d):
+    def __init__(self, k):
         super(SelfAttention, self).__init__()
+        d = k  # the template names the embedding dimension k; its body uses d
         # Linear map to queries, keys, values
         self.k = nn.Linear(d, d, bias=False)
         self.q = nn.Linear(d, d, bias=False)

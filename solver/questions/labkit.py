@@ -3,12 +3,15 @@ comparisons against torch that become checks."""
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import re
 from pathlib import Path
 from typing import Any
 
+from solver.exam import Question
 from solver.model import Check, Code, Meta, Reading, Solution, Text
+from solver.render.printer import part_name, points_text
 
 # A code line (not a comment line) that ends in a sub-question marker such as "# B)".
 _ANSWER_LINE = re.compile(r"^\s*[^#\s].*#\s*([A-D])\)\s*$")
@@ -31,26 +34,50 @@ def answer_lines(code: str) -> dict[str, list[tuple[int, str]]]:
     return found
 
 
-def start(meta: Meta, module: str, readings: list[str], explanations: dict[str, str],
-          single_part: str | None = None) -> Solution:
-    """A lab solution with its reading notes, completed code and per-part explanations.
+def blank_template(code: str) -> str:
+    """The template as students get it: each run of answer lines becomes one
+    ``# X) Your code goes here.`` line at the first line's indentation."""
+    out: list[str] = []
+    previous = None
+    for line in code.splitlines():
+        match = _ANSWER_LINE.match(line)
+        if match is None:
+            out.append(line)
+            previous = None
+        elif match.group(1) != previous:
+            indent = line[: len(line) - len(line.lstrip())]
+            out.append(f"{indent}# {match.group(1)}) Your code goes here.")
+            previous = match.group(1)
+    return "\n".join(out) + "\n"
+
+
+def solve(question: Question, meta: Meta, context: dict[str, Any]) -> Solution:
+    """A lab from its record: reading notes, the completed template, per-part explanations,
+    the marked answer lines, and the checks of its ``checks`` module.
 
     The final answer of each sub-question is its marked lines, read from the source that
     the checks run, so the sheet shows exactly the code that was verified.
     """
+    from solver.wording import fill
+
     solution = Solution(meta, {})
-    code = source(module)
+    code = source(question.data["template"])
     marked = answer_lines(code)
-    solution.add(*(Reading(text) for text in readings))
-    solution.add(Code(code, caption=f"solver/labs/{module.rsplit('.', 1)[1]}.py "
-                      "(highlighted: the lines that answer a sub-question)",
+    solution.add(*(Reading(text) for text in question.data.get("readings", [])))
+    solution.add(Code(code, caption="The completed template (highlighted: the lines that "
+                      "answer a sub-question)",
                       highlight=tuple(n for lines in marked.values() for n, _ in lines)))
-    for part, explanation in explanations.items():
-        points = meta.points[single_part or part]
-        solution.add(Text(f"{part}) ({points} pts) {explanation}"))
+    for part in question.parts:
+        explanation = fill(part.explain, context, question.id)
+        solution.add(Text(f"{part_name(part.label)} ({points_text(part.points)}) {explanation}"))
     for letter, lines in sorted(marked.items()):
         text = "\n".join(_dedent([line for _, line in lines]))
         solution.give(letter, text, text)
+    for part in question.parts:
+        lines = marked.get(part.label) or [line for found in marked.values() for line in found]
+        solution.answer_part(part.label, "\n".join(_dedent([line for _, line in lines])))
+    module = importlib.import_module(f"solver.questions.{question.data['checks']}")
+    solution.checks.extend(module.checks())
     return solution
 
 
@@ -74,13 +101,3 @@ def compare(name: str, got: Any, expected: Any, tolerance: float, detail: str = 
     shape = "x".join(map(str, got.shape))
     return Check(name, error <= tolerance, detail or f"{shape} outputs compared",
                  max_abs_error=error, tolerance=tolerance)
-
-
-def finish(solution: Solution) -> Solution:
-    """Record whether every check passed, with the largest error seen."""
-    errors = [c.max_abs_error for c in solution.checks if c.max_abs_error is not None]
-    verified = bool(solution.checks) and not solution.failed_checks
-    solution.give("verified", verified, "yes, every check passed" if verified else "NO")
-    if errors:
-        solution.give("max_abs_error", max(errors), f"{max(errors):.3g}")
-    return solution

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
+from typing import Any
 
-from solver.model import Check, Math, Meta, Reading, Rubric, Solution, Table, Text
+from solver.model import Check, Math, Meta, Reading, Solution, Table, Text
 from solver.params import as_dict, require
-
-META = Meta(
-    id="lecture.1",
-    title="Parameters of a conv + fully connected network",
-    points={"count": 4},
-    question=(
-        "A 2-layer network: a 3x3 convolution (padding 1, stride 1) from 3 input channels "
-        "to 5 hidden channels, then a fully connected layer to 2 output features, with "
-        "bias terms, on a 16x16 image. How many learnable parameters does it have?"
-    ),
-)
 
 
 @dataclass(frozen=True)
@@ -60,14 +51,14 @@ def _windows_by_sliding(size: int, k: int, p: int, s: int) -> int:
     return count
 
 
-def solve(params: Params) -> Solution:
+def solve(params: Params, meta: Meta) -> Solution:
     p = params
     b = 1 if p.bias else 0
-    solution = Solution(META, as_dict(p))
+    solution = Solution(meta, as_dict(p))
     solution.add(
         Reading(
             "The figure is lost in the exam text. Reading used: the convolution maps "
-            f"{p.in_channels} -> {p.hidden_channels} channels and the fully connected layer "
+            f"{p.in_channels} → {p.hidden_channels} channels and the fully connected layer "
             "maps the flattened conv output to the outputs (no pooling in between)."
         ),
         Text("Step 1: spatial size after the convolution."),
@@ -92,19 +83,21 @@ def solve(params: Params) -> Solution:
     bias_fc = rf" + {p.out_features}" if b else ""
     solution.add(
         Text(
-            "Step 2: the convolution has one k x k x C_in filter per output channel, "
-            "plus one bias per output channel."
+            f"Step 2: the convolution has one {p.kernel_size}×{p.kernel_size}×{p.in_channels} "
+            "filter per output channel" + (", plus one bias per output channel." if b else
+                                           "; the network has no bias terms.")
         ),
         Math(
-            rf"C_{{out}} \cdot C_{{in}} \cdot k^2{' + C_{out}' if b else ''} = "
+            r"C_{\mathrm{out}} \cdot C_{\mathrm{in}} \cdot k^2"
+            + (r" + C_{\mathrm{out}}" if b else "") + " = "
             rf"{p.hidden_channels} \cdot {p.in_channels} \cdot {p.kernel_size}"
             rf" \cdot {p.kernel_size}{bias_conv} = {conv}"
         ),
         Text("Step 3: flatten the conv output into the fully connected layer's input."),
-        Math(rf"C_{{out}} \cdot H' \cdot W' = {p.hidden_channels} \cdot {out_h} \cdot {out_w}"
-             rf" = {flat}"),
-        Text("Step 4: the fully connected layer has one weight per (input, output) pair, "
-             "plus one bias per output."),
+        Math(r"C_{\mathrm{out}} \cdot H' \cdot W' = "
+             rf"{p.hidden_channels} \cdot {out_h} \cdot {out_w} = {flat}"),
+        Text("Step 4: the fully connected layer has one weight per (input, output) pair"
+             + (", plus one bias per output." if b else ".")),
         Math(rf"{flat} \cdot {p.out_features}{bias_fc} = {fc}"),
         Text("Step 5: add both layers."),
         Math(rf"{conv} + {fc} = {total}"),
@@ -122,6 +115,15 @@ def solve(params: Params) -> Solution:
     solution.give("conv_params", conv, str(conv))
     solution.give("fc_params", fc, str(fc))
     solution.give("total", total, str(total))
+    solution.words.update(out_h=out_h, out_w=out_w)
+    solution.answer_part("", (
+        f"{total} learnable parameters: the convolution has {conv} "
+        f"({p.hidden_channels}·{p.in_channels}·{p.kernel_size}·{p.kernel_size} weights"
+        + (f" + {p.hidden_channels} biases" if b else "") + f"), its output is "
+        f"{p.hidden_channels}×{out_h}×{out_w} = {flat} features, and the fully connected "
+        f"layer has {fc} ({flat}·{p.out_features} weights"
+        + (f" + {p.out_features} biases" if b else "") + ")."
+    ))
 
     # Second method: slide the window to find H', W', then count array entries by shape.
     slid = (
@@ -144,14 +146,41 @@ def solve(params: Params) -> Solution:
         Check(
             "count by tensor shapes with a sliding-window output size",
             slid == (out_h, out_w) and by_shape == total,
-            f"sliding gives H' x W' = {slid[0]} x {slid[1]}; shapes {shapes} hold "
+            f"sliding gives H′ × W′ = {slid[0]} × {slid[1]}; shapes {shapes} hold "
             f"{by_shape} entries",
             max_abs_error=float(abs(by_shape - total)),
             tolerance=0.0,
         )
     )
-    solution.rubric.append(
-        Rubric("count", 4, "conv weights and biases (1), output size and flatten (1), "
-               "fc weights and biases (1), correct total (1)")
-    )
     return solution
+
+
+def sample(rng: random.Random) -> dict[str, Any]:
+    """A network a student can count by hand: small channels, odd kernels, 'same' padding
+    or none, image sides that the stride divides."""
+    kernel = rng.choice((1, 3, 5))
+    stride = rng.choice((1, 1, 2))
+    padding = rng.choice((0, kernel // 2))
+    side = rng.choice((8, 12, 16, 20, 24, 28, 32))
+    return {
+        "in_channels": rng.choice((1, 3, 4)), "hidden_channels": rng.randint(2, 8),
+        "kernel_size": kernel, "padding": padding, "stride": stride, "height": side,
+        "width": rng.choice((side, side, side + 4)), "out_features": rng.randint(2, 10),
+        "bias": rng.random() < 0.8,
+    }
+
+
+def wrong_paths(solution: Solution) -> dict[str, dict[str, Any]]:
+    """Typical wrong totals: biases forgotten, or the flatten size taken from the input."""
+    p = solution.params
+    out_h, out_w = solution.words["out_h"], solution.words["out_w"]
+    k2 = p["kernel_size"] ** 2
+    weights = (p["hidden_channels"] * p["in_channels"] * k2
+               + p["hidden_channels"] * out_h * out_w * p["out_features"])
+    biases = p["hidden_channels"] + p["out_features"] if p["bias"] else 0
+    flat_input = (p["hidden_channels"] * p["in_channels"] * k2
+                  + p["in_channels"] * p["height"] * p["width"] * p["out_features"] + biases)
+    paths = {"flattened the input, not the conv output": flat_input}
+    if p["bias"]:
+        paths["forgot the bias terms"] = weights
+    return {"total": paths}

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import math
+import random
 from dataclasses import dataclass, fields
 from typing import Any
 
 import sympy as sp
 
-from solver.model import Check, Math, Meta, Reading, Rubric, Solution, Table, Text
+from solver.model import Check, Math, Meta, Reading, Solution, Table, Text
 from solver.params import as_dict, require
-
-META = Meta(
-    id="lecture.2",
-    title="Backpropagation through a scalar network with L2 regularisation",
-    points={"derivation": 4, "motivation": 2},
-    question=(
-        "For the scalar network a_i = sigma(w_i a_{i-1} + b_i) (i = 1, 2, a_0 = x) with "
-        "L = (a_2 - y)^2 and L_reg = L + lambda * sum_i w_i^2, compute dL_reg/dw_1 reusing "
-        "z2-bar = dL_reg/dz_2, and motivate each factor."
-    ),
-)
 
 ACTIVATIONS = ("sigmoid", "tanh")
 NUMERIC = ("x", "y", "w1", "b1", "w2", "b2", "lam")
@@ -79,20 +70,29 @@ def _network() -> dict[str, Any]:
 ZBAR2 = sp.Symbol(r"\bar{z}_2")
 SIGMA_PRIME_Z1 = sp.Symbol(r"\sigma'(z_1)")
 SIGMA_PRIME_Z2 = sp.Symbol(r"\sigma'(z_2)")
+A2 = sp.Symbol("a_2")
 
 
 NAMES = {SIGMA_PRIME_Z1: r"\sigma'(z_1)", SIGMA_PRIME_Z2: r"\sigma'(z_2)"}
+L_REG = r"L_{\mathrm{reg}}"
+# z2-bar as the sheet writes it, with a_2 = sigma(z_2): checked against sympy's derivative.
+ZBAR2_SHOWN = 2 * (A2 - Y) * SIGMA_PRIME_Z2
+ZBAR2_LATEX = r"2\left(a_2 - y\right) \sigma'(z_2)"
 
 
-def _chain_rule() -> tuple[Any, Any, Any]:
-    """Backprop factor by factor: (z2-bar, dL_reg/dw1 in display symbols, z2-bar raw)."""
+def _chain_rule() -> tuple[Any, Any, Any, dict[str, Any]]:
+    """Backprop factor by factor: (z2-bar, dL_reg/dw1 in display symbols, z2-bar raw,
+    the local factors)."""
     loss_of_z2 = (SIGMA(Z2) - Y) ** 2 + LAM * (W1**2 + W2**2)
     z2_bar = sp.diff(loss_of_z2, Z2)  # 2 (sigma(z2) - y) sigma'(z2)
-    dz2_da1 = sp.diff(W2 * A1 + B2, A1)  # w2
-    dz1_dw1 = sp.diff(W1 * X + B1, W1)  # x
-    d_reg = sp.diff(LAM * (W1**2 + W2**2), W1)  # 2 lambda w1
+    factors = {
+        "dz2_da1": sp.diff(W2 * A1 + B2, A1),  # w2
+        "dz1_dw1": sp.diff(W1 * X + B1, W1),  # x
+        "d_reg": sp.diff(LAM * (W1**2 + W2**2), W1),  # 2 lambda w1
+    }
     shown = z2_bar.subs(sp.Derivative(SIGMA(Z2), Z2), SIGMA_PRIME_Z2)
-    return shown, ZBAR2 * dz2_da1 * SIGMA_PRIME_Z1 * dz1_dw1 + d_reg, z2_bar
+    chain = ZBAR2 * factors["dz2_da1"] * SIGMA_PRIME_Z1 * factors["dz1_dw1"] + factors["d_reg"]
+    return shown, chain, z2_bar, factors
 
 
 def _expand(chain: Any, z2_bar: Any, net: dict[str, Any]) -> Any:
@@ -101,26 +101,35 @@ def _expand(chain: Any, z2_bar: Any, net: dict[str, Any]) -> Any:
     return local.subs({Z2: net["z2"], Z1: net["z1"]}, simultaneous=True)
 
 
-def _plain(expr: Any) -> str:
-    """sympy's plain string without the LaTeX backslashes of the symbol names."""
-    return str(sp.sstr(expr.subs(SIGMA_PRIME_Z2, sp.Symbol("sigma'(z_2)")))).replace("\\", "")
+def _latex(expr: Any) -> str:
+    return str(sp.latex(expr, symbol_names=NAMES))
+
+
+def _sigmoid(t: float) -> float:
+    """The logistic function without overflow: exp of a non-positive number only."""
+    if t >= 0:
+        return 1 / (1 + math.exp(-t))
+    e = math.exp(t)
+    return e / (1 + e)
 
 
 def _activation(name: str) -> tuple[Any, Any]:
     """(sympy function, float derivative) of the chosen activation."""
     if name == "sigmoid":
-        return (lambda t: 1 / (1 + sp.exp(-t))), (
-            lambda t: (1 / (1 + math.exp(-t))) * (1 - 1 / (1 + math.exp(-t)))
-        )
+        return (lambda t: 1 / (1 + sp.exp(-t))), (lambda t: _sigmoid(t) * (1 - _sigmoid(t)))
     return sp.tanh, (lambda t: 1 - math.tanh(t) ** 2)
 
 
-def _numeric(params: Params, direct: Any) -> tuple[dict[str, float], float]:
+def context(params: Params) -> dict[str, Any]:
+    return {"numeric": params.numeric}
+
+
+def _numeric(params: Params) -> tuple[dict[str, float], float]:
     """Forward and backward pass in floats, reusing z2-bar; and the direct sympy value."""
     p = {name: float(getattr(params, name)) for name in NUMERIC}
     assert params.activation is not None
-    act_sym, act_prime = _activation(params.activation)
-    act = math.tanh if params.activation == "tanh" else (lambda t: 1 / (1 + math.exp(-t)))
+    _, act_prime = _activation(params.activation)
+    act = math.tanh if params.activation == "tanh" else _sigmoid
     z1 = p["w1"] * p["x"] + p["b1"]
     a1 = act(z1)
     z2 = p["w2"] * a1 + p["b2"]
@@ -130,74 +139,112 @@ def _numeric(params: Params, direct: Any) -> tuple[dict[str, float], float]:
     grad = z1_bar * p["x"] + 2 * p["lam"] * p["w1"]
     values = {"z1": z1, "a1": a1, "z2": z2, "a2": a2, "z2_bar": z2_bar, "z1_bar": z1_bar,
               "grad": grad}
-    exact = {X: p["x"], Y: p["y"], W1: p["w1"], B1: p["b1"], W2: p["w2"], B2: p["b2"],
-             LAM: p["lam"]}
-    symbolic = direct.replace(SIGMA, act_sym).doit().subs(exact)
-    return values, float(sp.N(symbolic, 30))
+    import mpmath
+
+    with mpmath.workdps(30):
+        symbolic = _direct_function(params.activation)(*(mpmath.mpf(p[n]) for n in NUMERIC))
+    return values, float(symbolic)
 
 
-def solve(params: Params) -> Solution:
-    solution = Solution(META, as_dict(params))
+@functools.cache
+def _direct_function(activation: str) -> Any:
+    """sympy's direct derivative dL_reg/dw1 with the activation filled in, compiled once to
+    an mpmath function of (x, y, w1, b1, w2, b2, lam): the oracle, at 30 digits."""
+    act_sym, _ = _activation(activation)
+    expression = _derivation()[3].replace(SIGMA, act_sym).doit()
+    return sp.lambdify((X, Y, W1, B1, W2, B2, LAM), expression, modules="mpmath")
+
+
+@functools.cache
+def _derivation() -> tuple[Any, ...]:
+    """The symbolic derivation and its two exact checks: the same for every parameter set,
+    so variants and repeated solves derive it once."""
     net = _network()
-    z2_bar, chain, z2_bar_raw = _chain_rule()
+    z2_bar, chain, z2_bar_raw, factors = _chain_rule()
     direct = sp.diff(net["loss_reg"], W1)
     difference = sp.simplify(direct - _expand(chain, z2_bar_raw, net))
-    expression = sp.latex(chain, symbol_names=NAMES)
+    written = sp.simplify(ZBAR2_SHOWN.subs(A2, SIGMA(Z2)) - z2_bar)
+    return z2_bar, chain, factors, direct, difference, written
+
+
+def solve(params: Params, meta: Meta) -> Solution:
+    solution = Solution(meta, as_dict(params))
+    _, chain, factors, _, difference, written = _derivation()
+    expression = _latex(chain)
+    d_l = rf"\partial {L_REG}"
     solution.add(
         Reading(
-            "The figure is lost. The network read from the text: a_1 = sigma(w_1 x + b_1), "
-            "a_2 = sigma(w_2 a_1 + b_2), L = (a_2 - y)^2, L_reg = L + lambda (w_1^2 + w_2^2)."
+            "The figure is lost. The network read from the text: a₁ = σ(w₁x + b₁), "
+            "a₂ = σ(w₂a₁ + b₂), the loss L = (a₂ − y)² and the regularised loss "
+            "L + λ(w₁² + w₂²)."
         ),
-        Text("Forward pass, as a chain of dependencies: w_1 reaches L only through z_1, a_1, "
-             "z_2 and a_2; it reaches the regulariser R directly."),
+        Text("Forward pass, as a chain of dependencies: $w_1$ reaches $L$ only through "
+             "$z_1$, $a_1$, $z_2$ and $a_2$; it reaches the regulariser $R$ directly."),
         Math(r"w_1 \rightarrow z_1 = w_1 x + b_1 \rightarrow a_1 = \sigma(z_1) \rightarrow"
              r" z_2 = w_2 a_1 + b_2 \rightarrow a_2 = \sigma(z_2) \rightarrow L"),
-        Text("So the derivative has two parts: the path through the network (which passes "
-             "z_2, where the stored z2-bar already holds everything downstream) and the "
-             "direct regulariser term."),
-        Math(r"\frac{\partial L_{reg}}{\partial w_1} = \underbrace{\frac{\partial L_{reg}}"
+        Text("So the derivative has two parts: the path through the network, which passes "
+             r"$z_2$, where the stored $\bar{z}_2$ already holds everything downstream, and "
+             "the direct regulariser term."),
+        Math(rf"\frac{{{d_l}}}{{\partial w_1}} = \underbrace{{\frac{{{d_l}}}"
              r"{\partial z_2}}_{\bar{z}_2} \frac{\partial z_2}{\partial a_1} \frac{\partial a_1}"
              r"{\partial z_1} \frac{\partial z_1}{\partial w_1} + \lambda \frac{\partial R}"
              r"{\partial w_1}"),
         Table(
             ("factor", "value", "why"),
             (
-                ("z2-bar = dL_reg/dz_2", _plain(z2_bar),
-                 "already computed for dL_reg/dw_2 and dL_reg/db_2: reuse it"),
-                ("dz_2/da_1", "w_2", "z_2 = w_2 a_1 + b_2 is linear in a_1"),
-                ("da_1/dz_1", "sigma'(z_1)", "a_1 = sigma(z_1)"),
-                ("dz_1/dw_1", "x", "z_1 = w_1 x + b_1 is linear in w_1"),
-                ("lambda dR/dw_1", _plain(sp.diff(LAM * (W1**2 + W2**2), W1)),
-                 "R = w_1^2 + w_2^2 depends on w_1 directly, not through z_2"),
+                (rf"$\bar{{z}}_2 = {d_l} / \partial z_2$", f"${ZBAR2_LATEX}$",
+                 rf"already computed for ${d_l} / \partial w_2$ and "
+                 rf"${d_l} / \partial b_2$: reuse it"),
+                (r"$\partial z_2 / \partial a_1$", f"${_latex(factors['dz2_da1'])}$",
+                 r"$z_2 = w_2 a_1 + b_2$ is linear in $a_1$"),
+                (r"$\partial a_1 / \partial z_1$", r"$\sigma'(z_1)$", r"$a_1 = \sigma(z_1)$"),
+                (r"$\partial z_1 / \partial w_1$", f"${_latex(factors['dz1_dw1'])}$",
+                 r"$z_1 = w_1 x + b_1$ is linear in $w_1$"),
+                (r"$\lambda\, \partial R / \partial w_1$", f"${_latex(factors['d_reg'])}$",
+                 r"$R = w_1^2 + w_2^2$ depends on $w_1$ directly, not through $z_2$"),
             ),
             caption="Where each factor comes from",
         ),
-        Text("Backprop stores z1-bar = z2-bar w_2 sigma'(z_1) (it also gives dL_reg/db_1 = "
-             "z1-bar); multiplying by x gives the data term. The regulariser adds 2 lambda "
-             "w_1 directly, because R is a function of w_1 itself and not of the activations: "
-             "its gradient does not flow through z_2, so it is not part of z2-bar."),
-        Math(r"\bar{z}_2 = " + sp.latex(z2_bar, symbol_names=NAMES), label="where"),
-        Math(r"\frac{\partial L_{reg}}{\partial w_1} = " + expression),
+        Text(r"Backprop stores $\bar{z}_1 = \bar{z}_2\, w_2\, \sigma'(z_1)$ (it is also "
+             rf"${d_l} / \partial b_1$); multiplying by $x$ gives the data term. The "
+             r"regulariser adds $2\lambda w_1$ directly, because $R$ is a function of $w_1$ "
+             "itself and not of the activations: its gradient does not flow through $z_2$, "
+             r"so it is not part of $\bar{z}_2$."),
+        Math(rf"\boxed{{\frac{{{d_l}}}{{\partial w_1}} = {expression}}}"),
+        Math(rf"\bar{{z}}_2 = {ZBAR2_LATEX}, \qquad a_2 = \sigma(z_2)", label="where"),
     )
     solution.give("expression", expression, expression)
+    answer = ("∂L_reg/∂w₁ = z̄₂ · w₂ · σ′(z₁) · x + 2λw₁, where z̄₂ = ∂L_reg/∂z₂ "
+              "= 2(a₂ − y)σ′(z₂) is reused from the w₂ gradient: w₁ reaches the loss only "
+              "through z₁, a₁ and z₂ (factors x, σ′(z₁), w₂), and reaches the "
+              "regulariser λ(w₁² + w₂²) directly (term 2λw₁).")
     solution.checks.append(
         Check(
             "chain-rule expression equals sympy's direct derivative of L_reg",
             difference == 0,
-            f"simplify(d L_reg/d w_1 - chain rule) = {difference}",
+            f"simplify(∂L_reg/∂w₁ − chain rule) = {difference}",
+        )
+    )
+    solution.checks.append(
+        Check(
+            "z̄₂ as written, 2(a₂ − y)σ′(z₂), equals sympy's derivative of L_reg by z₂",
+            written == 0,
+            f"simplify(2(a₂ − y)σ′(z₂) − ∂L_reg/∂z₂) with a₂ = σ(z₂) gives {written}",
         )
     )
     if params.numeric:
-        values, oracle = _numeric(params, direct)
+        values, oracle = _numeric(params)
         error = abs(values["grad"] - oracle)
         scale = max(1.0, abs(oracle))
         solution.add(
             Text(f"With the given numbers ({params.activation}):"),
             Table(("quantity", "value"),
-                  tuple((name, f"{value:.12g}") for name, value in values.items())),
-            Math(rf"\frac{{\partial L_{{reg}}}}{{\partial w_1}} = {values['grad']:.12g}"),
+                  tuple((f"${QUANTITIES[name]}$", f"{value:.12g}")
+                        for name, value in values.items())),
+            Math(rf"\frac{{{d_l}}}{{\partial w_1}} = {values['grad']:.12g}"),
         )
         solution.give("value", values["grad"], f"{values['grad']:.15g}")
+        answer += f" With the given numbers: ∂L_reg/∂w₁ = {values['grad']:.12g}."
         solution.checks.append(
             Check(
                 "float backprop equals the symbolic derivative evaluated at 30 digits",
@@ -207,10 +254,33 @@ def solve(params: Params) -> Solution:
                 tolerance=TOLERANCE * scale,
             )
         )
-    solution.rubric += [
-        Rubric("derivation", 4, "reuses z2-bar (1), factors w_2 (1) and sigma'(z_1) x (1), "
-               "regulariser term 2 lambda w_1 (1)"),
-        Rubric("motivation", 2, "explains the two paths and why the regulariser is added "
-               "directly rather than through z2-bar (2)"),
-    ]
+    solution.answer_part("", answer)
     return solution
+
+
+QUANTITIES = {
+    "z1": "z_1", "a1": "a_1", "z2": "z_2", "a2": "a_2", "z2_bar": r"\bar{z}_2",
+    "z1_bar": r"\bar{z}_1", "grad": rf"\partial {L_REG} / \partial w_1",
+}
+
+
+def sample(rng: random.Random) -> dict[str, Any]:
+    """One- or two-decimal values a student can push through by hand, either activation."""
+    def value(low: float, high: float) -> float:  # one decimal, in [low, high]
+        return rng.randrange(round(low * 10), round(high * 10) + 1) / 10
+
+    weights = [value(-1.5, 1.5) or 0.5 for _ in range(2)]  # a zero weight cuts the path
+    return {
+        "x": value(-2, 2) or 1.0, "y": value(0, 1), "w1": weights[0], "b1": value(-1, 1),
+        "w2": weights[1], "b2": value(-1, 1), "lam": rng.choice((0.01, 0.05, 0.1, 0.5)),
+        "activation": rng.choice(ACTIVATIONS),
+    }
+
+
+def wrong_paths(solution: Solution) -> dict[str, dict[str, Any]]:
+    """With numbers: the gradient without the regulariser's 2λw_1 term."""
+    p = solution.params
+    if "value" not in solution.answer:
+        return {}
+    return {"value": {"left out the regulariser term 2λw₁":
+                      solution.answer["value"] - 2 * p["lam"] * p["w1"]}}

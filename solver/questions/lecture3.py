@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from typing import Any
 
 import sympy as sp
 
 from solver.exact import matrix_latex, max_abs_diff, rational, to_json, to_text
-from solver.model import Check, Figure, Math, Meta, Reading, Rubric, Solution, Table, Text
-from solver.params import as_dict, number_grid, require
-
-META = Meta(
-    id="lecture.3",
-    title="Convolution with an average-value kernel",
-    points={"kernel": 2, "output": 4},
-    question=(
-        "Convolve the 5x5x2 image X with an average-value kernel of spatial size 3 (no "
-        "padding, stride 1): give the kernel matrix and compute the output."
-    ),
-)
+from solver.model import Check, Figure, Math, Meta, Reading, Solution, Table, Text
+from solver.params import as_dict, number_grid, require, require_decimals
 
 # The exam's image, channels first: X[:, :, 0] and X[:, :, 1].
 EXAM_IMAGE = [
@@ -27,7 +18,14 @@ EXAM_IMAGE = [
     [[0, -2, 1, 2, 2], [-3, 0, -2, 3, 2], [1, -2, -2, 2, 2], [0, 4, 4, -1, -1], [2, 2, 0, 3, -2]],
 ]
 MODES = ("joint", "per_channel")
-MAX_SIDE = 64
+MAX_SIDE = 10
+MAX_CHANNELS = 4
+MAX_CELL = 1_000_000
+PLACES = 6
+# Exact window sums cost about one sympy addition per (output cell, kernel entry, channel),
+# and the sheet lists every output cell in a table: bound both (see the hardening note).
+MAX_WORK = 40_000
+MAX_ROWS = 200
 
 
 @dataclass(frozen=True)
@@ -41,21 +39,73 @@ class Params:
     def __post_init__(self) -> None:
         grid = number_grid("image", self.image, 3)
         channels, height, width = len(grid), len(grid[0]), len(grid[0][0])
-        require(channels <= 16 and height <= MAX_SIDE and width <= MAX_SIDE,
-                f"parameter image may have at most 16 channels of {MAX_SIDE}x{MAX_SIDE}")
+        require(channels <= MAX_CHANNELS and height <= MAX_SIDE and width <= MAX_SIDE,
+                f"parameter image may have at most {MAX_CHANNELS} channels of "
+                f"{MAX_SIDE}x{MAX_SIDE} cells")
+        for value in (v for channel in grid for row in channel for v in row):
+            require(abs(value) <= MAX_CELL,
+                    f"parameter image cells must be within ±{MAX_CELL}, got {value!r}")
+            if isinstance(value, float):
+                require_decimals("image", value, PLACES)
         require(self.mode in MODES,
                 f"parameter mode must be one of {', '.join(MODES)}, got {self.mode!r}")
-        require(self.kernel_size >= 1, "parameter kernel_size must be at least 1")
-        require(self.stride >= 1, "parameter stride must be at least 1")
-        require(0 <= self.padding <= MAX_SIDE, f"parameter padding must be 0..{MAX_SIDE}")
+        require(1 <= self.kernel_size <= MAX_SIDE,
+                f"parameter kernel_size must be in 1..{MAX_SIDE}")
+        require(1 <= self.stride <= MAX_SIDE, f"parameter stride must be in 1..{MAX_SIDE}")
+        require(0 <= self.padding < self.kernel_size,
+                "parameter padding must be 0..kernel_size-1 (more padding only adds "
+                "windows of zeros)")
         require(
             self.kernel_size <= min(height, width) + 2 * self.padding,
             f"parameter kernel_size={self.kernel_size} is larger than the padded image "
             f"({height + 2 * self.padding}x{width + 2 * self.padding}); it must be at most that",
         )
+        out_h, out_w = self.output_size
+        planes = 1 if self.mode == "joint" else channels
+        work = out_h * out_w * self.kernel_size**2 * channels
+        require(work <= MAX_WORK,
+                f"this convolution needs {work} window terms; at most {MAX_WORK} are allowed "
+                "(use a smaller image, kernel or padding, or a larger stride)")
+        require(out_h * out_w * planes <= MAX_ROWS,
+                f"the output has {out_h * out_w * planes} cells; at most {MAX_ROWS} are shown")
+
+    @property
+    def output_size(self) -> tuple[int, int]:
+        height, width = len(self.image[0]), len(self.image[0][0])
+        k, p, s = self.kernel_size, self.padding, self.stride
+        return (height + 2 * p - k) // s + 1, (width + 2 * p - k) // s + 1
+
+
+def context(params: Params) -> dict[str, Any]:
+    """The statement's image as one typeset matrix per channel, and its sizes."""
+    return {
+        "channels": len(params.image), "height": len(params.image[0]),
+        "width": len(params.image[0][0]),
+        "image_latex": [matrix_latex([[rational(v) for v in row] for row in channel])
+                        for channel in params.image],
+    }
 
 
 Grid = list[list[Any]]
+
+
+def _matrix(rows: Grid) -> str:
+    """A matrix of exact values with fractions written a/b, so every row has the same
+    height; a matrix whose entries are all one fraction is written as that fraction times
+    a matrix of ones."""
+    cells = {value for row in rows for value in row}
+    if len(cells) == 1 and not sp.sympify(next(iter(cells))).is_Integer:
+        value = sp.Rational(next(iter(cells)))
+        ones = r" \\ ".join(" & ".join("1" for _ in row) for row in rows)
+        return (rf"\frac{{{value.p}}}{{{value.q}}}\begin{{bmatrix}} {ones} "
+                r"\end{bmatrix}")
+    body = r" \\ ".join(" & ".join(_cell(value) for value in row) for row in rows)
+    return r"\begin{bmatrix} " + body + r" \end{bmatrix}"
+
+
+def _cell(value: Any) -> str:
+    number = sp.Rational(value)
+    return str(number.p) if number.q == 1 else f"{number.p}/{number.q}"
 
 
 def _padded(image: list[Grid], pad: int) -> list[Grid]:
@@ -118,17 +168,18 @@ def _windows_figure(image: list[Grid], k: int, stride: int, out_h: int, out_w: i
     )
     corners = sorted({(0, 0), (0, out_w - 1), (out_h - 1, out_w - 1)})
     return Figure(
-        caption=f"Input summed over its {len(image)} channels; outlined: the {k}x{k} windows "
-                f"of output cells {', '.join(map(str, corners))} (stride {stride}). Each "
-                "output is the sum inside its window times the kernel weight.",
+        caption=f"Input summed over its {len(image)} channels; outlined (see the legend): the "
+                f"{k}×{k} windows of output cells {', '.join(map(str, corners))} (stride "
+                f"{stride}). Each output is the sum inside its window times the kernel weight.",
+        xlabel="column", ylabel="row",
         grid=summed,
         boxes=tuple((i * stride, j * stride, k) for i, j in corners),
     )
 
 
-def solve(params: Params) -> Solution:
+def solve(params: Params, meta: Meta) -> Solution:
     p = params
-    solution = Solution(META, as_dict(p))
+    solution = Solution(meta, as_dict(p))
     image = _padded(p.image, p.padding)
     channels, k = len(image), p.kernel_size
     joint = p.mode == "joint"
@@ -136,19 +187,19 @@ def solve(params: Params) -> Solution:
     kernel = [[[weight] * k for _ in range(k)] for _ in range(channels)]
     solution.add(
         Reading(
-            "\"Average value kernel\" on a multi-channel image. Primary reading (mode=joint): "
-            f"one {k}x{k}x{channels} filter whose {channels * k * k} entries are all "
+            "\"Average value kernel\" on a multi-channel image. Primary reading (joint): "
+            f"one {k}×{k}×{channels} filter whose {channels * k * k} entries are all "
             f"1/{channels * k * k}, the mean over the whole receptive field, giving one "
-            f"output channel. Variant (mode=per_channel): a depthwise {k}x{k} mean with "
+            f"output channel. Variant (per channel): a depthwise {k}×{k} mean with "
             f"entries 1/{k * k} per channel, giving {channels} output channels."
         ),
         Reading("A convolution in deep learning is a cross-correlation (no kernel flip); "
                 "for a constant kernel the two coincide."),
-        Text(f"Sub-question 1: the kernel. Mode {p.mode}: every entry is {weight}, so that "
-             "the entries sum to 1 over what they average."),
+        Text(f"Sub-question 1: the kernel. {'Joint' if joint else 'Per-channel'} reading: "
+             f"every entry is {weight}, so that the entries sum to 1 over what they average."),
     )
     for c in range(channels):
-        solution.add(Math(rf"K[:,:,{c}] = " + matrix_latex(kernel[c])))
+        solution.add(Math(rf"K[{{:}},{{:}},{c}] = " + _matrix(kernel[c])))
     out_h = (len(image[0]) - k) // p.stride + 1
     out_w = (len(image[0][0]) - k) // p.stride + 1
     solution.add(
@@ -172,25 +223,40 @@ def solve(params: Params) -> Solution:
                 r0, c0 = i * p.stride, j * p.stride
                 window_sum = sum((image[c][r0 + a][c0 + b] for c in selected
                                   for a in range(k) for b in range(k)), sp.Integer(0))
-                rows.append((f"({i}, {j})", f"rows {r0}..{r0 + k - 1}, cols {c0}..{c0 + k - 1}",
-                             str(window_sum), f"{window_sum} x {weight}", str(plane[i][j])))
+                rows.append((f"({i}, {j})", f"rows {r0}–{r0 + k - 1}, cols {c0}–{c0 + k - 1}",
+                             str(window_sum), f"{window_sum} × {weight}", str(plane[i][j])))
         caption = "Output cells" if joint else f"Output channel {index}"
         solution.add(Table(("cell", "window", "window sum", "times weight", "output"),
                            tuple(rows), caption=caption))
-        label = "Y = " if joint else f"Y[:,:,{index}] = "
-        solution.add(Math(label + matrix_latex(plane)))
+        label = "Y = " if joint else f"Y[{{:}},{{:}},{index}] = "
+        solution.add(Math(label + _matrix(plane)))
+    solution.add(_windows_figure(image, k, p.stride, out_h, out_w))
     if joint:
         variant = [_convolve([image[c]], [[[sp.Rational(1, k * k)] * k] * k], p.stride)
                    for c in range(channels)]
-        solution.add(Reading(f"Variant (per_channel, 1/{k * k}): output channels "
-                             f"{to_text(variant)}."))
+        solution.add(Text(f"The per-channel variant (every entry 1/{k * k}, each channel "
+                          f"averaged on its own) gives {channels} output channels:"))
+        solution.add(*(Math(f"Y[{{:}},{{:}},{c}] = " + _matrix(plane))
+                       for c, plane in enumerate(variant)))
     else:
         variant = _convolve(image, [[[sp.Rational(1, channels * k * k)] * k] * k] * channels,
                             p.stride)
-        solution.add(Reading(f"Variant (joint, 1/{channels * k * k}): output {to_text(variant)}."))
-    solution.add(_windows_figure(image, k, p.stride, out_h, out_w))
+        solution.add(Text(f"The joint variant (one {k}×{k}×{channels} filter, every entry "
+                          f"1/{channels * k * k}) gives one output channel:"),
+                     Math("Y = " + _matrix(variant)))
     solution.give("kernel", to_json(kernel), to_text(kernel))
     solution.give("output", to_json(output), to_text(output))
+    size = (f"{k}×{k}×{channels} kernel ({k}×{k} in each of the {channels} channels)"
+            if joint else f"{k}×{k} kernel per channel ({channels} channels)")
+    solution.answer_part("1", (
+        f"A {size} with every entry {weight}, so its {k * k * (channels if joint else 1)} "
+        "weights sum to 1."))
+    shown = (f"Y = {to_text(output)}" if joint else "; ".join(
+        f"Y[:,:,{c}] = {to_text(plane)}" for c, plane in enumerate(planes)))
+    solution.answer_part("2", f"A {out_h}×{out_w} output" + ("" if joint else
+                         f" per channel ({channels} channels)") + f": {shown}.")
+    solution.words.update(kernel_channels=channels if joint else 1, weight=str(weight),
+                          window=k * k, out_h=out_h, out_w=out_w)
     solution.checks.append(
         Check(
             "exact window-by-window sums equal a summed-area-table computation",
@@ -200,9 +266,26 @@ def solve(params: Params) -> Solution:
             tolerance=0.0,
         )
     )
-    solution.rubric += [
-        Rubric("kernel", 2, f"a {k}x{k}x{channels} kernel with every entry {weight} (2); "
-               f"the per-channel reading (1/{k * k}) earns full marks if stated"),
-        Rubric("output", 4, "output size (1), window sums (2), correct averaged values (1)"),
-    ]
     return solution
+
+
+def sample(rng: random.Random) -> dict[str, Any]:
+    """A small image of integer cells (never all zero under a window), kernel 2 or 3."""
+    channels = rng.choice((1, 2, 2, 3))
+    side = rng.randint(4, 6)
+    kernel = rng.choice((2, 3, 3))
+    while True:
+        image = [[[rng.randint(-4, 6) for _ in range(side)] for _ in range(side)]
+                 for _ in range(channels)]
+        stride = rng.choice((1, 1, 2))
+        if all(_window_sums(image, kernel, stride)):  # no output cell is 0
+            break
+    return {"image": image, "kernel_size": kernel, "stride": stride, "padding": 0,
+            "mode": "joint"}
+
+
+def _window_sums(image: list[list[list[int]]], k: int, stride: int) -> list[int]:
+    side = len(image[0])
+    starts = range(0, side - k + 1, stride)
+    return [sum(channel[r + a][c + b] for channel in image for a in range(k) for b in range(k))
+            for r in starts for c in starts]

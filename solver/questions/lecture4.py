@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import itertools
+import random
 from dataclasses import dataclass
 from typing import Any
 
-from solver.model import Check, Figure, Meta, Rubric, Series, Solution, Table, Text
+from solver.model import Check, Figure, Meta, Series, Solution, Table, Text
 from solver.params import as_dict, require
 
-META = Meta(
-    id="lecture.4",
-    title="Underfitting and overfitting",
-    points={"underfitting": 1, "overfitting": 1, "detect_underfitting": 1,
-            "detect_overfitting": 1},
-    question=(
-        "About regularization: 1. What is underfitting? 2. What is overfitting? "
-        "3. How to detect underfitting? 4. How to detect overfitting?"
-    ),
-)
-
 TOLERANCE = 1e-6
+MAX_DEGREE = 12
+EPSILON = 2.220446049250313e-16  # float64 machine epsilon
 
 
 @dataclass(frozen=True)
@@ -37,7 +29,9 @@ class Params:
         require(0 < self.noise <= 2, "parameter noise must be in (0, 2]")
         require(1 <= self.max_degree < self.train_points,
                 "parameter max_degree must be at least 1 and below train_points")
-        require(self.max_degree <= 15, "parameter max_degree must be at most 15")
+        require(self.max_degree <= MAX_DEGREE,
+                f"parameter max_degree must be at most {MAX_DEGREE} (beyond it the monomial "
+                "basis is too ill-conditioned for a meaningful check)")
 
 
 def _truth(x: Any) -> Any:
@@ -62,7 +56,7 @@ def _fit_legendre(x: Any, y: Any, degree: int) -> Any:
     return Legendre.fit(x, y, degree)
 
 
-def solve(params: Params) -> Solution:
+def solve(params: Params, meta: Meta) -> Solution:
     import numpy as np
 
     from solver.seed import numpy_rng
@@ -84,36 +78,42 @@ def solve(params: Params) -> Solution:
         predictions = model(x_val)
         scale = max(1.0, float(np.max(np.abs(predictions))))
         worst = max(worst, float(np.max(np.abs(predictions - other(x_val)))) / scale)
+    # Forward-error bound of least squares: machine epsilon times the basis's condition.
+    agreement = max(1e-9, EPSILON * float(np.linalg.cond(np.vander(x_train, p.max_degree + 1))))
     best = int(np.argmin(val))
     noise_floor = p.noise**2
-    solution = Solution(META, as_dict(p))
+    labels = [_diagnosis(d, best, t, v, noise_floor)
+              for d, t, v in zip(degrees, train, val, strict=True)]
+    under = [d for d in degrees if "underfitting" in labels[d]]
+    over = [d for d in degrees if labels[d] == "overfitting"]
+    solution = Solution(meta, as_dict(p))
     solution.add(
-        Text(f"Demonstration: {p.train_points} noisy samples of sin(2 pi x) (noise sd "
-             f"{p.noise}, seeded), fitted by least-squares polynomials of degree 0 to "
-             f"{p.max_degree}; errors measured on the training set and on "
-             f"{p.validation_points} held-out validation samples."),
+        Text(rf"Demonstration: {p.train_points} noisy samples of $\sin(2\pi x)$ (noise "
+             f"standard deviation {p.noise}, seeded), fitted by least-squares polynomials "
+             f"of degree 0 to {p.max_degree}; errors measured on the training set and on "
+             f"{p.validation_points} held-out validation samples. A degree is marked "
+             f"underfitting when its training error is above twice the noise variance "
+             f"{noise_floor:.3g} (the best achievable error), and overfitting when it lies "
+             "above the best degree and its validation error is over 1.5 times its "
+             "training error."),
         Table(("degree", "train MSE", "validation MSE", "diagnosis"),
-              tuple((str(d), f"{t:.4f}", f"{v:.4f}", _diagnosis(d, best, t, v, noise_floor))
-                    for d, t, v in zip(degrees, train, val, strict=True)),
+              tuple((str(d), f"{t:.4f}", f"{v:.4f}", label)
+                    for d, t, v, label in zip(degrees, train, val, labels, strict=True)),
               caption=f"Capacity sweep (noise variance {noise_floor:.3g} is the best "
                       "achievable MSE)"),
-        Figure(caption="Training error falls with capacity; validation error falls, then "
-                       "rises: underfitting on the left, overfitting on the right.",
+        Figure(caption=_sweep_caption(bool(under), bool(over), best, p.max_degree),
                xlabel="polynomial degree (capacity)", ylabel="mean squared error",
                series=(Series("train", tuple(map(float, degrees)), tuple(train)),
                        Series("validation", tuple(map(float, degrees)), tuple(val))),
                log_y=True),
-        _fits_figure(x_train, y_train, models, [1, best, p.max_degree]),
+        _fits_figure(x_train, y_train, models, [1, best, p.max_degree], labels),
         Text("1. Underfitting: the model is too simple (too little capacity, too much "
              "regularisation, or too little training) to capture the structure of the data, "
              "so it has high bias: it does poorly even on the data it was trained on. "
-             f"Here degree 0 and 1 cannot bend to follow a sine (train MSE {train[0]:.3f}, "
-             f"{train[1]:.3f})."),
+             + _underfit_evidence(under, train, noise_floor)),
         Text("2. Overfitting: the model fits the training set too closely, including its "
-             "noise, and fails to generalise: high variance. Here degree "
-             f"{p.max_degree} drives the training error down to {train[-1]:.2g} (the noise "
-             f"variance is {noise_floor:.3g}) while the validation error grows to "
-             f"{val[-1]:.3g}."),
+             "noise, and fails to generalise: high variance. "
+             + _overfit_evidence(over, train, val, best, p)),
         Text("3. Detecting underfitting: the training error itself is high (well above the "
              "achievable level), and the validation error is about as high, with a small "
              "gap; learning curves plateau early. More capacity or less regularisation "
@@ -125,49 +125,134 @@ def solve(params: Params) -> Solution:
              f"degree {best} ({val[best]:.4f})."),
     )
     solution.give("best_degree", best, str(best))
+    for label, text in (
+        ("1", "Underfitting: the model is too simple (too little capacity, too much "
+              "regularisation or too little training) to capture the structure of the data; "
+              "it has high bias and does poorly even on its own training data."),
+        ("2", "Overfitting: the model fits the training data too closely, noise included, "
+              "and fails to generalise to new data (high variance)."),
+        ("3", "Underfitting shows as a high training error, with the validation error about "
+              "as high (a small gap); more capacity or less regularisation lowers both."),
+        ("4", "Overfitting shows on a held-out validation set: the training error keeps "
+              "falling while the validation error stops falling and rises, a large and "
+              "growing gap."),
+    ):
+        solution.answer_part(label, text)
     solution.give("train_mse", train, ", ".join(f"{v:.4f}" for v in train))
     solution.give("validation_mse", val, ", ".join(f"{v:.4f}" for v in val))
     solution.checks.append(Check(
         "every fit agrees with a least-squares fit on a Legendre basis",
-        worst <= TOLERANCE,
+        worst <= agreement,
         f"largest prediction difference {worst:.3g} (relative to max(1, |prediction|)) over "
-        "all degrees",
-        max_abs_error=worst, tolerance=TOLERANCE))
+        "all degrees; tolerance: machine epsilon times the condition number of the "
+        "monomial basis",
+        max_abs_error=worst, tolerance=agreement))
     solution.checks.append(Check(
         "training error never rises with capacity (nested least-squares models)",
         all(b <= a + TOLERANCE for a, b in itertools.pairwise(train)),
         "train MSE is non-increasing in the degree"))
-    solution.rubric += [
-        Rubric("underfitting", 1, "too simple / high bias; poor on the training data"),
-        Rubric("overfitting", 1, "fits noise / high variance; does not generalise"),
-        Rubric("detect_underfitting", 1, "high training error (and validation error)"),
-        Rubric("detect_overfitting", 1, "low training error with a growing gap to the "
-               "validation error"),
-    ]
     return solution
 
 
-def _fits_figure(x_train: Any, y_train: Any, models: list[Any], degrees: list[int]) -> Figure:
+def _fits_figure(x_train: Any, y_train: Any, models: list[Any], degrees: list[int],
+                 labels: list[str]) -> Figure:
     """The training points, the true function and three fitted polynomials."""
     import numpy as np
 
     grid = np.linspace(0, 1, 121)
+    # A wild overfit would squash the data into a strip: curves are clipped to the data's
+    # range plus a quarter of it on each side.
+    spread = float(np.max(y_train) - np.min(y_train)) or 1.0
+    low, high = float(np.min(y_train)) - spread / 4, float(np.max(y_train)) + spread / 4
     curves = [Series("training points", tuple(map(float, x_train)), tuple(map(float, y_train)),
                      points=True),
-              Series("true sin(2 pi x)", tuple(map(float, grid)), tuple(map(float, _truth(grid))))]
+              Series(r"true $\sin(2\pi x)$", tuple(map(float, grid)),
+                     tuple(map(float, _truth(grid))))]
+    clipped = False
+    described = []
     for degree in sorted(set(degrees)):
-        values = np.clip(models[degree](grid), -3, 3)  # the wild overfit leaves the frame
+        raw = models[degree](grid)
+        clipped |= bool(np.any((raw < low) | (raw > high)))
         curves.append(Series(f"degree {degree}", tuple(map(float, grid)),
-                             tuple(map(float, values))))
-    return Figure(caption="Fits of low, best and high degree: the low degree misses the "
-                          "shape (underfitting); the high degree chases the noise between "
-                          "the points (overfitting, clipped to [-3, 3]).",
-                  xlabel="x", ylabel="y", series=tuple(curves))
+                             tuple(map(float, np.clip(raw, low, high)))))
+        described.append(f"degree {degree} {_behaviour(labels[degree])}")
+    count = ("one fit", "two fits", "three fits")[len(described) - 1]
+    span = f"[{low:.2g}, {high:.2g}]".replace("-", "−")
+    return Figure(caption=f"The training points, the true function and {count}: "
+                          + "; ".join(described) + "."
+                          + (f" Curves are clipped to {span}." if clipped else ""),
+                  xlabel="$x$", ylabel="$y$", series=tuple(curves))
+
+
+def _behaviour(label: str) -> str:
+    if label.startswith("best"):
+        return "has the lowest validation error" + (
+            ", though it still underfits" if "underfitting" in label else "")
+    return {"underfitting": "misses the shape (underfitting)",
+            "overfitting": "chases the noise between the points (overfitting)"}.get(
+        label, "follows the shape")
+
+
+def _degrees(found: list[int]) -> str:
+    """0, 1, 2 as "0–2"; a single degree alone."""
+    if len(found) == 1:
+        return str(found[0])
+    if found == list(range(found[0], found[-1] + 1)):
+        return f"{found[0]}–{found[-1]}"
+    return ", ".join(map(str, found))
+
+
+def _sweep_caption(under: bool, over: bool, best: int, top: int) -> str:
+    """What the error curves show, for these numbers only."""
+    start = "Training error falls with capacity; validation error "
+    if under and over:
+        return (start + f"falls, then rises after degree {best}: underfitting on the left, "
+                "overfitting on the right.")
+    if under:
+        return (start + f"falls and then levels off: underfitting on the left, no "
+                f"overfitting up to degree {top}.")
+    if over:
+        return (start + f"is lowest at degree {best} and rises after it: overfitting on "
+                "the right, no underfitting on the left.")
+    return start + "stays close to it: neither regime shows at these settings."
+
+
+def _underfit_evidence(under: list[int], train: list[float], floor: float) -> str:
+    if not under:
+        return (f"Here no degree underfits by this measure: even degree 0 has a training "
+                f"error ({train[0]:.3g}) within twice the noise variance {floor:.3g}.")
+    word = "degree {} underfits" if len(under) == 1 else "degrees {} underfit"
+    return (f"Here {word.format(_degrees(under))}: training error {train[under[0]]:.3f} "
+            f"at degree {under[0]}, far above the noise variance {floor:.3g}.")
+
+
+def _overfit_evidence(over: list[int], train: list[float], val: list[float], best: int,
+                      p: Params) -> str:
+    if not over:
+        return (f"Here no degree up to {p.max_degree} overfits noticeably: with "
+                f"{p.train_points} training points, every validation error stays within "
+                "1.5 times its training error above the best degree.")
+    worst = max(over, key=lambda d: val[d])
+    word = "degree {} overfits" if len(over) == 1 else "degrees {} overfit"
+    return (f"Here {word.format(_degrees(over))}: degree {worst} drives the training "
+            f"error down to {train[worst]:.2g} (the noise variance is {p.noise**2:.3g}) "
+            f"while its validation error is {val[worst]:.3g}, {val[worst] / val[best]:.1f} "
+            f"times the best ({val[best]:.3g} at degree {best}).")
 
 
 def _diagnosis(degree: int, best: int, train: float, val: float, floor: float) -> str:
-    if train > 2 * floor and degree < best:
+    underfit = train > 2 * floor
+    if degree == best:
+        return "best, underfitting" if underfit else "best"
+    if underfit:
         return "underfitting"
     if val > 1.5 * train and degree > best:
         return "overfitting"
-    return "best" if degree == best else ""
+    return "good fit"
+
+
+def sample(rng: random.Random) -> dict[str, Any]:
+    """The demonstration's data set (the question's words do not depend on it)."""
+    train = rng.choice((15, 20, 30))
+    return {"train_points": train, "validation_points": 200,
+            "noise": rng.choice((0.1, 0.2, 0.3)), "max_degree": min(MAX_DEGREE, train - 3)}

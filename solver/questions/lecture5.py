@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
+from typing import Any
 
 import sympy as sp
 
 from solver.exact import rational, to_json, to_text
-from solver.model import Check, Figure, Math, Meta, Reading, Rubric, Series, Solution, Table, Text
+from solver.model import Check, Figure, Math, Meta, Reading, Series, Solution, Table, Text
 from solver.params import as_dict, require, require_decimals
-
-META = Meta(
-    id="lecture.5",
-    title="EWMA with bias correction",
-    points={"S_t": 2, "S_hat": 2, "goal": 1, "long_run": 1},
-    question=(
-        "S_t = rho S_{t-1} + (1 - rho) y_t with a constant gradient y_t = 1.0 and rho = 0.95. "
-        "Compute S_2 and the bias-corrected S_2-hat = S_2 / (1 - rho^2); what is the goal of "
-        "bias correction, and what role does it play after many iterations?"
-    ),
-)
 
 MAX_T = 500
 PLACES = 6
@@ -41,56 +32,72 @@ class Params:
         require_decimals("value", self.value, PLACES)
 
 
-def solve(params: Params) -> Solution:
+def solve(params: Params, meta: Meta) -> Solution:
     rho, value, t = rational(params.rho), rational(params.value), params.t
-    solution = Solution(META, as_dict(params))
+    solution = Solution(meta, as_dict(params))
     solution.add(
-        Reading("The bias-correction formula prints 1 - a^t; it means 1 - rho^t. "
-                "The average starts at S_0 = 0."),
-        Text(f"Sub-question 1: iterate from S_0 = 0 with y_i = {value} and rho = {rho}."),
+        Reading("The bias-correction formula prints 1 − aᵗ; it means 1 − ρᵗ. "
+                "The average starts at S₀ = 0."),
+        Text(f"Sub-question 1: iterate from $S_0 = 0$ with $y_i = {sp.latex(value)}$ and "
+             rf"$\rho = {params.rho:g}" + ("" if rho.q == 1 else rf" = {_slash(rho)}")
+             + "$."),
     )
     averages = _averages(rho, value, max(t, PLOT_STEPS))  # the plot shows at least PLOT_STEPS
     history = averages[:t]
     s = history[-1]
     shown = min(t, 5)
     previous_values = [sp.Integer(0), *history]
-    for i, current in enumerate(history[:shown], start=1):
-        solution.add(Math(
-            rf"S_{{{i}}} = {sp.latex(rho)} \cdot {_latex(previous_values[i - 1])} + "
-            rf"(1 - {sp.latex(rho)}) \cdot {sp.latex(value)} = {_latex(current)}"
-            + (rf" = {sp.Float(current, 6)}" if not current.is_Integer else "")
-        ))
+    lines = [
+        rf"S_{{{i}}} &= {sp.latex(rho)} \cdot {_latex(previous_values[i - 1])} + "
+        rf"\left(1 - {sp.latex(rho)}\right) \cdot {sp.latex(value)} = {_latex(current)}"
+        + ("" if current.is_Integer else rf" = {_decimal(current)}")
+        for i, current in enumerate(history[:shown], start=1)
+    ]
+    # One aligned display: the steps line up on their "=".
+    solution.add(Math(r"\begin{aligned} " + r" \\ ".join(lines) + r" \end{aligned}"))
     if t > shown:
-        solution.add(Text(f"... continuing the same recursion up to S_{t}:"),
+        solution.add(Text(f"… continuing the same recursion up to $S_{{{t}}}$:"),
                      Math(rf"S_{{{t}}} = {_latex(s)}"))
     correction = 1 - rho**t
     s_hat = s / correction
     solution.add(
-        Text(f"Sub-question 2: divide by 1 - rho^t, the total weight the average has "
+        Text(r"Sub-question 2: divide by $1 - \rho^t$, the total weight the average has "
              f"collected after {t} steps."),
         Math(rf"\hat{{S}}_{{{t}}} = \frac{{S_{{{t}}}}}{{1 - \rho^{{{t}}}}} = "
-             rf"\frac{{{_latex(s)}}}{{{_latex(correction)}}} = {_latex(s_hat)}"),
-        Table(("t", "S_t", "1 - rho^t", "S_t-hat"),
+             rf"\frac{{{_slash(s)}}}{{{_slash(correction)}}} = {_latex(s_hat)}"),
+        Table(("t", "Sₜ", "1 − ρᵗ", "Ŝₜ"),
               tuple((str(i), _short(h), _short(1 - rho**i), _short(h / (1 - rho**i)))
                     for i, h in list(enumerate(history, start=1))[:10]),
               caption="The average and its correction per step"),
-        Text("Sub-question 3 (goal): S_0 = 0 biases the early averages towards zero; "
-             "the weights (1 - rho) rho^(t-i) sum to only 1 - rho^t, not 1. Dividing by "
-             "1 - rho^t rescales them to sum to 1, so the estimate is unbiased from the first "
-             f"step: for a constant input it returns the input exactly ({sp.latex(s_hat)})."),
-        Text("Sub-question 4 (after many iterations): rho^t -> 0, so 1 - rho^t -> 1 and the "
-             "correction fades out: S_t-hat ≈ S_t. It only matters in the warm-up phase "
-             f"(with rho = {rho}, 1 - rho^t first reaches 0.99 at t = "
-             f"{_warmup_steps(rho)})."),
+        Text("Sub-question 3 (goal): $S_0 = 0$ biases the early averages towards zero; "
+             r"the weights $(1 - \rho)\,\rho^{t-i}$ sum to only $1 - \rho^t$, not 1. "
+             r"Dividing by $1 - \rho^t$ rescales them to sum to 1, so the estimate is "
+             "unbiased from the first step: for a constant input it returns the input "
+             f"exactly (${sp.latex(s_hat)}$)."),
+        Text(r"Sub-question 4 (after many iterations): $\rho^t \to 0$, so "
+             r"$1 - \rho^t \to 1$ and the correction fades out: $\hat{S}_t \approx S_t$. "
+             f"It only matters in the warm-up phase (with ρ = {params.rho:g}, "
+             rf"$1 - \rho^t$ first reaches 0.99 at $t = {_warmup_steps(rho)}$)."),
     )
     solution.add(_figure(rho, value, averages))
     solution.give("S", to_json(s), _short(s))
     solution.give("S_hat", to_json(s_hat), _short(s_hat))
     solution.give("history", to_json(history), "[" + ", ".join(map(_short, history)) + "]")
+    sub, sup = _subscript(t), _superscript(t)
+    solution.answer_part("1", f"S{sub} = {_with_decimal(s)}")
+    solution.answer_part("2", f"Ŝ{sub} = S{sub} / (1 − ρ{sup}) = {_with_decimal(s_hat)}")
+    solution.answer_part("3", (
+        "S₀ = 0 pulls the early averages towards zero: the weights (1 − ρ)ρᵗ⁻ⁱ sum to "
+        "only 1 − ρᵗ. Dividing by 1 − ρᵗ makes them sum to 1, so the early estimates are "
+        "not biased towards zero."))
+    solution.answer_part("4", (
+        "Almost none: ρᵗ → 0, so 1 − ρᵗ → 1 and Ŝₜ ≈ Sₜ; the correction matters only "
+        f"during the warm-up (with ρ = {params.rho}, 1 − ρᵗ reaches 0.99 at t = "
+        f"{_warmup_steps(rho)})."))
 
     closed = value * (1 - rho**t)
     solution.checks.append(Check(
-        "S_t equals the closed form value * (1 - rho^t) for a constant input (exact)",
+        "Sₜ equals the closed form y(1 − ρᵗ) for a constant input y (exact)",
         s == closed, f"closed form {_short(closed)}", max_abs_error=float(abs(s - closed)),
         tolerance=0.0,
     ))
@@ -100,16 +107,10 @@ def solve(params: Params) -> Solution:
     error = abs(s_float - float(s))
     scale = max(1.0, abs(params.value))
     solution.checks.append(Check(
-        "exact S_t agrees with a plain float loop",
-        error <= TOLERANCE * scale, f"float loop gives {s_float!r}", max_abs_error=error,
+        "exact Sₜ agrees with a plain float loop",
+        error <= TOLERANCE * scale, f"float loop gives {s_float:.12g}", max_abs_error=error,
         tolerance=TOLERANCE * scale,
     ))
-    solution.rubric += [
-        Rubric("S_t", 2, "recursion from S_0 = 0 (1), correct S_2 (1)"),
-        Rubric("S_hat", 2, "divides by 1 - rho^2 (1), correct value (1)"),
-        Rubric("goal", 1, "removes the bias towards zero from the S_0 = 0 start"),
-        Rubric("long_run", 1, "1 - rho^t -> 1, so the correction has no effect later"),
-    ]
     return solution
 
 
@@ -117,16 +118,30 @@ PLOT_STEPS = 40
 
 
 def _figure(rho: sp.Rational, value: sp.Rational, averages: list[sp.Rational]) -> Figure:
-    """S_t and S_t-hat over the computed steps."""
+    """S_t and its bias-corrected value over the computed steps."""
     xs = tuple(float(i) for i in range(1, len(averages) + 1))
     corrected = (float(a / (1 - rho**i)) for i, a in enumerate(averages, start=1))
     return Figure(
-        caption=f"EWMA of a constant {value} with rho = {rho}: the raw average starts near "
-                "0 and creeps up; the bias-corrected one is right from the first step.",
-        xlabel="t", ylabel="average",
-        series=(Series("S_t (no correction)", xs, tuple(float(a) for a in averages)),
-                Series("S_t-hat (bias-corrected)", xs, tuple(corrected))),
+        caption=f"EWMA of a constant {value} with ρ = {float(rho):g}: the raw average starts "
+                "near 0 and creeps up; the bias-corrected one is right from the first step.",
+        xlabel="step $t$", ylabel="average",
+        series=(Series("$S_t$ (no correction)", xs, tuple(float(a) for a in averages)),
+                # A precomposed Ŝ: the SVG's text mode misplaces a \hat accent.
+                Series("$Ŝ_t$ (bias-corrected)", xs, tuple(corrected))),
     )
+
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _subscript(number: int) -> str:
+    """12 as "₁₂": readable subscripts in plain-text answers (no LaTeX source)."""
+    return str(number).translate(_SUBSCRIPTS)
+
+
+def _superscript(number: int) -> str:
+    return str(number).translate(_SUPERSCRIPTS)
 
 
 def _averages(rho: sp.Rational, value: sp.Rational, steps: int) -> list[sp.Rational]:
@@ -144,6 +159,26 @@ def _short(value: sp.Rational) -> str:
     if len(text) <= LONG:
         return text
     return f"{sp.Float(value, 15)} (exact fraction of {len(text)} characters)"
+
+
+def _with_decimal(value: sp.Rational) -> str:
+    """An exact fraction followed by its decimal (39/400 = 0.0975); integers alone."""
+    text = _short(value)
+    if value.is_Integer or "exact fraction" in text:
+        return text
+    return f"{text} = {sp.Float(value, 6)}".rstrip("0")
+
+
+def _slash(value: sp.Rational) -> str:
+    """A fraction as a/b, for use inside another fraction (no tiny nested fractions)."""
+    if len(to_text(value)) <= LONG:
+        return to_text(value)
+    return rf"{sp.Float(value, 15)}"
+
+
+def _decimal(value: sp.Rational) -> str:
+    """Up to six significant digits, without trailing zeros: 0.0975, not 0.0975000."""
+    return f"{float(value):.6g}"
 
 
 def _latex(value: sp.Rational) -> str:
@@ -166,3 +201,18 @@ def _warmup_steps(rho: sp.Rational) -> int:
     while t > 1 and rho ** (t - 1) <= target:
         t -= 1
     return t
+
+
+RHO_CHOICES = (0.5, 0.8, 0.9, 0.95, 0.99)
+
+
+def sample(rng: random.Random) -> dict[str, Any]:
+    """ρ from a short list, a few steps, a constant gradient with at most one decimal."""
+    return {"rho": rng.choice(RHO_CHOICES), "t": rng.randint(2, 4),
+            "value": rng.choice((0.5, 1.0, 1.5, 2.0, 3.0))}
+
+
+def wrong_paths(solution: Solution) -> dict[str, dict[str, Any]]:
+    """Ŝ_t without the bias correction is S_t itself; S_t from S_0 = y instead of 0 is y."""
+    return {"S_hat": {"S_t without the bias correction": solution.answer["S"]},
+            "S": {"started the average at S_0 = y": solution.params["value"]}}

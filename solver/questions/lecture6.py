@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from typing import Any
 
-from solver.model import Check, Figure, Math, Meta, Rubric, Series, Solution, Table, Text
+from solver.model import Check, Figure, Math, Meta, Series, Solution, Table, Text
 from solver.params import as_dict, require
-
-META = Meta(
-    id="lecture.6",
-    title="Vanishing and exploding gradients in RNNs",
-    points={"why": 2, "fixes": 2},
-    question=(
-        "Can you explain why vanishing/exploding gradients happen in RNNs? What changes can "
-        "be made to RNNs to solve these problems?"
-    ),
-)
 
 TOLERANCE = 1e-6
 
@@ -67,11 +58,11 @@ def _jacobians(w: Any, states: list[Any]) -> list[Any]:
     return jacobians
 
 
-def _jacobian_norms(w: Any, states: list[Any]) -> list[float]:
-    """||dh_T/dh_t||_2, index k steps back from T."""
+def _jacobian_norms(jacobians: list[Any]) -> list[float]:
+    """||dh_T/dh_t||_2 (the largest singular value), index k steps back from T."""
     import numpy as np
 
-    return [float(np.linalg.norm(jacobian, 2)) for jacobian in _jacobians(w, states)]
+    return [float(np.linalg.norm(jacobian, 2)) for jacobian in jacobians]
 
 
 def _finite_difference(w: Any, inputs: Any, back: int, eps: float = 1e-6) -> Any:
@@ -92,7 +83,7 @@ def _finite_difference(w: Any, inputs: Any, back: int, eps: float = 1e-6) -> Any
     return np.stack(columns, axis=1)
 
 
-def solve(params: Params) -> Solution:
+def solve(params: Params, meta: Meta) -> Solution:
     import numpy as np
 
     from solver.seed import numpy_rng
@@ -107,75 +98,169 @@ def solve(params: Params) -> Solution:
         w = radius * orthogonal
         states = _run(w, inputs)
         jacobians = _jacobians(w, states)
-        norms = [float(np.linalg.norm(jacobian, 2)) for jacobian in jacobians]
+        norms = _jacobian_norms(jacobians)
         back = min(10, p.steps)
         product = jacobians[back]
-        numeric = _finite_difference(w, inputs, back)
+        # A perturbation grows by up to ||dh_T/dh_t|| through the steps: start it small
+        # enough to stay in tanh's linear range (else the difference measures curvature).
+        numeric = _finite_difference(w, inputs, back, eps=1e-6 / max(1.0, norms[back]))
         scale = max(1.0, float(np.max(np.abs(product))))
         worst = max(worst, float(np.max(np.abs(product - numeric))) / scale)
         results[radius] = norms
     small, large = results[p.radius_small], results[p.radius_large]
     shown = sorted({0, 1, 2, 5, 10, 20, p.steps} & set(range(p.steps + 1)))
-    solution = Solution(META, as_dict(p))
+    rs, rl = f"{p.radius_small:g}", f"{p.radius_large:g}"
+    solution = Solution(meta, as_dict(p))
     solution.add(
         Text("Why. Backpropagation through time multiplies one Jacobian per time step. "
-             "For h_t = tanh(W h_{t-1} + U x_t + b):"),
+             r"For $h_t = \tanh(W h_{t-1} + U x_t + b)$:"),
         Math(r"\frac{\partial h_T}{\partial h_t} = \prod_{k=t+1}^{T} "
              r"\operatorname{diag}\!\left(1 - h_k^2\right) W"),
-        Text("The same W appears T - t times, so the norm behaves roughly like "
-             "(gamma * rho(W))^(T-t), where rho(W) is the spectral radius and gamma <= 1 "
-             "bounds tanh'. If the factor is below 1 the product shrinks exponentially "
-             "(vanishing: early inputs get no learning signal, long-range dependencies "
-             "are not learned); above 1 it grows exponentially (exploding: huge, unstable "
-             "updates, NaNs)."),
+        Text("The same $W$ appears $T - t$ times. Each diagonal factor holds "
+             r"$\tanh' = 1 - h_k^2 \le 1$, so the norm is bounded by a power of the largest "
+             r"singular value of $W$, its spectral norm $\|W\|_2$:"),
+        Math(r"\left\| \frac{\partial h_T}{\partial h_t} \right\|_2 \le \prod_{k=t+1}^{T} "
+             r"\left\| \operatorname{diag}\!\left(1 - h_k^2\right) \right\|_2 \|W\|_2 "
+             r"\le \|W\|_2^{\,T-t}"),
+        Text(r"If $\|W\|_2 < 1$ the product shrinks exponentially: the gradient vanishes, "
+             "early inputs get almost no learning signal and long-range dependencies are "
+             r"not learned. $\|W\|_2 > 1$ is necessary for the product to grow, but not "
+             r"sufficient: the factors $\tanh'$ are below 1, and near 0 for saturated units, "
+             "so they can hold the product down. When it does grow, it grows exponentially: "
+             "the gradient explodes, giving huge, unstable updates and overflow (NaNs)."),
         Text(f"Measured: a tanh RNN with {p.hidden_size} units, {p.steps} steps, small "
-             f"seeded inputs (sd {p.input_scale}), and W orthogonal scaled to spectral "
-             f"radius {p.radius_small} or {p.radius_large}."),
-        Table(("steps back T - t", f"rho = {p.radius_small}", f"rho = {p.radius_large}"),
-              tuple((str(k), f"{small[k]:.4g}", f"{large[k]:.4g}") for k in shown),
-              caption="||dh_T/dh_t||_2 through the unrolled network"),
-        Figure(caption="Gradient norm through time: it vanishes below spectral radius 1 and "
-                       "explodes above it (log scale).",
-               xlabel="steps back (T - t)", ylabel="||dh_T / dh_t||",
-               series=(Series(f"rho(W) = {p.radius_small}",
+             f"seeded inputs (standard deviation {p.input_scale:g}), and $W = rQ$ with $Q$ a "
+             "random orthogonal matrix, so that every singular value of $W$ is $r$: "
+             rf"$\|W\|_2 = {rs}$ or ${rl}$."),
+        Table(("steps back T − t", f"‖W‖₂ = {rs}", f"‖W‖₂ = {rl}", f"bound {rl}ᵀ⁻ᵗ"),
+              tuple((str(k), _cell(small[k]), _cell(large[k]), _cell(p.radius_large**k))
+                    for k in shown),
+              caption="Jacobian norm through the unrolled network, and the bound ‖W‖₂ᵀ⁻ᵗ"),
+        Figure(caption=_figure_caption(small, large, rs, rl),
+               xlabel="steps back $T - t$",
+               ylabel=r"$\|\partial h_T / \partial h_t\|_2$",
+               series=(Series(rf"$\|W\|_2 = {rs}$",
                               tuple(float(k) for k in range(len(small))), tuple(small)),
-                       Series(f"rho(W) = {p.radius_large}",
+                       Series(rf"$\|W\|_2 = {rl}$",
                               tuple(float(k) for k in range(len(large))), tuple(large))),
                log_y=True),
+        Text(_evidence(small, large, p)),
         Text("Fixes, and why they work:"),
         Table(("change", "why it helps"), (
-            ("LSTM / GRU gating", "the cell state is updated additively (c_t = f c_{t-1} + "
-             "i g): with the forget gate near 1 the gradient flows through a near-identity "
-             "path instead of repeated multiplication by W"),
+            ("LSTM / GRU gating", "the cell state is updated additively, "
+             r"$c_t = f_t \odot c_{t-1} + i_t \odot g_t$: with the forget gate $f_t$ near 1 "
+             "the gradient flows through a near-identity path instead of repeated "
+             "multiplication by $W$"),
             ("gradient clipping", "rescales the gradient when its norm exceeds a threshold: "
              "stops exploding updates (does not help vanishing)"),
-            ("careful initialisation", "orthogonal or identity-like W (spectral radius near "
-             "1, e.g. IRNN) keeps the product's norm near 1 at the start of training"),
+            ("careful initialisation", "an orthogonal $W$ (every singular value 1) keeps the "
+             "product's norm near 1 at the start of training; a ReLU RNN trains when $W$ "
+             "starts as the identity (Le et al., 2015)"),
             ("skip / residual connections", "shortcuts across time or layers give gradients "
              "paths with fewer multiplications"),
-            ("truncated BPTT", "backpropagates over a bounded window, limiting how many "
-             "factors multiply (and the cost)"),
-            ("non-saturating activations, normalisation", "ReLU or layer norm keep the "
-             "diagonal factors from shrinking towards 0"),
+            ("truncated BPTT", "backpropagates through the last $k$ steps only: bounds the "
+             "number of factors (and the cost), so long products cannot explode; the price "
+             "is that dependencies longer than $k$ steps cannot be learned"),
+            ("non-saturating activations, normalisation", "ReLU has derivative 1 where it "
+             r"is active, so it avoids the shrinking $\tanh'$ factors, but an unbounded ReLU "
+             "RNN explodes easily unless $W$ starts near the identity; layer normalisation "
+             "keeps the pre-activations in tanh's responsive range"),
         )),
     )
+    solution.answer_part("", (
+        "Backpropagation through time multiplies one Jacobian diag(tanh′)·W per time step, "
+        "the same W every step, so the gradient reaching an early step is bounded by a "
+        "power of W's largest singular value ‖W‖₂ (tanh′ ≤ 1). Below 1 it shrinks "
+        "geometrically (vanishing: long-range dependencies get no learning signal). Above 1 "
+        "it can grow geometrically (exploding: huge, unstable updates); ‖W‖₂ > 1 is "
+        "necessary but not sufficient, since saturated tanh units damp the product. Fixes: "
+        "gated cells (LSTM, GRU) whose additive cell-state path keeps the gradient near 1, "
+        "gradient clipping against explosion, orthogonal or identity initialisation, skip "
+        "connections, and truncated backpropagation through time, which bounds the product "
+        "but cannot learn dependencies longer than its window."))
     solution.give("norm_small_radius", small[-1], f"{small[-1]:.4g} after {p.steps} steps")
     solution.give("norm_large_radius", large[-1], f"{large[-1]:.4g} after {p.steps} steps")
     solution.checks.append(Check(
         "chain-rule Jacobian product equals a finite-difference Jacobian (10 steps back)",
-        worst <= TOLERANCE, "central differences, eps 1e-6, both radii",
+        worst <= TOLERANCE, "central differences with step 1e-6 / max(1, Jacobian norm), "
+        "for both matrices W",
         max_abs_error=worst, tolerance=TOLERANCE))
     # ||prod diag(1 - h^2) W|| <= prod ||W|| = rho^k, since |tanh'| <= 1 and ||W|| = rho.
     bound_excess = max(n - p.radius_small**k for k, n in enumerate(small))
     solution.checks.append(Check(
-        f"below radius 1 the norm obeys the bound ||dh_T/dh_t|| <= {p.radius_small}^(T-t)",
+        f"with ‖W‖₂ = {p.radius_small:g} the Jacobian norm k steps back never exceeds "
+        f"{p.radius_small:g}ᵏ",
         bound_excess <= TOLERANCE,
         f"largest excess over the bound {max(bound_excess, 0.0):.3g}",
         max_abs_error=max(bound_excess, 0.0), tolerance=TOLERANCE))
-    solution.rubric += [
-        Rubric("why", 2, "repeated product of Jacobians / the same W (1); eigenvalues "
-               "below or above 1 give vanishing or exploding (1)"),
-        Rubric("fixes", 2, "gated cells (LSTM/GRU) (1); clipping, initialisation, skip "
-               "connections or truncated BPTT (1)"),
-    ]
     return solution
+
+
+def _tex(value: float, digits: int = 3) -> str:
+    """A number for LaTeX: 0.00123, or 1.24 \\times 10^{-8} instead of 1.24e-08."""
+    text = f"{value:.{digits}g}"
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+
+
+def _cell(value: float, digits: int = 4) -> str:
+    """A number in prose or a table cell: plain when short, typeset with a power of ten
+    when very large or small."""
+    text = f"{value:.{digits}g}"
+    return text if "e" not in text else f"${_tex(value, digits)}$"
+
+
+def _explodes(norms: list[float]) -> bool:
+    """Larger than 1 at the last step and still at its largest over the second half."""
+    return norms[-1] > 1 and norms[-1] >= max(norms[len(norms) // 2:])
+
+
+def _figure_caption(small: list[float], large: list[float], rs: str, rl: str) -> str:
+    """What the two curves show, for these numbers only."""
+    below = "vanishes" if small[-1] < 0.1 else "shrinks"
+    if _explodes(large):
+        above = f"at ‖W‖₂ = {rl} it explodes, though far more slowly than {rl}ᵀ⁻ᵗ"
+    elif max(large) > 1:
+        above = f"at ‖W‖₂ = {rl} it rises and then falls back: saturation holds it down"
+    else:
+        above = f"at ‖W‖₂ = {rl} it does not grow: saturation holds it down"
+    return (f"Jacobian norm through time (log scale): at ‖W‖₂ = {rs} it {below}; "
+            f"{above}.")
+
+
+def _evidence(small: list[float], large: list[float], p: Params) -> str:
+    """The measured behaviour in words that follow the numbers."""
+    steps, rs, rl = p.steps, f"{p.radius_small:g}", f"{p.radius_large:g}"
+    bound = p.radius_large**steps
+    below = "the gradient vanishes" if small[-1] < 0.1 else "the gradient shrinks"
+    text = (rf"At $\|W\|_2 = {rs}$ the norm falls to {_cell(small[-1], 3)} after {steps} "
+            rf"steps, within the bound ${rs}^{{{steps}}} \approx "
+            rf"{_tex(p.radius_small**steps)}$: "
+            f"{below}. ")
+    if _explodes(large):
+        return text + (
+            rf"At $\|W\|_2 = {rl}$ it grows to {_cell(large[-1], 3)} after {steps} steps and "
+            rf"is still growing: it explodes. Yet it stays far below ${rl}^{{{steps}}} "
+            rf"\approx {_tex(bound)}$, because saturated units have $\tanh' < 1$: "
+            r"$\|W\|_2 > 1$ made the growth possible but does not set its rate.")
+    peak = max(range(len(large)), key=lambda k: large[k])
+    if large[peak] > 1:
+        return text + (
+            rf"At $\|W\|_2 = {rl}$ it rises to {_cell(large[peak], 3)} ({peak} steps back) "
+            f"and then falls back to {_cell(large[-1], 3)} after {steps} steps, far below "
+            rf"${rl}^{{{steps}}} \approx {_tex(bound)}$: saturated units "
+            r"($\tanh' \approx 0$) hold the product down, so $\|W\|_2 > 1$ alone does not "
+            "make the gradient explode.")
+    return text + (
+        rf"At $\|W\|_2 = {rl}$ the norm does not grow at all ({_cell(large[-1], 3)} after "
+        rf"{steps} steps): saturation keeps the factors below 1, so $\|W\|_2 > 1$ is "
+        "necessary, not sufficient, for explosion.")
+
+
+def sample(rng: random.Random) -> dict[str, Any]:
+    """The demonstration's network (the question's words do not depend on it)."""
+    return {"hidden_size": rng.choice((8, 16, 32)), "steps": rng.choice((20, 30, 40)),
+            "radius_small": rng.choice((0.7, 0.8, 0.9)),
+            "radius_large": rng.choice((1.1, 1.25, 1.5)), "input_scale": 0.01}

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from typing import Any
 
-from solver.model import Check, Figure, Math, Meta, Rubric, Series, Solution, Table, Text
+from solver.model import Check, Figure, Math, Meta, Series, Solution, Table, Text
 from solver.params import as_dict, require
-
-META = Meta(
-    id="lecture.8",
-    title="The GAN objective",
-    points={"objective": 4},
-    question=(
-        "Explain the GAN objective: argmin over theta_G of max over theta_D of "
-        "E_{x~p_data} log D(x) + E_{z~p(z)} log(1 - D(G(z)))."
-    ),
-)
 
 TOLERANCE = 1e-8
 GRID = 20_001
+PLOTTED = 121  # points per plotted curve, spread over where the densities are not ~0
 
 
 @dataclass(frozen=True)
@@ -59,7 +51,12 @@ def _kl(x: Any, log_p: Any, log_q: Any) -> float:
     return float(np.trapezoid(np.exp(log_p) * (log_p - log_q), x))
 
 
-def solve(params: Params) -> Solution:
+def _signed(text: str) -> str:
+    """A number with a true minus sign (−0.81), not a hyphen."""
+    return text.replace("-", "−")
+
+
+def solve(params: Params, meta: Meta) -> Solution:
     import numpy as np
     import sympy as sp
 
@@ -81,68 +78,96 @@ def solve(params: Params) -> Solution:
     for e in (-0.05, 0.05):
         d = np.clip(d_star + e * np.sin(x), 1e-300, 1 - 1e-16)
         perturbed.append(_value(x, log_data, log_g, np.log(d), np.log1p(-d)))
-    solution = Solution(META, as_dict(p))
+    # Plot where either density exceeds 1e-4 of its peak: evenly spaced grid points.
+    visible = np.flatnonzero(np.maximum(p_data / p_data.max(), p_g / p_g.max()) > 1e-4)
+    shown = np.unique(np.linspace(visible[0], visible[-1], PLOTTED).round().astype(int))
+    solution = Solution(meta, as_dict(p))
+    data = r"p_{\mathrm{data}}"
     solution.add(
-        Math(r"\min_{G} \max_{D} V(D, G) = \mathbb{E}_{x \sim p_{data}} \log D(x) + "
+        Math(rf"\min_{{G}} \max_{{D}} V(D, G) = \mathbb{{E}}_{{x \sim {data}}} \log D(x) + "
              r"\mathbb{E}_{z \sim p(z)} \log\left(1 - D(G(z))\right)"),
-        Text("A two-player minimax game. D(x) is the discriminator's probability that x is "
-             "real; G(z) turns noise z ~ p(z) into a sample, inducing the distribution p_g."),
-        Text("First term, E_data log D(x): D is rewarded for giving real samples a high "
-             "probability (log D -> 0 when D(x) -> 1). Only D affects it."),
-        Text("Second term, E_z log(1 - D(G(z))): D is rewarded for giving generated samples a "
-             "low probability; G, which only affects this term, minimises it by making "
-             "D(G(z)) large, i.e. by fooling D."),
-        Text("Together, max over D is the log-likelihood of a binary classifier (real = 1, "
-             "fake = 0): D is trained by binary cross-entropy. For a fixed G the best "
-             "discriminator is, pointwise:"),
-        Math(r"D^*(x) = \frac{p_{data}(x)}{p_{data}(x) + p_g(x)}, \qquad "
-             r"V(D^*, G) = -\log 4 + 2\,\mathrm{JSD}\left(p_{data} \,\|\, p_g\right)"),
-        Text("So G minimises the Jensen-Shannon divergence to the data: the global optimum "
-             "is p_g = p_data, where D* = 1/2 everywhere and V = -log 4."),
-        Text(f"Computed for p_data = N({p.data_mean}, {p.data_sd}^2) and p_g = "
-             f"N({p.gen_mean}, {p.gen_sd}^2), on a {GRID}-point grid:"),
+        Text("A two-player minimax game. $D(x)$ is the discriminator's probability that $x$ "
+             r"is real; $G(z)$ turns noise $z \sim p(z)$ into a sample, inducing the "
+             "distribution $p_g$."),
+        Text(rf"First term, $\mathbb{{E}}_{{x \sim {data}}} \log D(x)$: $D$ is rewarded for "
+             r"giving real samples a high probability ($\log D \to 0$ when $D(x) \to 1$). "
+             "Only $D$ affects it."),
+        Text(r"Second term, $\mathbb{E}_{z \sim p(z)} \log(1 - D(G(z)))$: $D$ is rewarded for "
+             "giving generated samples a low probability; $G$, which only affects this "
+             "term, minimises it by making $D(G(z))$ large, i.e. by fooling $D$."),
+        Text("Together, the maximum over $D$ is the log-likelihood of a binary classifier "
+             "(real = 1, fake = 0): $D$ is trained by binary cross-entropy. For a fixed $G$ "
+             "the best discriminator is, pointwise:"),
+        Math(rf"D^*(x) = \frac{{{data}(x)}}{{{data}(x) + p_g(x)}}, \qquad "
+             rf"V(D^*, G) = {{-}}\log 4 + 2\,\mathrm{{JSD}}\left({data} \,\|\, p_g\right)"),
+        Text("So $G$ minimises the Jensen–Shannon divergence to the data: the global optimum "
+             rf"is $p_g = {data}$, where $D^* = 1/2$ everywhere and $V = {{-}}\log 4$."),
+        Text("Training is a game, not one minimisation: $D$ and $G$ are trained by "
+             r"alternating gradient steps on a minibatch of real samples and of noise. With "
+             r"$G$ fixed, $D$ takes one (or $k$) ascent steps on $V$ in its parameters "
+             r"$\theta_D$; then, with $D$ fixed, $G$ takes one descent step in $\theta_G$ "
+             "on the second term, the only one it affects; and so on. The min-max is never "
+             "solved exactly: $D$ is kept near its best response while $G$ moves."),
+        Text(rf"Computed for ${data} = \mathcal{{N}}({p.data_mean:g}, {p.data_sd:g}^2)$ and "
+             rf"$p_g = \mathcal{{N}}({p.gen_mean:g}, {p.gen_sd:g}^2)$, on a {GRID}-point "
+             "grid:"),
         Table(("quantity", "value"), (
-            ("V(D*, G), integrated", f"{value:.8f}"),
-            ("-log 4 + 2 JSD, from KL divergences", f"{float(minus_log4) + 2 * jsd:.8f}"),
-            ("JSD(p_data || p_g)", f"{jsd:.8f}"),
-            ("V at equilibrium (p_g = p_data, D = 1/2)", f"{equilibrium:.10f}"),
-            ("-log 4 (exact, sympy)", f"{sp.sstr(minus_log4)} = {float(minus_log4):.10f}"),
-            ("V with D* perturbed by ±0.05 sin(x)",
-             ", ".join(f"{v:.8f}" for v in perturbed)),
+            ("$V(D^*, G)$, integrated", _signed(f"{value:.8f}")),
+            (r"${-}\log 4 + 2\,\mathrm{JSD}$, from KL divergences",
+             _signed(f"{float(minus_log4) + 2 * jsd:.8f}")),
+            (rf"$\mathrm{{JSD}}({data} \,\|\, p_g)$", f"{jsd:.8f}"),
+            (rf"$V$ at equilibrium ($p_g = {data}$, $D = 1/2$)",
+             _signed(f"{equilibrium:.10f}")),
+            (r"${-}\log 4$ (exact, sympy, then evaluated)",
+             _signed(f"{float(minus_log4):.10f}")),
+            (r"$V$ with $D^*$ perturbed by $\pm 0.05 \sin x$",
+             ", ".join(_signed(f"{v:.8f}") for v in perturbed)),
         )),
-        Figure(caption="The two densities and the optimal discriminator D*(x) = p_data / "
-                       "(p_data + p_g): near 1 where data dominates, 1/2 where they are equal.",
-               xlabel="x", ylabel="density / probability",
-               series=tuple(Series(label, tuple(float(v) for v in x[::400]),
-                                   tuple(float(v) for v in y[::400]))
-                            for label, y in (("p_data", p_data), ("p_g", p_g),
-                                             ("D*(x)", d_star)))),
-        Text("In practice G does not minimise log(1 - D(G(z))): early in training D rejects "
-             "fakes confidently, D(G(z)) ~ 0, where that loss is flat. The non-saturating "
-             "loss maximises log D(G(z)) instead: same fixed point, strong gradients. With "
-             "D = sigmoid(a), the gradients with respect to the logit a are:"),
-        Table(("D(G(z))", "d/da log(1 - D) = -D", "d/da [-log D] = -(1 - D)"),
-              tuple((f"{dv:g}", f"{-dv:.4g}", f"{-(1 - dv):.4g}")
+        Figure(caption="The two densities and the optimal discriminator D*: near 1 where "
+                       "the data density dominates, 1/2 where the two densities are equal.",
+               xlabel="$x$", ylabel="density / probability",
+               series=tuple(Series(label, tuple(float(v) for v in x[shown]),
+                                   tuple(float(v) for v in y[shown]))
+                            for label, y in ((rf"${data}$", p_data), ("$p_g$", p_g),
+                                             ("$D^*(x)$", d_star)))),
+        Text(r"In practice $G$ does not minimise $\log(1 - D(G(z)))$: early in training $D$ "
+             r"rejects fakes confidently, $D(G(z)) \approx 0$, where that loss is flat. The "
+             r"non-saturating loss maximises $\log D(G(z))$ instead: same fixed point, strong "
+             r"gradients. With $D = \sigma(a)$, the gradients with respect to the logit $a$ "
+             "are:"),
+        Table(("D(G(z))", "∂/∂a log(1 − D) = −D", "∂/∂a [−log D] = −(1 − D)"),
+              tuple((f"{dv:g}", _signed(f"{-dv:.4g}"), _signed(f"{-(1 - dv):.4g}"))
                     for dv in (0.001, 0.01, 0.1, 0.5, 0.9))),
     )
+    solution.answer_part("", (
+        "A two-player min-max game, trained by alternating gradient steps. The discriminator "
+        "D maximises the objective: it is a binary classifier rewarded for D(x) → 1 on real "
+        "data (first term, expectation over the data distribution) and D(G(z)) → 0 on "
+        "generated samples (second term, expectation over the noise z ∼ p(z)). The generator "
+        "G, which only enters the second term, minimises it by making D(G(z)) large, i.e. by "
+        "fooling D. For the best D the objective equals −log 4 + 2·JSD(data ‖ generator), "
+        "so the equilibrium is a generator that reproduces the data distribution, with "
+        "D = 1/2 everywhere."))
     solution.give("V_optimal_D", value, f"{value:.8f}")
     solution.give("JSD", jsd, f"{jsd:.8f}")
     solution.give("V_equilibrium", equilibrium, f"{equilibrium:.10f} (= -log 4)")
     solution.checks.append(Check(
-        "V(D*, G) integrated equals -log 4 + 2 JSD computed from KL divergences",
+        "V(D*, G) integrated equals −log 4 + 2 JSD computed from KL divergences",
         abs(value - (float(minus_log4) + 2 * jsd)) <= TOLERANCE,
         "two numerical routes on the same grid",
         max_abs_error=abs(value - (float(minus_log4) + 2 * jsd)), tolerance=TOLERANCE))
     solution.checks.append(Check(
-        "at equilibrium V equals -log 4 (sympy, exact)",
+        "at equilibrium V equals −log 4 (sympy, exact)",
         abs(equilibrium - float(minus_log4)) <= TOLERANCE,
-        f"integrated {equilibrium:.12f}",
+        f"integrated {_signed(f'{equilibrium:.12f}')}",
         max_abs_error=abs(equilibrium - float(minus_log4)), tolerance=TOLERANCE))
     solution.checks.append(Check(
         "D* is a maximum: perturbing it lowers V", all(v < value for v in perturbed),
-        ", ".join(f"{v:.8f}" for v in perturbed) + f" < {value:.8f}"))
-    solution.rubric.append(Rubric(
-        "objective", 4, "D maximises: real -> 1, fake -> 0 (1); G minimises by fooling D "
-        "(1); minimax game / BCE, D* = p_data/(p_data + p_g) (1); optimum p_g = p_data, "
-        "V = -log 4, or the non-saturating loss (1)"))
+        _signed(", ".join(f"{v:.8f}" for v in perturbed) + f" < {value:.8f}")))
     return solution
+
+
+def sample(rng: random.Random) -> dict[str, Any]:
+    """The demonstration's two densities (the question's words do not depend on them)."""
+    return {"data_mean": 0.0, "data_sd": 1.0, "gen_mean": rng.choice((-1.5, 1.0, 1.5, 2.0)),
+            "gen_sd": rng.choice((0.5, 0.7, 1.5))}

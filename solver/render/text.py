@@ -3,35 +3,16 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
-from typing import Any
 
-from solver.model import Code, Figure, Math, Reading, Solution, Step, Table, Text
+from solver.model import Check, Code, Figure, Math, Meta, Reading, Rubric, Solution, Table
+from solver.model import Text as TextStep
+from solver.render.printer import Printer, part_name, points_text
 
 WIDTH = 88
 
 
 def _wrap(text: str, indent: str = "") -> str:
     return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
-
-
-def _text(step: Text) -> str:
-    return _wrap(step.text)
-
-
-def _math(step: Math) -> str:
-    lead = f"{step.label} " if step.label else ""
-    return f"    {lead}{step.latex}"
-
-
-def _code(step: Code) -> str:
-    width = len(str(step.code.count("\n") + 1))
-    lines = []
-    for number, line in enumerate(step.code.splitlines(), start=1):
-        mark = ">" if number in step.highlight else " "
-        lines.append(f"{mark}{number:>{width}} | {line}")
-    head = f"[{step.caption}]\n" if step.caption else ""
-    return head + "\n".join(lines)
 
 
 def table_lines(headers: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> list[str]:
@@ -43,60 +24,66 @@ def table_lines(headers: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> 
     return [line(headers), "  ".join("-" * w for w in widths), *(line(row) for row in rows)]
 
 
-def _table(step: Table) -> str:
-    head = [step.caption] if step.caption else []
-    return "\n".join(head + ["    " + row for row in table_lines(step.headers, step.rows)])
+class TextPrinter(Printer):
+    def print_text(self, step: TextStep) -> str:
+        return _wrap(step.text)
 
+    def print_math(self, step: Math) -> str:
+        lead = f"{step.label} " if step.label else ""
+        return f"    {lead}{step.latex}"
 
-def _figure(step: Figure) -> str:
-    """A figure at the terminal: its caption and the numbers it plots."""
-    lines = [f"[figure: {step.caption}]"]
-    for series in step.series:
-        pairs = ", ".join(f"{x:g}: {y:.4g}" for x, y in zip(series.x, series.y, strict=True))
-        lines.append(_wrap(f"{series.label} ({step.xlabel}: {step.ylabel}) {pairs}", "    "))
-    return "\n".join(lines)
+    def print_code(self, step: Code) -> str:
+        width = len(str(step.code.count("\n") + 1))
+        lines = []
+        for number, line in enumerate(step.code.splitlines(), start=1):
+            mark = ">" if number in step.highlight else " "
+            lines.append(f"{mark}{number:>{width}} | {line}")
+        head = f"[{step.caption}]\n" if step.caption else ""
+        return head + "\n".join(lines)
 
+    def print_table(self, step: Table) -> str:
+        head = [step.caption] if step.caption else []
+        return "\n".join(head + ["    " + row for row in table_lines(step.headers, step.rows)])
 
-def _reading(step: Reading) -> str:
-    return _wrap(f"Reading of the question: {step.text}")
+    def print_figure(self, step: Figure) -> str:
+        """A figure at the terminal: its caption and the numbers it plots."""
+        lines = [f"[figure: {step.caption}]"]
+        for series in step.series:
+            pairs = ", ".join(f"{x:g}: {y:.4g}" for x, y in zip(series.x, series.y, strict=True))
+            lines.append(_wrap(f"{series.label} ({step.xlabel}: {step.ylabel}) {pairs}", "    "))
+        return "\n".join(lines)
 
+    def print_reading(self, step: Reading) -> str:
+        return _wrap(f"Reading of the question: {step.text}")
 
-STEP_RENDERERS: dict[type[Any], Callable[[Any], str]] = {
-    Text: _text,
-    Math: _math,
-    Code: _code,
-    Table: _table,
-    Figure: _figure,
-    Reading: _reading,
-}
+    def heading(self, meta: Meta) -> str:
+        title = super().heading(meta)
+        return f"{title}\n{'=' * min(WIDTH, len(title))}"
 
+    def statement(self, meta: Meta) -> str:
+        lines = [_wrap(meta.question)]
+        lines += [_wrap(self.ask(ask), "  ") for ask in meta.asks if ask.text]
+        return "\n".join(lines)
 
-def render_step(step: Step) -> str:
-    return STEP_RENDERERS[type(step)](step)
+    def answers(self, solution: Solution) -> str:
+        lines = ["Answer:"]
+        for part in solution.parts:
+            lead = f"{part_name(part.label)} ({points_text(part.points)}) "
+            if "\n" in part.text:
+                lines.append("    " + lead + "\n" + textwrap.indent(part.text, " " * 8))
+            else:
+                lines.append(_wrap(lead + part.text, "    "))
+        return "\n".join(lines)
+
+    def checks(self, checks: list[Check]) -> str:
+        lines = [_wrap(self.check_line(check), "    ") for check in checks]
+        return "\n".join(["Checks:", *(lines or ["    (no computation to check)"])])
+
+    def rubric(self, rubric: list[Rubric]) -> str:
+        lines = [_wrap(f"{part_name(line.part)} ({points_text(line.points)}): {line.text}",
+                       "    ") for line in rubric]
+        return "\n".join(["Rubric (the sheet's suggestion):", *lines])
 
 
 def render(solution: Solution) -> str:
-    meta = solution.meta
-    out = [
-        f"{meta.heading} ({meta.id}): {meta.title} [{meta.total} pts]",
-        "=" * min(WIDTH, len(meta.heading) + len(meta.id) + len(meta.title) + 16),
-        _wrap(meta.question),
-        "",
-    ]
-    for step in solution.steps:
-        out += [render_step(step), ""]
-    out.append("Answer:")
-    for key, text in solution.answer_text.items():
-        lead = f"    {key} = "
-        out.append(lead + text.replace("\n", "\n" + " " * len(lead)))
-    out += ["", "Checks:"]
-    for check in solution.checks:
-        status = "PASS" if check.passed else "FAIL"
-        error = "" if check.max_abs_error is None else f" (max abs error {check.max_abs_error:.3g})"
-        out.append(_wrap(f"[{status}] {check.name}{error}: {check.detail}", "    "))
-    if not solution.checks:
-        out.append("    (no computation to check)")
-    out += ["", "Rubric:"]
-    out += [_wrap(f"{line.part} ({line.points} pts): {line.text}", "    ")
-            for line in solution.rubric]
-    return "\n".join(out) + "\n"
+    return TextPrinter().render(solution)

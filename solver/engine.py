@@ -1,0 +1,111 @@
+"""Solving one question of the active exam: parameters, words, solver, parts, rubric.
+
+The exam file holds the words and points; a question's solver module holds the code.
+This module joins them: it builds the validated parameters (the exam file's ``params``
+over the solver's defaults, then the user's), fills the statement and sub-question
+templates, runs the solver, and attaches the parts and rubric in the exam's order.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from types import ModuleType
+from typing import Any
+
+from solver.exam import GENERIC_SOLVERS, Question
+from solver.model import Ask, BuildError, InputError, Meta, PartAnswer, Rubric, Solution
+from solver.params import as_dict, build
+from solver.wording import fill
+
+PACKAGE = "solver.questions"
+_GENERIC_MODULES = {"lab": "labkit", "choice": "choice"}
+
+
+def module_for(question: Question) -> ModuleType:
+    name = _GENERIC_MODULES.get(question.solver, question.solver)
+    try:
+        return importlib.import_module(f"{PACKAGE}.{name}")
+    except ModuleNotFoundError:
+        raise InputError(
+            f"{question.id}: solver {question.solver!r} does not exist "
+            f"(a module of {PACKAGE}, or one of {', '.join(GENERIC_SOLVERS)})"
+        ) from None
+
+
+def params_class(question: Question) -> type[Any] | None:
+    if question.solver == "lab":
+        return None
+    cls: type[Any] | None = getattr(module_for(question), "Params", None)
+    return cls
+
+
+def make_params(question: Question, raw: Mapping[str, Any] | None = None) -> Any:
+    """The question's validated parameters: exam-file values over defaults, then ``raw``."""
+    cls = params_class(question)
+    merged = {**question.params, **(raw or {})}
+    if cls is None:
+        if merged:
+            raise InputError(f"question {question.id} takes no parameters")
+        return None
+    return build(cls, merged)
+
+
+def context(question: Question, params: Any) -> dict[str, Any]:
+    """What the templates may name: the parameters and the solver's derived values."""
+    if params is None:
+        return {}
+    module = module_for(question)
+    extra = module.context(params) if hasattr(module, "context") else {}
+    return {**as_dict(params), **extra}
+
+
+def meta(question: Question, words: Mapping[str, Any]) -> Meta:
+    return Meta(
+        id=question.id, title=question.title,
+        question=fill(question.statement, words, question.id),
+        asks=tuple(Ask(part.label, part.points, fill(part.ask, words, question.id))
+                   for part in question.parts),
+    )
+
+
+def solve_question(question: Question, params: Any) -> Solution:
+    """Solve with validated ``params`` (from :func:`make_params`)."""
+    words = context(question, params)
+    info = meta(question, words)
+    module = module_for(question)
+    solution: Solution
+    if question.solver == "lab":
+        solution = module.solve(question, info, words)
+    elif question.solver == "choice":
+        solution = module.solve(question, info, params)
+    else:
+        solution = module.solve(params, info)
+    return _finish(question, solution, words)
+
+
+def solve(question: Question, raw: Mapping[str, Any] | None = None) -> Solution:
+    return solve_question(question, make_params(question, raw))
+
+
+def _finish(question: Question, solution: Solution, words: dict[str, Any]) -> Solution:
+    """Parts and rubric from the exam's sub-questions; a missing part is a solver defect.
+
+    A solver names its parts with the bundled exam's labels; another exam may label the
+    same sub-questions differently ("a", "b"), so they are matched in order.
+    """
+    labels = [part.label for part in question.parts]
+    given = list(solution.part_text)
+    if set(given) != set(labels):
+        if len(given) != len(labels):
+            raise BuildError(
+                f"{question.id}: the solver answers {len(given)} sub-questions "
+                f"({', '.join(given) or 'none'}), the exam asks {len(labels)}"
+            )
+        solution.part_text = dict(zip(labels, solution.part_text.values(), strict=True))
+    filled = {**words, **solution.answer_text, **solution.words}
+    solution.parts = [PartAnswer(p.label, p.points, solution.part_text[p.label])
+                      for p in question.parts]
+    solution.rubric = [Rubric(p.label, p.points, fill(p.rubric, filled, question.id))
+                       for p in question.parts]
+    return solution
