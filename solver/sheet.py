@@ -1,45 +1,60 @@
-"""The answer-sheet PDF: solve, render HTML through Jinja2, typeset with WeasyPrint.
+"""The answer-sheet PDF: solve, render HTML through Jinja2, typeset (``solver.typeset``).
 
 Safe and reproducible: the URL fetcher serves only files under ``templates/`` (and
-inline data: URIs), fonts come only from matplotlib's bundled TTFs through a private
-fontconfig, the PDF has a fixed identifier and no dates, and it is written to a
-temporary file that replaces the target only when complete.
+bounded inline data: URIs), fonts come only from matplotlib's bundled TTFs through a
+private fontconfig, the PDF has a fixed identifier and no dates, and it is written to a
+temporary file that replaces the target only when complete. The lab questions are solved
+in a forked worker that dies with this process.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
-import sys
-import tempfile
+import re
+import signal
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
 
 from solver.model import BuildError, InputError, SelfCheckError, Solution
-from solver.registry import entries, load
+from solver.registry import entries, exam, load, lookup
 from solver.render.html import TEMPLATES, environment, fragment
 from solver.seed import SEED
+from solver.typeset import (
+    PDF_IDENTIFIER,
+    check_output,
+    fetcher_class,
+    make_parents,
+    preload,
+    progress,
+    remove_empty,
+    sweep_stale,
+    typeset,
+    workspace,
+    write_atomically,
+)
 
 ROOT = TEMPLATES.parent
-EXAM_TITLE = "Deep Learning: closed-book exam"
-SECTION_NAMES = {"lab": "Lab assignments", "lecture": "Lectures", "paper": "Papers"}
-PDF_IDENTIFIER = b"solver-answer-sheet"
+# A worker that has sent its results exits at once; this only bounds a pathological case.
+WORKER_EXIT_SECONDS = 30
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 
-__all__ = ["BuildError", "build_pdf", "sheet_html", "solve_and_render", "typeset"]
+__all__ = [
+    "PDF_IDENTIFIER", "BuildError", "InputError", "build_pdf", "check_output", "fetcher_class",
+    "sheet_html", "solve_and_render", "typeset", "write_atomically",
+]
 
 
 @dataclass
 class Section:
     name: str
+    first: str = ""  # the first question's heading and title: the running header
     points: int = 0
     count: int = 0
     fragments: list[Any] = field(default_factory=list)
-
-
-def progress(message: str) -> None:
-    print(f"solver: {message}", file=sys.stderr, flush=True)
 
 
 def _solve_in_order(ids: list[str], position: dict[str, int]) -> list[Solution]:
@@ -67,12 +82,104 @@ def _render(solutions: list[Solution]) -> list[Rendered]:
     return out
 
 
+def _die_with_parent(parent: int) -> None:
+    """In the worker: be killed when the parent dies, however it dies (even SIGKILL)."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(ctypes.c_int(pr_set_pdeathsig), ctypes.c_ulong(signal.SIGKILL),
+                   ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0))
+    except (OSError, AttributeError):  # not Linux: the parent still kills it on any exit
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _portable(error: BaseException) -> BaseException:
+    """An exception that pickles and keeps its meaning across the process boundary."""
+    if isinstance(error, InputError | SelfCheckError | BuildError):
+        return type(error)(str(error))
+    return BuildError(f"lab worker: {type(error).__name__}: {error}")
+
+
+class _DynamoStandIn(types.ModuleType):
+    """``torch._dynamo`` for eager code, in the lab worker only.
+
+    torch.optim imports torch._dynamo when an optimiser is built or stepped (1.3 s: it
+    pulls in sympy and the compiler stack) only to call ``graph_break()`` (a no-op outside
+    torch.compile) and ``disable(fn)`` (which, outside torch.compile, runs ``fn`` as it
+    is). This stand-in answers those two names the way eager execution does; any other
+    name imports the real module and is read from it.
+    """
+
+    @staticmethod
+    def graph_break(msg: str = "") -> None:
+        return None
+
+    @staticmethod
+    def disable(fn: Any = None, recursive: bool = True, **options: Any) -> Any:
+        return fn if fn is not None else (lambda function: function)
+
+    def __getattr__(self, name: str) -> Any:
+        import sys
+
+        if sys.modules.get(self.__name__) is self:  # step aside for the real module
+            del sys.modules[self.__name__]
+            parent_name, _, child = self.__name__.rpartition(".")
+            parent = sys.modules.get(parent_name)
+            if parent is not None and vars(parent).get(child) is self:
+                delattr(parent, child)
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+def _eager_torch() -> None:
+    """Torch for the lab worker: one thread (the other core typesets; small tensors gain
+    nothing from more), and torch.optim without importing torch._dynamo."""
+    import sys
+
+    import torch
+
+    torch.set_num_threads(1)
+    if "torch._dynamo" not in sys.modules:
+        stand_in = _DynamoStandIn("torch._dynamo")
+        sys.modules["torch._dynamo"] = stand_in
+        torch._dynamo = stand_in
+
+
+def _lab_worker(sender: Any, labs: list[str], position: dict[str, int], parent: int) -> None:
+    """The forked worker: solve the labs, send ("ok", solutions) or ("error", exception)."""
+    _die_with_parent(parent)
+    # Ctrl-C reaches the whole process group: the parent handles it and stops the worker.
+    # The parent's handlers (inherited) must never run here: these signals were blocked
+    # across the fork and are unblocked only once the worker's own dispositions are set.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+    message: tuple[str, Any]
+    try:
+        _eager_torch()
+        message = ("ok", _solve_in_order(labs, position))
+    except BaseException as error:
+        message = ("error", _portable(error))
+    try:
+        sender.send(message)
+    except Exception as error:  # results that would not pickle
+        sender.send(("error", _portable(error)))
+    finally:
+        sender.close()
+
+
 def solve_and_render(ids: list[str]) -> list[Rendered]:
     """Solve with the project's defaults and render each question's HTML fragment.
 
     The lab questions (torch) are solved in a second process while this one solves and
     renders the rest and loads the typesetter: the machine has two cores, and torch's
-    import alone is a large share of the build.
+    import alone is a large share of the build. The worker is killed if this process
+    stops for any reason (an exception, a signal handled as one, or SIGKILL through
+    PR_SET_PDEATHSIG).
     """
     position = {qid: index for index, qid in enumerate(ids, start=1)}
     labs = [qid for qid in ids if qid.startswith("lab.")]
@@ -80,154 +187,198 @@ def solve_and_render(ids: list[str]) -> list[Rendered]:
     if not labs or not rest or (os.cpu_count() or 1) < 2:
         return _render(_solve_in_order(ids, position))
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork")  # nothing heavy is loaded yet
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        pending = pool.submit(_solve_in_order, labs, position)
+    receiver, sender = context.Pipe(duplex=False)
+    worker = context.Process(
+        target=_lab_worker, args=(sender, labs, position, os.getpid()),
+        name="solver-labs", daemon=True,
+    )
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        worker.start()
+    except OSError:  # no process to spare (EAGAIN, ENOMEM): solve everything here
+        receiver.close()
+        sender.close()
+        return _render(_solve_in_order(ids, position))
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    sender.close()
+    try:
         done = {s.meta.id: (s, f) for s, f in _render(_solve_in_order(rest, position))}
         _preload_typesetter()
-        done.update({s.meta.id: (s, f) for s, f in _render(pending.result())})
+        try:
+            status, payload = receiver.recv()
+        except EOFError:
+            worker.join(WORKER_EXIT_SECONDS)
+            raise BuildError(
+                f"the lab worker stopped before sending its results (exit status "
+                f"{worker.exitcode})"
+            ) from None
+        worker.join(WORKER_EXIT_SECONDS)
+    finally:
+        receiver.close()
+        if worker.is_alive():
+            worker.kill()
+            worker.join()
+    if status != "ok":
+        raise payload
+    done.update({s.meta.id: (s, f) for s, f in _render(payload)})
     return [done[qid] for qid in ids]
 
 
 def _preload_typesetter() -> None:
-    """Import what rendering needs while the other process is busy."""
-    _fontconfig()
-    import weasyprint  # noqa: F401
-
-    from solver.render.plots import _pyplot
-
-    _pyplot()
+    """Import what typesetting needs while the other process is busy (figures come from
+    the cache, or pyplot was imported to draw them)."""
+    preload()
 
 
-def sheet_html(rendered: list[Rendered]) -> str:
-    """The whole sheet as one HTML document, from the questions' fragments."""
-    from markupsafe import Markup
-    from pygments.formatters import HtmlFormatter
+# The answer key holds each answer in short, in at most two lines: a code answer is its
+# lines joined by "; ", a prose answer its first sentence; longer ones end in "…".
+KEY_PROSE_CHARS = 165
+KEY_CODE_CHARS = 150
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9Ŝ∂(‖])")
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` within ``limit`` characters, cut after a word, with …"""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit - 2)
+    return text[:cut if cut > limit // 2 else limit - 2].rstrip(" ,;:") + " …"
+
+
+def _one_line(code: str) -> str:
+    """Code on one line: statements joined by "; ", a block's header and a bracket's
+    continuation by a space."""
+    out, depth = "", 0
+    for raw in code.splitlines():
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        if out:
+            out += " " if depth > 0 or out.endswith(":") else "; "
+        out += line
+        depth += sum(line.count(c) for c in "([{") - sum(line.count(c) for c in ")]}")
+    return out
+
+
+def short_answer(text: str, code: bool) -> str:
+    """One sub-question's final answer as the key shows it."""
+    from solver.render.html import plain, strip_noqa
+
+    if code:
+        return _cut(_one_line(strip_noqa(text)), KEY_CODE_CHARS)
+    prose = " ".join(plain(text).split())
+    first = _SENTENCE_END.split(prose, maxsplit=1)[0]
+    return _cut(first, KEY_PROSE_CHARS)
+
+
+def answer_key(solutions: list[Solution]) -> dict[str, Any]:
+    """Every question's final answers for the key page: a row per sub-question, and the
+    multiple-choice letters in one table."""
+    from solver.render.html import anchor
+    from solver.render.printer import part_name, points_text
+
+    rows: list[dict[str, Any]] = []
+    letters: list[dict[str, Any]] = []
+    for solution in solutions:
+        meta = solution.meta
+        if meta.kind == "paper":
+            choice = str(solution.answer.get("choice", "")) or solution.parts[0].text[:1]
+            letters.append({"number": meta.number, "letter": choice, "anchor": anchor(solution)})
+            continue
+        for index, part in enumerate(solution.parts):
+            rows.append({
+                "first": index == 0, "span": len(solution.parts), "heading": meta.heading,
+                "anchor": anchor(solution),
+                "part": part_name(part.label) if part.label else "",
+                "points": points_text(part.points),
+                "code": meta.kind == "lab",
+                "text": short_answer(part.text, meta.kind == "lab"),
+            })
+    numbers = [int(item["number"]) for item in letters]
+    heading = "Papers" if len(numbers) > 1 else f"Paper {numbers[0]}" if numbers else ""
+    points = {part.points for s in solutions if s.meta.kind == "paper" for part in s.parts}
+    each = f"{points_text(points.pop())} each" if len(points) == 1 and len(letters) > 1 else ""
+    return {"rows": rows, "letters": letters, "letters_heading": heading,
+            "letters_points": each}
+
+
+def sheet_html(rendered: list[Rendered], header: str = "") -> str:
+    """The whole sheet as one HTML document, from the questions' fragments; ``header``
+    (a variant's seed and number) stands at the top of every page."""
+    from solver.render.html import anchor, code_css, inline
+    from solver.render.printer import points_text
 
     sections: dict[str, Section] = {}
     toc, readings = [], []
     solutions = [solution for solution, _ in rendered]
     for solution, html in rendered:
         meta = solution.meta
-        section = sections.setdefault(meta.kind, Section(SECTION_NAMES[meta.kind]))
+        section = sections.setdefault(meta.kind, Section(
+            exam().section(meta.kind).name, f"{meta.heading} – {meta.title}"))
         section.points += meta.total
         section.count += 1
         section.fragments.append(html)
-        toc.append({"anchor": meta.id.replace(".", "-"), "heading": meta.heading,
+        toc.append({"anchor": anchor(solution), "heading": meta.heading,
                     "title": meta.title, "points": meta.total})
         if solution.readings:
-            readings.append({"heading": f"{meta.heading}: {meta.title}",
-                             "notes": solution.readings})
+            readings.append({
+                "heading": f"{meta.heading}: {meta.title}", "short": meta.heading,
+                "anchor": anchor(solution),
+                "notes": [{"text": text, "name": f"{anchor(solution)}-{number}"}
+                          for number, text in enumerate(solution.readings, start=1)],
+            })
+    the_exam = exam()
     template = environment().get_template("sheet.html.j2")
     return str(template.render(
-        title=EXAM_TITLE,
+        title=the_exam.title,
+        author=f"{the_exam.course}: answer sheet generated and verified by solver",
+        subject=f"Worked and verified answers to {the_exam.title}",
+        keywords=[the_exam.course, "answer sheet", "answer key", "worked solutions",
+                  *(section.name for section in sections.values())],
         sections=list(sections.values()),
         question_count=len(solutions),
         total_points=sum(s.points for s in sections.values()),
         check_count=sum(len(s.checks) for s in solutions),
         toc=toc,
+        key=answer_key(solutions),
         readings=readings,
         seed=SEED,
-        pygments_css=Markup(HtmlFormatter().get_style_defs(".highlight")),
+        code_css=code_css(),
+        header=header,
+        inline=inline,
+        points_text=points_text,
     ))
 
 
-def _fontconfig() -> None:
-    """Point fontconfig at matplotlib's bundled fonts only (before WeasyPrint loads Pango)."""
-    import matplotlib
-
-    fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    cache = Path(tempfile.gettempdir()) / "solver-fontconfig-cache"
-    conf = cache / "fonts.conf"
-    text = (
-        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
-        f"  <dir>{fonts}</dir>\n  <cachedir>{cache}</cachedir>\n</fontconfig>\n"
-    )
-    cache.mkdir(parents=True, exist_ok=True)
-    if not conf.exists() or conf.read_text(encoding="utf-8") != text:
-        conf.write_text(text, encoding="utf-8")
-    os.environ["FONTCONFIG_FILE"] = str(conf)
-
-
-def fetcher_class() -> type:
-    """A WeasyPrint URL fetcher that serves templates/ files and data: URIs, nothing else."""
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
-
-    class BlockedFetch(FatalURLFetchingError):  # type: ignore[misc]
-        pass
-
-    class AssetFetcher(URLFetcher):  # type: ignore[misc]
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            if url.startswith("data:"):
-                return super().fetch(url, headers)
-            parsed = urlparse(url)
-            if parsed.scheme == "file" and parsed.netloc in ("", "localhost"):
-                path = Path(unquote(parsed.path)).resolve()
-                if path.is_relative_to(TEMPLATES) and path.is_file():
-                    mime = "text/css" if path.suffix == ".css" else "application/octet-stream"
-                    return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
-            raise BlockedFetch(f"refused to fetch {url}: only templates/ assets are allowed")
-
-    return AssetFetcher
-
-
-def typeset(html: str) -> bytes:
-    _fontconfig()
-    import weasyprint
-    from weasyprint.urls import FatalURLFetchingError
-
-    progress("typesetting the PDF")
-    try:
-        document = weasyprint.HTML(
-            string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher_class()()
-        )
-        pdf: bytes = document.write_pdf(pdf_identifier=PDF_IDENTIFIER)
-    except FatalURLFetchingError as error:
-        raise BuildError(str(error)) from None
-    return pdf
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write beside the target, then rename: a failed build never leaves half a PDF."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def check_output(output: str) -> Path:
-    path = Path(output)
-    if path.is_dir():
-        raise InputError(f"--output {output} is a directory; give a file path ending in .pdf")
-    if path.suffix.lower() != ".pdf":
-        raise InputError(f"--output {output} must end in .pdf")
-    parent = path.parent
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir() or not os.access(parent, os.W_OK):
-        raise InputError(f"--output {output}: cannot write in {parent}")
-    return path
-
-
 def build_pdf(output: str, ids: list[str] | None = None) -> Path:
+    """Build the sheet of ``ids`` (every question if None or empty) into ``output``.
+
+    The output path is checked before any work (InputError); repeated ids count once;
+    temporaries left beside the output by a killed build are swept first.
+    """
     import jinja2
 
     path = check_output(output)
-    chosen = ids or list(entries())
+    chosen = list(dict.fromkeys(ids)) if ids else list(entries())
+    for qid in chosen:
+        lookup(qid)
+    sweep_stale(path)
+    created = make_parents(path)
     try:
-        rendered = solve_and_render(chosen)
-        html = sheet_html(rendered)
-    except jinja2.TemplateError as error:
-        raise BuildError(f"template error: {error}") from None
-    pdf = typeset(html)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, pdf)
-    progress(f"wrote {path} ({len(pdf) // 1024} KiB, {len(rendered)} questions)")
+        with workspace(path):
+            try:
+                rendered = solve_and_render(chosen)
+                html = sheet_html(rendered)
+            except jinja2.TemplateError as error:
+                raise BuildError(f"template error: {error}") from None
+            pdf = typeset(html)
+            write_atomically(path, pdf)
+    except BaseException:
+        remove_empty(created)
+        raise
+    shown = str(path) if str(path).isprintable() else repr(str(path))
+    progress(f"wrote {shown} ({len(pdf) // 1024} KiB, {len(rendered)} questions)")
     return path
