@@ -1,0 +1,208 @@
+"""Class variants: samplers, key.json, shuffled options whose key follows, PDFs, stress."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from solver.registry import entries, lookup
+from solver.variants import draw, solve_variant, varies
+from tests.conftest import run_cli, solve
+
+COMPUTED = ["lecture.1", "lecture.2", "lecture.3", "lecture.5"]
+PAPERS = [qid for qid in entries() if qid.startswith("paper.")]
+
+
+@pytest.mark.parametrize("qid", [*COMPUTED, "lecture.4", "lecture.6", "lecture.7",
+                                 "lecture.8", "paper.1"])
+def test_draws_are_deterministic_and_independent_of_other_questions(qid: str) -> None:
+    question = lookup(qid).meta
+    first = [draw(7, n, question) for n in range(1, 6)]
+    assert first == [draw(7, n, question) for n in range(1, 6)]
+    assert len({json.dumps(d, sort_keys=True) for d in first}) > 1  # variants differ
+    assert first != [draw(8, n, question) for n in range(1, 6)]  # another seed: others
+
+
+def test_questions_without_parameters_do_not_vary() -> None:
+    assert not any(varies(lookup(f"lab.{n}").meta) for n in range(1, 9))
+    assert draw(1, 3, lookup("lab.3").meta) == {}
+
+
+def test_lecture5_draws_rho_from_the_short_list_and_a_few_steps() -> None:
+    question = lookup("lecture.5").meta
+    drawn = [draw(1, n, question) for n in range(1, 101)]
+    assert {d["rho"] for d in drawn} <= {0.5, 0.8, 0.9, 0.95, 0.99}
+    assert all(2 <= d["t"] <= 4 for d in drawn)
+
+
+def test_lecture3_draws_small_integer_images_with_no_zero_output() -> None:
+    question = lookup("lecture.3").meta
+    for n in range(1, 61):
+        params = draw(3, n, question)
+        cells = [v for c in params["image"] for row in c for v in row]
+        assert all(isinstance(v, int) and -9 <= v <= 9 for v in cells)
+        assert len(params["image"][0]) <= 6 and params["kernel_size"] <= 3
+        output = solve("lecture.3", **params).answer["output"]
+        assert all(cell != 0 for row in output for cell in row), params
+
+
+def test_lecture1_and_2_draws_are_readable_and_not_degenerate() -> None:
+    for n in range(1, 61):
+        p1 = draw(5, n, lookup("lecture.1").meta)
+        assert p1["kernel_size"] <= p1["height"] + 2 * p1["padding"]
+        assert all(p1[k] <= 32 for k in ("in_channels", "hidden_channels", "height"))
+        p2 = draw(5, n, lookup("lecture.2").meta)
+        numbers = [p2[k] for k in ("x", "y", "w1", "b1", "w2", "b2", "lam")]
+        assert all(Fraction(str(v)).denominator in (1, 2, 4, 5, 10, 20, 25, 50, 100)
+                   for v in numbers)
+        assert p2["w1"] != 0 and p2["w2"] != 0 and p2["x"] != 0
+        assert p2["activation"] in ("sigmoid", "tanh")
+
+
+def test_shuffled_options_keep_the_right_statement_as_the_key() -> None:
+    for qid in PAPERS:
+        question = lookup(qid).meta
+        right = question.data["options"][question.data["key"]]
+        for n in range(1, 9):
+            solution = solve(qid, **draw(11, n, question))
+            letter = solution.answer["choice"]
+            shown = {row[0]: row[1] for row in solution.steps[0].rows}
+            assert shown[letter] == right
+            assert sorted(shown.values()) == sorted(question.data["options"].values())
+
+
+def test_key_letters_fall_evenly_across_variants_and_questions() -> None:
+    per_question: dict[str, Counter[str]] = {}
+    per_variant: list[Counter[str]] = []
+    for n in range(1, 41):
+        letters: Counter[str] = Counter()
+        for qid in PAPERS:
+            question = lookup(qid).meta
+            order = draw(2, n, question)["order"]
+            letter = "ABCD"[order.index(question.data["key"])]
+            letters[letter] += 1
+            per_question.setdefault(qid, Counter())[letter] += 1
+        per_variant.append(letters)
+    for counts in per_question.values():  # one question across 40 variants: 10 each
+        assert sorted(counts.values()) == [10, 10, 10, 10]
+    for counts in per_variant:  # one variant's 14 questions: no letter above 7
+        assert max(counts.values()) <= 7
+
+
+def test_a_variant_that_fails_its_check_names_variant_question_and_check(
+        broken_lecture5: None) -> None:
+    from solver.model import SelfCheckError
+
+    with pytest.raises(SelfCheckError, match=r"variant 2: self-check failed for lecture\.5: "
+                                             r"deliberately broken oracle"):
+        solve_variant(1, 2, [lookup("lecture.5").meta])
+
+
+def test_variants_key_json(tmp_path: Path) -> None:
+    only = ["lecture.1", "lecture.5", "paper.3", "lab.1"]
+    result = run_cli("variants", "--seed", "4", "--count", "3", "--out", str(tmp_path / "a"),
+                     "--only", *only)
+    assert result.returncode == 0, result.stderr
+    assert "variant 3/3" in result.stderr
+    key = json.loads((tmp_path / "a" / "key.json").read_text())
+    assert key["seed"] == 4 and key["count"] == 3
+    assert [v["variant"] for v in key["variants"]] == [1, 2, 3]
+    for variant in key["variants"]:
+        questions = variant["questions"]
+        assert list(questions) == only
+        assert "options" in questions["paper.3"] and "options" not in questions["lecture.1"]
+        # The same keys as `solver solve ID --format json`, for the variant's params.
+        params = {k: v for k, v in questions["lecture.5"]["params"].items()}
+        alone = solve("lecture.5", **params)
+        assert questions["lecture.5"]["answer"] == alone.answer
+        # An independent oracle: S_t = y (1 - rho^t) for a constant input.
+        p = questions["lecture.5"]["params"]
+        expected = Fraction(str(p["value"])) * (1 - Fraction(str(p["rho"])) ** p["t"])
+        assert questions["lecture.5"]["answer"]["S"] == pytest.approx(float(expected))
+        assert [part["label"] for part in questions["lecture.5"]["parts"]] == ["1", "2", "3",
+                                                                                "4"]
+        options = questions["paper.3"]["options"]
+        assert options[questions["paper.3"]["answer"]["choice"]].startswith("Yes, although")
+    again = run_cli("variants", "--seed", "4", "--count", "3", "--out", str(tmp_path / "b"),
+                    "--only", *only)
+    assert again.returncode == 0
+    assert (tmp_path / "a" / "key.json").read_bytes() == (tmp_path / "b" / "key.json").read_bytes()
+    other = run_cli("variants", "--seed", "5", "--count", "3", "--out", str(tmp_path / "c"),
+                    "--only", *only)
+    assert other.returncode == 0
+    assert (tmp_path / "c" / "key.json").read_bytes() != (tmp_path / "a" / "key.json").read_bytes()
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--seed", "1", "--count", "0"], "--count must be in 1..1000"),
+    (["--seed", "-1", "--count", "2"], "--seed must be a whole number"),
+    (["--seed", "1", "--count", "2", "--jobs", "99"], "--jobs must be in 1..8"),
+    (["--seed", "1", "--count", "2", "--only", "lecture.99"], "unknown question id"),
+])
+def test_variants_bad_input_is_one_line(tmp_path: Path, args: list[str], expected: str) -> None:
+    result = run_cli("variants", "--out", str(tmp_path / "out"), *args, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and expected in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_variant_pdfs_paper_has_no_answers_and_the_key_does(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    result = run_cli("variants", "--seed", "9", "--count", "2", "--out", str(tmp_path),
+                     "--only", "lecture.5", "paper.1", "--pdf")
+    assert result.returncode == 0, result.stderr
+    key = json.loads((tmp_path / "key.json").read_text())
+    for variant in key["variants"]:
+        number = variant["variant"]
+        lecture5 = variant["questions"]["lecture.5"]
+        paper = PdfReader(tmp_path / f"variant-{number:03d}-questions.pdf")
+        worked = PdfReader(tmp_path / f"variant-{number:03d}-key.pdf")
+        paper_pages = [page.extract_text() for page in paper.pages]
+        key_pages = [page.extract_text() for page in worked.pages]
+        for page in paper_pages + key_pages:
+            assert f"seed 9 · variant {number}" in page
+        paper_text, key_text = "\n".join(paper_pages), "\n".join(key_pages)
+        rho = lecture5["params"]["rho"]
+        assert f"ρ = {rho}" in paper_text
+        s_text = lecture5["parts"][0]["text"]  # "S_t = 39/400 = 0.0975"
+        exact = s_text.split(" = ")[1]
+        assert exact not in re.sub(r"\s+", " ", paper_text)
+        assert "Final answer" not in paper_text and "FINAL ANSWER" not in paper_text
+        assert exact in key_text
+        options = variant["questions"]["paper.1"]["options"]
+        for letter, text in options.items():
+            assert f"{letter}) {text[:30]}" in re.sub(r"\s+", " ", paper_text)
+
+
+def test_stress_report_names_what_a_variant_does_not_test() -> None:
+    result = run_cli("stress", "lecture.5", "--count", "30", "--seed", "2", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["failures"] == [] and report["count"] == 30
+    assert report["equals_a_parameter"] == {"S_hat": "value"}
+    assert report["answers"]["S"]["distinct"] > 5
+    assert report["seconds"]["worst"] >= report["seconds"]["median"] > 0
+    choice = json.loads(run_cli("stress", "paper.2", "--count", "40", "--format",
+                                "json").stdout)
+    assert sorted(choice["key_letters"].values()) == [10, 10, 10, 10]
+    text = run_cli("stress", "lecture.1", "--count", "20").stdout
+    assert "failures: 0" in text and "coincide with a typical wrong path" in text
+
+
+def test_a_lab_question_paper_shows_the_template_without_the_answer_lines() -> None:
+    from solver.variant_pdf import paper_html
+
+    question = lookup("lab.3").meta
+    variant = solve_variant(1, 1, [question])
+    html = paper_html(1, 1, [question], variant)
+    assert "# C) Your code goes here." in html and "# B) Your code goes here." in html
+    answers = variant.solutions["lab.3"].answer
+    for part in ("A", "B", "C"):
+        for line in answers[part].splitlines():
+            assert line.strip() not in html, line
