@@ -1,0 +1,246 @@
+"""A Moodle XML question bank of the class variants (``solver export moodle``).
+
+One category per question, ``$course$/<exam title>/<id> <title>``, holding one question per
+variant (``<idnumber>ID-vN</idnumber>``), so a quiz can draw a random variant from it:
+
+- computed answers (:mod:`solver.moodle.plan`): ``cloze`` questions with one NUMERICAL
+  gap per asked value; sub-questions that ask for an explanation, not a number, are
+  printed as text, not marked by Moodle, and answered in the general feedback. Moodle sets
+  a cloze question's mark to the sum of its gap weights on import (it ignores
+  ``<defaultgrade>``), so ``<defaultgrade>`` is written as that sum: the points of the
+  parts with gaps, or a multiple of them when a part's points do not split evenly;
+- multiple-choice questions: single-answer ``multichoice`` in the variant's option order
+  (``shuffleanswers`` off, ``answernumbering`` ABCD), the right statement at 100 %;
+- labs and theory questions: ``essay`` questions whose ``graderinfo`` holds the worked
+  answer per part and the rubric.
+
+Every question's ``generalfeedback`` is its worked solution (:mod:`solver.moodle.feedback`)
+with its figures as base64 SVG ``<file>`` elements. The bytes depend only on the variants.
+"""
+
+from __future__ import annotations
+
+import base64
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from solver.exam import Question
+from solver.model import Solution
+from solver.moodle import feedback as fb
+from solver.moodle.cloze import gap_text
+from solver.moodle.plan import GapPlan, gaps
+from solver.moodle.tolerance import answer_text, decimal_text
+from solver.variants import Variant
+
+DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+@dataclass
+class Planned:
+    """One question of the bank as planned, for the checker."""
+
+    idnumber: str
+    question: Question
+    solution: Solution
+    kind: str  # cloze, multichoice, essay
+    gaps: list[GapPlan] = field(default_factory=list)
+
+
+def idnumber(question: Question, number: int) -> str:
+    return f"{question.id}-v{number}"
+
+
+def category_path(exam_title: str, question: Question) -> str:
+    """Moodle splits a category path at single slashes; a slash in a name is doubled."""
+    names = [exam_title, f"{question.id} {question.title}"]
+    return "/".join(["$course$", *(name.replace("/", "//") for name in names)])
+
+
+def kind(question: Question, plans: list[GapPlan]) -> str:
+    if question.solver == "choice":
+        return "multichoice"
+    return "cloze" if plans else "essay"
+
+
+def plan_bank(questions: list[Question], variants: list[Variant]) -> list[Planned]:
+    bank = []
+    for question in questions:
+        for variant in variants:
+            solution = variant.solutions[question.id]
+            plans = gaps(question, solution)
+            bank.append(Planned(idnumber(question, variant.number), question, solution,
+                                kind(question, plans), plans))
+    return bank
+
+
+def build(exam_title: str, questions: list[Question], variants: list[Variant]) -> bytes:
+    return render(exam_title, plan_bank(questions, variants))
+
+
+def render(exam_title: str, bank: list[Planned]) -> bytes:
+    quiz = ET.Element("quiz")
+    current = None
+    for planned in bank:
+        if planned.question.id != current:
+            current = planned.question.id
+            quiz.append(_category(category_path(exam_title, planned.question)))
+        quiz.append(_question(planned))
+    ET.indent(quiz)
+    return (DECLARATION + ET.tostring(quiz, encoding="unicode") + "\n").encode("utf-8")
+
+
+def _category(path: str) -> ET.Element:
+    element = ET.Element("question", type="category")
+    _sub(ET.SubElement(element, "category"), "text", path)
+    return element
+
+
+def _sub(parent: ET.Element, tag: str, value: str, **attributes: str) -> ET.Element:
+    child = ET.SubElement(parent, tag, attributes)
+    child.text = value
+    return child
+
+
+def _html(parent: ET.Element, tag: str, value: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, format="html")
+    _sub(element, "text", value)
+    return element
+
+
+def _question(planned: Planned) -> ET.Element:
+    question, solution = planned.question, planned.solution
+    number = planned.idnumber.rsplit("-v", 1)[1]
+    element = ET.Element("question", type=planned.kind)
+    _sub(ET.SubElement(element, "name"), "text", f"{question.id} v{number}: {question.title}")
+    text = {"cloze": _cloze_text, "multichoice": _choice_text, "essay": _essay_text}
+    _html(element, "questiontext", text[planned.kind](planned))
+    printer = fb.MoodlePrinter()
+    general = _html(element, "generalfeedback", printer.render(solution))
+    for name, data in printer.files.items():
+        _sub(general, "file", base64.b64encode(data).decode("ascii"), name=name, path="/",
+             encoding="base64")
+    grade = sum(g.weight for g in planned.gaps) if planned.kind == "cloze" else question.total
+    _sub(element, "defaultgrade", str(grade))
+    _sub(element, "penalty", "0")
+    _sub(element, "hidden", "0")
+    _sub(element, "idnumber", planned.idnumber)
+    if planned.kind == "multichoice":
+        _choice_options(element, planned)
+    elif planned.kind == "essay":
+        _essay_options(element, planned, printer)
+    return element
+
+
+# --- cloze -----------------------------------------------------------------------------
+
+
+def shown(value: Fraction, places: int) -> str:
+    """An exact value for feedback: 711, 0.3439, 7/18 ≈ 0.388889, ≈ 1.697652."""
+    try:
+        text = decimal_text(value)
+        if len(text) <= places + 8:
+            return text
+    except ValueError:
+        pass
+    approximate = f"≈ {decimal_text(value, places + 2)}"
+    return f"{value} {approximate}" if len(str(value)) <= 12 else approximate
+
+
+def _gap(plan: GapPlan) -> str:
+    right = f"Right: the exact value is {shown(plan.exact, plan.places)}."
+    answers = [("100", answer_text(plan.exact), decimal_text(plan.tolerance), right)]
+    answers += [(wrong.percent, answer_text(wrong.value), decimal_text(wrong.tolerance),
+                 f"A known mistake ({wrong.name}): {wrong.percent} % of this answer's marks.")
+                for wrong in plan.wrong]
+    return gap_text(plan.weight, answers)
+
+
+def _cloze_text(planned: Planned) -> str:
+    meta, plans = planned.solution.meta, planned.gaps
+    places = plans[0].places
+    rule = ("Give whole numbers." if places == 0 else
+            f"Give each answer as a decimal number rounded to {places} decimals "
+            f"(for example 2/3 as {decimal_text(Fraction(2, 3), places)}); whole results "
+            "may be given without decimals.")
+    pieces = [fb.statement(meta), f"<p><em>{fb.text(rule)}</em></p>"]
+    for ask in meta.asks:
+        mine = [plan for plan in plans if plan.part == ask.label]
+        if not mine:
+            note = (" <em>(Explain in words: not marked automatically; the worked answer "
+                    "is in the feedback.)</em>")
+            pieces.append(fb.ask_html(ask, note))
+            continue
+        if ask.text or ask.label:
+            pieces.append(fb.ask_html(ask))
+        pieces.append(_gaps_html(mine))
+    return "\n".join(pieces)
+
+
+def _gaps_html(plans: list[GapPlan]) -> str:
+    if len(plans) == 1 or any(len(plan.index) not in (2, 3) for plan in plans):
+        return "".join(f"<p>{fb.text(plan.label)} = {_gap(plan)}</p>" for plan in plans)
+    tables: dict[int | None, list[GapPlan]] = {}
+    for plan in plans:  # one table per output channel: rows i, columns j
+        channel = plan.index[0] if len(plan.index) == 3 else None
+        tables.setdefault(channel, []).append(plan)
+    out = []
+    for channel, cells in tables.items():
+        rows: dict[int, list[GapPlan]] = {}
+        for plan in cells:
+            rows.setdefault(plan.index[-2], []).append(plan)
+        name = plans[0].label.split("[")[0]
+        caption = name if channel is None else f"{name}[:,:,{channel}]"
+        width = max(len(row) for row in rows.values())
+        head = "".join(f"<th>j = {j}</th>" for j in range(width))
+        body = "".join(f"<tr><th>i = {i}</th>" + "".join(f"<td>{_gap(p)}</td>" for p in row)
+                       + "</tr>" for i, row in rows.items())
+        out.append(f'<table border="1" cellpadding="4"><caption>{fb.text(caption)}</caption>'
+                   f"<tr><th></th>{head}</tr>{body}</table>")
+    return "".join(out)
+
+
+# --- multiple choice and essay ------------------------------------------------------------
+
+
+def _choice_text(planned: Planned) -> str:
+    return fb.statement(planned.solution.meta)
+
+
+def _choice_options(element: ET.Element, planned: Planned) -> None:
+    from solver.questions.choice import key, options
+
+    order = planned.solution.params.get("order", "")
+    printed = options(planned.question, order)
+    right = key(planned.question, order)
+    _sub(element, "single", "true")
+    _sub(element, "shuffleanswers", "0")
+    _sub(element, "answernumbering", "ABCD")
+    for letter, statement in printed.items():
+        answer = ET.SubElement(element, "answer", fraction="100" if letter == right else "0",
+                               format="html")
+        _sub(answer, "text", fb.inline(statement))
+        why = planned.question.data["justification"] if letter == right else ""
+        _html(answer, "feedback", fb.text(why))
+
+
+def _essay_text(planned: Planned) -> str:
+    meta = planned.solution.meta
+    asks = [fb.ask_html(ask) for ask in meta.asks if ask.text]
+    if planned.question.solver == "lab":  # the template to complete, answer lines blanked
+        from solver.questions.labkit import blank_template, source
+
+        code = blank_template(source(planned.question.data["template"]))
+        asks.append(f"<pre>{fb.text(code)}</pre>")
+    return "\n".join([fb.statement(meta), *asks])
+
+
+def _essay_options(element: ET.Element, planned: Planned, printer: fb.MoodlePrinter) -> None:
+    lab = planned.question.kind == "lab"
+    _sub(element, "responseformat", "monospaced" if lab else "editor")
+    _sub(element, "responserequired", "1")
+    _sub(element, "responsefieldlines", "20" if lab else "15")
+    _sub(element, "attachments", "0")
+    _sub(element, "attachmentsrequired", "0")
+    _html(element, "graderinfo", printer.grader_info(planned.solution))
+    _html(element, "responsetemplate", "")
