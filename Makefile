@@ -11,7 +11,8 @@ SOURCES := $(shell find solver templates -type f \( -name '*.py' -o -name '*.j2'
 
 setup: $(STAMP)
 
-# WeasyPrint needs the system Pango library; HarfBuzz-Subset makes font subsetting fast.
+# WeasyPrint needs the system Pango library; HarfBuzz-Subset makes font subsetting fast;
+# bubblewrap (bwrap) gives `solver grade` its sandbox (optional: limits only without it).
 system-deps:
 	@missing=""; \
 	for lib in libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.0-0 \
@@ -28,7 +29,14 @@ system-deps:
 	  exit 1; \
 	fi; \
 	ldconfig -p | grep -q libharfbuzz-subset.so.0 || \
-	  echo "note: libharfbuzz-subset0 is missing; font subsetting falls back to fontTools (slower)"
+	  echo "note: libharfbuzz-subset0 is missing; font subsetting falls back to fontTools (slower)"; \
+	if ! command -v bwrap >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing system packages: bubblewrap"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap) \
+	    >/dev/null || echo "apt-get could not install: bubblewrap"; \
+	fi; \
+	command -v bwrap >/dev/null || \
+	  echo "note: bwrap (Debian package bubblewrap) is missing; solver grade sandboxes with limits only"
 
 # torch is pinned to the CPU build that lies on this machine's disk (PIP_FIND_LINKS);
 # installing it first keeps pip from resolving a multi-GB CUDA build.

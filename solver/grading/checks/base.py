@@ -1,0 +1,129 @@
+"""What every lab check needs: verdicts, the child's results with a reason for each
+missing one, the worked-solution steps, and the reference's gradients."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from solver.grading.compare import first_wrong
+from solver.grading.protocol import StepResult, Transcript
+from solver.grading.sandbox import RunResult, describe_exit
+
+
+@dataclass(frozen=True)
+class Verdict:
+    passed: bool
+    message: str
+
+
+class Unreached(Exception):
+    """A check that could not be made: the step raised, never ran or sent nothing."""
+
+
+def describe_key(key: str) -> str:
+    head, _, rest = key.partition(".")
+    if key == "load":
+        return "loading the file"
+    what = f"part {head}" if head in ("A", "B", "C", "D") else "the forward pass"
+    return what + (f", case {rest}" if rest.isdigit() else f" ({rest})" if rest else "")
+
+
+class Judge:
+    """The results of one submission's run, read on behalf of the part checks."""
+
+    def __init__(self, lab: str, single: bool, seed: int, transcript: Transcript,
+                 result: RunResult, timeout: float, marked: dict[str, list[str]]) -> None:
+        self.lab, self.single, self.seed = lab, single, seed
+        self.transcript, self.result, self.timeout, self.marked = (
+            transcript, result, timeout, marked)
+
+    @property
+    def load_error(self) -> str | None:
+        loaded = self.transcript.steps.get("load")
+        return loaded.error if loaded is not None else None
+
+    def ending(self) -> str:
+        if self.transcript.corrupt:
+            return f"corrupted the result stream ({self.transcript.corrupt})"
+        return describe_exit(self.result, self.timeout)
+
+    def step(self, key: str, doing: str) -> StepResult:
+        found = self.transcript.steps.get(key)
+        if found is not None and found.error is not None:
+            hint = ""
+            if found.error.startswith("NameError") and self.load_error:
+                hint = f" (loading the file stopped at {self.load_error})"
+            raise Unreached(f"{doing} raised {found.error}{hint}")
+        if found is not None and found.done:
+            return found
+        if key in self.transcript.begun:
+            raise Unreached(f"{doing} did not finish: the submission {self.ending()} "
+                            "while it ran")
+        last = self.transcript.begun[-1] if self.transcript.begun else ""
+        where = f" during {describe_key(last)}" if last else " before loading"
+        raise Unreached(f"{doing} was not reached: the submission {self.ending()}{where}")
+
+    def value(self, key: str, name: str, doing: str) -> Any:
+        values = self.step(key, doing).values
+        if name not in values:
+            raise Unreached(f"{doing} sent no {name}")
+        return values[name]
+
+    def worked(self, letter: str, contains: str = "") -> str:
+        lines = self.marked.get(letter, [])
+        chosen = [line for line in lines if contains in line] or lines
+        label = self.lab if self.single else f"{self.lab} {letter})"
+        text = ""
+        for line in chosen:
+            text += ("" if not text else " " if text.endswith(":") else "; ") + line
+        return f"worked solution, {label}: {text}"
+
+    def seed_of(self, offset: int) -> str:
+        return f"seed {self.seed + offset}"
+
+    def part(self, check: Callable[[], Verdict]) -> Verdict:
+        try:
+            return check()
+        except Unreached as missing:
+            return Verdict(False, str(missing))
+
+    def gradients(self, key: str, doing: str, names: dict[str, str],
+                  expected: dict[str, Any]) -> str | None:
+        """The first wrong gradient (named ``names[leaf]``), or None."""
+        values = self.step(key, doing).values
+        if "grad_error" in values:
+            return f"gradients: {values['grad_error']}"
+        for leaf, label in names.items():
+            wrong = first_wrong(label, values.get(f"grad.{leaf}"), expected[leaf])
+            if wrong:
+                return wrong
+        return None
+
+
+def reference_gradients(output: Any, upstream: Any, leaves: dict[str, Any]) -> dict[str, Any]:
+    """Each leaf's gradient of sum(output * upstream), the loss the probes use."""
+    loss: Any = (output * upstream).sum()
+    loss.backward()
+    return {name: tensor.grad.detach().clone() for name, tensor in leaves.items()}
+
+
+def reference_module(name: str) -> Any:
+    """A module of ``solver.labs`` (the exam's untyped templates, completed)."""
+    return importlib.import_module(name)
+
+
+def leaf(tensor: Any) -> Any:
+    return tensor.detach().clone().requires_grad_(True)
+
+
+def shape_list(value: Any) -> str:
+    if isinstance(value, list):
+        return "(" + ", ".join(str(n) for n in value) + ("," if len(value) == 1 else "") + ")"
+    return str(value).strip("<>")
+
+
+def first_failure(verdicts: list[Verdict]) -> Verdict | None:
+    return next((v for v in verdicts if not v.passed), None)

@@ -1,0 +1,141 @@
+"""Lab 7: SelfAttention, on three seeded cases with the grader's q, k and v maps.
+
+When the output and its gradients (x, W_q, W_k, W_v) match, all three parts pass.
+Otherwise each part is judged from the forward function's local tensors, by value:
+
+- A) some locals equal the queries x W_q^T, keys x W_k^T and values x W_v^T (or their
+  transposes in the last two dimensions);
+- B) some (b, t, t) local equals the attention weights softmax(q k^T / sqrt(d)) over the
+  keys (dim 2);
+- C) the output is right, or, when it is wrong but its gradients are not the problem,
+  it equals w v for the values v = x W_v^T and some (b, t, t) local w that is a softmax
+  along one axis (non-negative, summing to 1): the product is right for the weights the
+  student computed (an error in B is not charged to C; invented weights earn nothing).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from solver.grading.checks.base import (
+    Judge,
+    Unreached,
+    Verdict,
+    leaf,
+    reference_gradients,
+    reference_module,
+)
+from solver.grading.compare import close, first_wrong
+from solver.grading.probes import lab7 as probe
+
+MODULE = "solver.labs.attention"
+GRADS = {"x": "dL/dx", "Wq": "dL/dW_q", "Wk": "dL/dW_k", "Wv": "dL/dW_v"}
+ROLES = (("q", "queries", "self.q(x)"), ("k", "keys", "self.k(x)"), ("v", "values", "self.v(x)"))
+
+
+def reference(seed: int) -> dict[str, Any]:
+    import torch
+
+    labs = reference_module(MODULE)
+
+    data = probe.inputs(seed)
+    ref: dict[str, Any] = {}
+    for index, (_, _, d) in enumerate(probe.CASES):
+        layer = labs.SelfAttention(d)
+        leaves = {"x": leaf(data[f"x{index}"])}
+        for name in ("q", "k", "v"):
+            linear = getattr(layer, name)
+            with torch.no_grad():
+                linear.weight.copy_(data[f"W{name}{index}"])
+            leaves[f"W{name}"] = linear.weight
+        y = layer(leaves["x"])
+        ref[f"y{index}"] = y.detach()
+        ref[f"grads{index}"] = reference_gradients(y, data[f"up{index}"], leaves)
+        with torch.no_grad():
+            x = ref[f"x{index}"] = data[f"x{index}"]
+            for name in ("q", "k", "v"):
+                ref[f"{name}{index}"] = x @ data[f"W{name}{index}"].T
+            logits = ref[f"q{index}"] @ ref[f"k{index}"].transpose(1, 2) / math.sqrt(d)
+            ref[f"w{index}"] = torch.softmax(logits, dim=2)
+    return ref
+
+
+def _closest(locals_: dict[str, Any], expected: Any, label: str) -> str:
+    import numpy as np
+
+    shaped = {n: v for n, v in locals_.items() if getattr(v, "shape", None) == expected.shape}
+    if not shaped:
+        return f"no local of shape {tuple(expected.shape)}"
+    want = expected.double().numpy()
+    name = min(shaped, key=lambda n: float(np.nan_to_num(np.abs(shaped[n] - want), nan=1e30)
+                                           .max()))
+    return f"closest is local `{name}`: {first_wrong(label, shaped[name], expected)}"
+
+
+def _case(j: Judge, ref: dict[str, Any], index: int) -> tuple[str, str, str, bool]:
+    """(output problem, A problem, B problem, C passes) for one case ('' = fine)."""
+    key, doing = f"X.{index}", "SelfAttention(d)(x)"
+    grads: str | None = None
+    try:
+        got = j.value(key, "y", doing)
+        wrong = first_wrong("y", got, ref[f"y{index}"])
+        if wrong is None:
+            grads = j.gradients(key, doing, GRADS, ref[f"grads{index}"])
+            wrong = f"y is right but {grads} (L = sum(y * upstream))" if grads else None
+    except Unreached as missing:
+        got, wrong = None, str(missing)
+    if not wrong:
+        return "", "", "", True
+    try:
+        found = {n.removeprefix("local."): v for n, v in j.step(f"L.{index}", "").values.items()}
+    except Unreached:
+        found = {}
+    import torch
+
+    a_problem = ""
+    for name, role, call in ROLES:
+        want = ref[f"{name}{index}"]
+        if not any(close(v, want) or close(v, want.transpose(1, 2)) for v in found.values()):
+            a_problem = (f"no local tensor of forward equals the {role} {call} "
+                         f"({_closest(found, want, role)})")
+            break
+    weights = ref[f"w{index}"]
+    b_problem = "" if any(close(v, weights) for v in found.values()) else (
+        "no local (b, t, t) tensor equals the attention weights softmax(q k^T / sqrt(d), "
+        f"dim=2) ({_closest(found, weights, 'w')})")
+    carried = False
+    if got is not None and not grads:
+        values = ref[f"v{index}"].double()
+        carried = any(close(got, torch.from_numpy(w).double() @ values) for w in found.values()
+                      if w.shape == weights.shape and _stochastic(w))
+    return wrong, a_problem, b_problem, carried
+
+
+def _stochastic(w: Any) -> bool:
+    """Attention weights of some softmax: non-negative, summing to 1 along one axis."""
+    import numpy as np
+
+    return bool((w >= 0).all()) and any(
+        bool(np.allclose(w.sum(axis=axis), 1.0, atol=1e-4)) for axis in (1, 2))
+
+
+def judge(j: Judge, ref: dict[str, Any]) -> list[Verdict]:
+    parts: dict[str, Verdict] = {}
+    carried_any = False
+    for index, (b, t, d) in enumerate(probe.CASES):
+        source = f"input x {b}x{t}x{d} and q, k, v weights {d}x{d}, {j.seed_of(index)}"
+        wrong, a_problem, b_problem, carried = _case(j, ref, index)
+        carried_any = carried_any or bool(wrong and carried)
+        for letter, problem, marker in (("A", a_problem, ""), ("B", b_problem, ""),
+                                        ("C", "" if carried else wrong, "")):
+            if problem and letter not in parts:
+                lead = f"output {wrong}; " if letter != "C" and wrong else ""
+                parts[letter] = Verdict(False, f"{lead}{problem}; {source}; "
+                                               f"{j.worked(letter, marker)}")
+    passed = f"checked on {len(probe.CASES)} seeded cases"
+    return [parts.get("A", Verdict(True, f"queries, keys and values {passed}")),
+            parts.get("B", Verdict(True, f"attention weights {passed}")),
+            parts.get("C", Verdict(True, f"y = w v for your attention weights w {passed} "
+                                         "(error carried forward from B)" if carried_any
+                                   else f"y and its gradients {passed}"))]

@@ -1,0 +1,105 @@
+"""Lab 8: the auto-encoder; each part is run with the grader's layers or stand-ins for
+the others, so it is judged on its own.
+
+- A) Encoder layers of two sizes: linear1 (s_img^2 -> h_dim[0]), linear2 (h_dim[0] ->
+  h_dim[1]), linear3 (h_dim[1] -> l_dim) as nn.Linear, and a relu that acts as ReLU.
+- B) Encoder.forward with the grader's layers: output and gradients (latent code, no
+  non-linearity after linear3).
+- C) Decoder.forward with the grader's layers: output (N, s_img, s_img), or (N, 1, s_img,
+  s_img), and gradients.
+- D) Autoencoder.forward with stand-in encoder and decoder: decoder(encoder(x)), shaped
+  like x or like the decoder's output, and gradients.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from solver.grading.checks.base import Judge, Verdict, leaf, reference_gradients, reference_module
+from solver.grading.compare import first_wrong
+from solver.grading.probes import lab8 as probe
+
+MODULE = "solver.labs.autoencoder"
+
+
+def reference(seed: int) -> dict[str, Any]:
+    import torch
+
+    labs = reference_module(MODULE)
+
+    data = probe.inputs(seed)
+    ref: dict[str, Any] = {"relu": torch.relu(data["sample"])}
+    for letter, kind, part, names, given in (
+            ("B", labs.Encoder, "enc", probe.ENCODER, "x"),
+            ("C", labs.Decoder, "dec", probe.DECODER, "z")):
+        module = kind(probe.L_DIM, probe.S_IMG, list(probe.H_DIM))
+        leaves = {given: leaf(data[given])}
+        for name, _, _ in names:
+            layer = probe.linear(data, f"{part}.{name}")
+            setattr(module, name, layer)
+            leaves[f"{name}.weight"], leaves[f"{name}.bias"] = layer.weight, layer.bias
+        output = module(leaves[given])
+        ref[f"y{letter}"] = output.detach()
+        ref[f"grads{letter}"] = reference_gradients(output, data[f"up.{letter}"], leaves)
+    encoder, decoder = probe.stand_ins(data)
+    leaves = {"x": leaf(data["x"])}
+    leaves.update({f"encoder.{k}": p for k, p in encoder.named_parameters()})
+    leaves.update({f"decoder.{k}": p for k, p in decoder.named_parameters()})
+    output = decoder(encoder(leaves["x"])).view_as(leaves["x"])
+    ref["yD"] = output.detach()
+    ref["gradsD"] = reference_gradients(output, data["up.D"], leaves)
+    return ref
+
+
+def _layers(j: Judge, ref: dict[str, Any]) -> Verdict:
+    for l_dim, s_img, h_dim in probe.SHAPES:
+        model = f"Encoder({l_dim}, {s_img}, {list(h_dim)})"
+        values = j.step(f"A.{l_dim}-{s_img}", model).values
+        sizes = {"linear1": (s_img * s_img, h_dim[0], "s_img * s_img -> h_dim[0]"),
+                 "linear2": (h_dim[0], h_dim[1], "h_dim[0] -> h_dim[1]"),
+                 "linear3": (h_dim[1], l_dim, "h_dim[1] -> l_dim")}
+        for name, (n_in, n_out, meaning) in sizes.items():
+            kind, got_in, got_out = (values.get(name) or ["missing", None, None])[:3]
+            if [kind, got_in, got_out] != ["Linear", n_in, n_out]:
+                got = f"{kind}({got_in}, {got_out})" if kind == "Linear" else f"a {kind}"
+                return Verdict(False, (f"{model}.{name} is {got}, expected Linear({n_in}, "
+                                       f"{n_out}) ({meaning}); {j.worked('A', name)}"))
+        wrong = first_wrong(f"{model}.relu(sample)", values.get("relu_out"), ref["relu"])
+        if wrong:
+            return Verdict(False, f"{wrong} (relu is {values.get('relu')}); sample 3x7, "
+                                  f"{j.seed_of(0)}; {j.worked('A', 'relu')}")
+    return Verdict(True, "three Linear layers of the right sizes and a ReLU, for two sizes")
+
+
+def _forward(j: Judge, ref: dict[str, Any], letter: str, doing: str, source: str,
+             shapes: tuple[tuple[int, ...], ...]) -> Verdict:
+    key = {"B": "B.encoder", "C": "C.decoder", "D": "D.autoencoder"}[letter]
+    got = j.value(key, "y", doing)
+    expected = ref[f"y{letter}"]
+    if getattr(got, "shape", None) in shapes:
+        expected = expected.reshape(got.shape)
+    wrong = first_wrong("output", got, expected)
+    if wrong is None:
+        names = {name: f"dL/d{name}" for name in ref[f"grads{letter}"]}
+        wrong = j.gradients(key, doing, names, ref[f"grads{letter}"])
+        wrong = f"the output is right but {wrong} (L = sum(output * upstream))" if wrong else None
+    if wrong:
+        return Verdict(False, f"{wrong}; {source}; {j.worked(letter)}")
+    return Verdict(True, "output and gradients match")
+
+
+def judge(j: Judge, ref: dict[str, Any]) -> list[Verdict]:
+    n, s, l_dim = probe.BATCH, probe.S_IMG, probe.L_DIM
+    seed = j.seed_of(1)
+    return [
+        j.part(lambda: _layers(j, ref)),
+        j.part(lambda: _forward(j, ref, "B", "Encoder.forward(x) with the grader's layers",
+                                f"input x {n}x1x{s}x{s}, layers from {j.seed_of(0)}, {seed}",
+                                ())),
+        j.part(lambda: _forward(j, ref, "C", "Decoder.forward(z) with the grader's layers",
+                                f"input z {n}x{l_dim}, layers from {j.seed_of(0)}, {seed}",
+                                ((n, 1, s, s),))),
+        j.part(lambda: _forward(j, ref, "D", "Autoencoder.forward(x) with stand-in encoder "
+                                "(flatten, linear) and decoder (linear, unflatten)",
+                                f"input x {n}x1x{s}x{s}, {seed}", ((n, s, s),))),
+    ]

@@ -1,0 +1,87 @@
+"""``solver grade LAB PATH ... [--format text|json|gradescope] [--jobs J] [--timeout S]
+[--out DIR]``: the arguments and the command.
+
+Imported whenever the CLI's parser is built (``solver list`` too): the standard library
+only at import time; ``run`` imports the grader.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+
+FORMATS = ("text", "json", "gradescope")
+MAX_JOBS = 32
+TIMEOUT_RANGE = (1.0, 3600.0)
+DEFAULT_TIMEOUT = 30.0
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("lab", metavar="LAB", help="the lab: lab.1 ... lab.8")
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="a submission .py file (the completed exam template) or a "
+                             "folder of them")
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="text (default), json, or gradescope (results.json)")
+    parser.add_argument("--jobs", default="1", metavar="J",
+                        help=f"submissions graded at once, 1 to {MAX_JOBS} (default 1)")
+    parser.add_argument("--timeout", default=f"{DEFAULT_TIMEOUT:g}", metavar="S",
+                        help="seconds each submission's code may run, after the sandbox "
+                             f"has started (default {DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--out", metavar="DIR",
+                        help="also write one JSON file per submission and grades.csv here")
+
+
+def _jobs(text: str) -> int:
+    from solver.model import InputError
+
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if not 1 <= jobs <= MAX_JOBS:
+        raise InputError(f"--jobs must be a whole number from 1 to {MAX_JOBS}, got {text!r}")
+    return jobs
+
+
+def _timeout(text: str) -> float:
+    from solver.model import InputError
+
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    low, high = TIMEOUT_RANGE
+    if not low <= seconds <= high:
+        raise InputError(f"--timeout must be a number of seconds from {low:g} to {high:g}, "
+                         f"got {text!r}")
+    return seconds
+
+
+def run(args: argparse.Namespace) -> int:
+    """Grade; 0 when grading ran (whatever the scores), 1 when the grader itself failed."""
+    from pathlib import Path
+
+    from solver.grading.grader import LABS, grade
+    from solver.model import InputError
+
+    if args.lab not in LABS:
+        raise InputError(f"unknown lab {args.lab!r}: LAB is one of {', '.join(LABS)}")
+    jobs, timeout = _jobs(args.jobs), _timeout(args.timeout)
+    out = Path(args.out) if args.out else None
+    if out is not None and out.exists() and not out.is_dir():
+        raise InputError(f"--out {args.out!r} exists and is not a folder")
+
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    report = grade(args.lab, list(args.paths), jobs, timeout, progress)
+    from solver.grading.report import render, write_out
+
+    sys.stdout.write(render(report, args.format))
+    if out is not None:
+        write_out(report, out, args.format)
+    for failure in report.failures:
+        print(f"solver: grader failure: {failure}", file=sys.stderr)
+    return 1 if report.failures else 0

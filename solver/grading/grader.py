@@ -1,0 +1,216 @@
+"""Grade submissions: run each in the sandbox (``--jobs`` at a time) while the parent
+builds the reference once, then score each per sub-question.
+
+The children start first; torch and the reference are imported in the parent while they
+run, so one submission costs about one torch import of wall time, not two.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from solver.model import InputError
+
+SEED = 20_240_611
+LABS = tuple(f"lab.{n}" for n in range(1, 9))
+MAX_SOURCE_BYTES = 1 << 20
+MAX_MESSAGE = 1500
+
+
+@dataclass(frozen=True)
+class Part:
+    label: str
+    points: int
+    max_points: int
+    passed: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class Graded:
+    path: str
+    score: int
+    max_score: int
+    parts: tuple[Part, ...]
+    error: str | None
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Report:
+    lab: str
+    title: str
+    max_score: int
+    submissions: tuple[Graded, ...]
+    failures: tuple[str, ...]  # the grader's own failures (exit status 1)
+
+
+def one_line(text: str) -> str:
+    """Untrusted text as one bounded line: control characters escaped."""
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + "..."
+
+
+def discover(paths: list[str]) -> list[tuple[str, Path]]:
+    """(as shown, path) of every submission: files as given, a folder's *.py files sorted;
+    a path given twice is graded once. A symbolic link inside a folder is kept as a link
+    (``_run`` refuses it: it could point at the reference solution)."""
+    found: dict[Path, str] = {}
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.suffix == ".py" and
+                           (p.is_file() or p.is_symlink()))
+            if not files:
+                raise InputError(f"folder {given!r} holds no .py submission files")
+            for file in files:
+                key = file.parent.resolve() / file.name if file.is_symlink() else file.resolve()
+                found.setdefault(key, str(Path(given) / file.name))
+        elif path.is_file():
+            found.setdefault(path.resolve(), given)
+        else:
+            raise InputError(f"no such submission file or folder: {given!r}")
+    return [(shown, path) for path, shown in found.items()]
+
+
+def worked_lines(module: str) -> dict[str, list[str]]:
+    """The reference's marked answer lines by letter, a statement split over lines joined."""
+    from solver.questions.labkit import answer_lines, source
+
+    steps: dict[str, list[str]] = {}
+    for letter, lines in answer_lines(source(module)).items():
+        merged: list[str] = []
+        depth = 0
+        for _, text in lines:
+            text = text.strip()
+            if merged and depth > 0:
+                merged[-1] += " " + text
+            else:
+                merged.append(text)
+            depth += sum(text.count(c) for c in "([{") - sum(text.count(c) for c in ")]}")
+        steps[letter] = merged
+    return steps
+
+
+def _run(sandbox: Any, probe: str, shown: str, path: Path, timeout: float) -> Any:
+    from solver.grading.sandbox import RunResult, run
+
+    if path.is_symlink():
+        return RunResult(failure="student: the file is a symbolic link (not followed)")
+    try:
+        with path.open("rb") as handle:
+            source = handle.read(MAX_SOURCE_BYTES + 1)
+    except OSError as error:
+        return RunResult(failure=f"student: cannot read the file: {error.strerror}")
+    if len(source) > MAX_SOURCE_BYTES:
+        return RunResult(failure="student: the file is larger than 1 MiB")
+    return run(sandbox, probe, source, shown, path, SEED, timeout)
+
+
+def grade(lab: str, paths: list[str], jobs: int, timeout: float,
+          progress: Callable[[str], None]) -> Report:
+    from solver.registry import lookup
+
+    if lab not in LABS:
+        raise InputError(f"unknown lab {lab!r}: LAB is one of {', '.join(LABS)}")
+    meta = lookup(lab).meta
+    points = {str(label): int(value) for label, value in meta.points.items()}
+    items = discover(paths)
+    from solver.grading import isolation
+    from solver.grading import sandbox as boxes
+
+    box = isolation.detect()
+    if box.note:
+        _note_once(f"{box.note}; submissions run with resource limits and a seccomp filter "
+                   "only (no private file system, no network namespace)")
+    probe = f"lab{lab.split('.')[1]}"
+    graded: dict[int, Graded] = {}
+    failures: list[str] = []
+    executor = ThreadPoolExecutor(max_workers=jobs)
+    try:
+        futures: dict[Future[Any], int] = {
+            executor.submit(_run, box, probe, shown, path, timeout): index
+            for index, (shown, path) in enumerate(items)}
+        checks: Any = importlib.import_module(f"solver.grading.checks.{probe}")
+        reference = checks.reference(SEED)
+        marked = worked_lines(checks.MODULE)
+        for done in as_completed(futures):
+            index = futures[done]
+            shown = items[index][0]
+            result, failure = _score(lab, points, checks, reference, marked, shown,
+                                     done.result(), timeout)
+            graded[index] = result
+            if failure:
+                failures.append(f"{shown}: {failure}")
+            if len(items) > 1 or any(Path(given).is_dir() for given in paths):
+                progress(f"[{len(graded)}/{len(items)}] {shown}: {result.score}/"
+                         f"{result.max_score} ({result.seconds:.1f} s)")
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)
+        boxes.kill_all()
+        executor.shutdown(wait=True)
+    return Report(lab, str(meta.title), sum(points.values()),
+                  tuple(graded[i] for i in range(len(items))), tuple(failures))
+
+
+_noted: set[str] = set()
+
+
+def _note_once(text: str) -> None:
+    if text not in _noted:
+        _noted.add(text)
+        print(f"solver: note: {one_line(text)}", file=sys.stderr)
+
+
+def _score(lab: str, points: dict[str, int], checks: Any, reference: Any,
+           marked: dict[str, list[str]], shown: str, result: Any,
+           timeout: float) -> tuple[Graded, str]:
+    """The graded submission, and the grader's own failure ('' if none)."""
+    from solver.grading.checks.base import Judge, describe_key
+    from solver.grading.protocol import parse
+
+    total = sum(points.values())
+
+    def zero(why: str, error: str) -> Graded:
+        parts = tuple(Part(label, 0, value, False, one_line(why)) for label, value in
+                      points.items())
+        return Graded(shown, 0, total, parts, one_line(error), result.seconds)
+
+    if result.failure.startswith("student: "):
+        reason = result.failure.removeprefix("student: ")
+        return zero(f"not graded: {reason}", reason), ""
+    transcript = parse(result.records)
+    if transcript.seccomp:
+        _note_once(f"the seccomp filter is not installed: {transcript.seccomp}")
+    if result.failure or not transcript.ready:
+        lines = [line for line in result.output.splitlines() if line.strip()]
+        reason = result.failure or "the sandbox did not start: " + (
+            lines[-1] if lines else f"exit status {result.returncode}")
+        return zero(f"not graded: {reason}", f"grader failure: {reason}"), reason
+    judge = Judge(lab, len(points) == 1, SEED, transcript, result, timeout, marked)
+    try:
+        verdicts = checks.judge(judge, reference)
+        if len(verdicts) != len(points):
+            raise RuntimeError(f"{len(verdicts)} verdicts for {len(points)} parts")
+    except Exception as error:  # a bug of the grader, not of the submission
+        reason = f"internal error while checking: {type(error).__name__}: {error}"
+        return zero(f"not graded: {reason}", f"grader failure: {reason}"), reason
+    parts = tuple(Part(label, value if verdict.passed else 0, value, verdict.passed,
+                       one_line(verdict.message))
+                  for (label, value), verdict in zip(points.items(), verdicts, strict=True))
+    errors = []
+    if judge.load_error:
+        errors.append(f"loading the file raised {judge.load_error}")
+    if not transcript.end:
+        last = transcript.begun[-1] if transcript.begun else ""
+        where = f" during {describe_key(last)}" if last else ""
+        errors.append(f"the submission {judge.ending()}{where}")
+    return Graded(shown, sum(p.points for p in parts), total, parts,
+                  one_line("; ".join(errors)) if errors else None, result.seconds), ""

@@ -1,0 +1,50 @@
+"""Lab 1 probe: Linear(in_feat, out_feat), y = sigmoid(x W + b).
+
+A: the placeholder shapes of two layers. B: the forward pass on three seeded cases with
+the grader's own W [in, out] and b [out] installed (so B does not depend on A), and the
+gradients of a seeded loss with respect to x, W and b.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from . import kit
+
+SHAPES = ((3, 5), (6, 2))
+CASES = ((4, 3, 5), (1, 16, 2), (7, 8, 8))  # (batch, in_feat, out_feat)
+
+
+def inputs(seed: int) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for index, (batch, n_in, n_out) in enumerate(CASES):
+        g = kit.generator(seed, index)
+        data[f"x{index}"] = kit.randn(g, batch, n_in)
+        data[f"W{index}"] = kit.randn(g, n_in, n_out)
+        data[f"b{index}"] = kit.rand(g, n_out)
+        data[f"up{index}"] = kit.randn(g, batch, n_out)
+    return data
+
+
+def run(namespace: dict[str, Any], data: dict[str, Any], step: kit.Step) -> None:
+    def shapes(n_in: int, n_out: int) -> dict[str, Any]:
+        layer = kit.need(namespace, "Linear")(n_in, n_out)
+        return {"weight": kit.shape_of(layer.weight), "bias": kit.shape_of(layer.bias)}
+
+    def forward(index: int) -> dict[str, Any]:
+        _, n_in, n_out = CASES[index]
+        layer = kit.need(namespace, "Linear")(n_in, n_out)
+        leaves = {"x": kit.leaf(data[f"x{index}"]), "W": kit.leaf(data[f"W{index}"]),
+                  "b": kit.leaf(data[f"b{index}"])}
+        layer.weight, layer.bias = leaves["W"], leaves["b"]
+        y = layer.forward(leaves["x"])
+        return {"y": y, **kit.backward(y, data[f"up{index}"], leaves)}
+
+    for n_in, n_out in SHAPES:
+        step(f"A.{n_in}x{n_out}", partial(shapes, n_in, n_out))
+    for index in range(len(CASES)):
+        step(f"B.{index}", partial(forward, index))
+
+
+preset = kit.preset

@@ -1,0 +1,65 @@
+"""Lab 6 probe: VanillaRNN(input_size, hidden_size), forward x (N, T, D) -> y (N, T, H).
+
+A: the four tensors of a fresh model (weight_xh, weight_hh, bias_xh, bias_hh): their
+kind (nn.Parameter or not) and shape, and the model's registered parameters. B: the
+forward pass on three seeded cases with the grader's own nn.Parameters installed (non-zero
+biases, so b_hh counts from the first step), with the gradients of a seeded loss.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import torch
+
+from . import kit
+
+NAMES = ("weight_xh", "weight_hh", "bias_xh", "bias_hh")
+SHAPES = ((4, 6), (3, 2))  # (D, H)
+CASES = ((3, 5, 4, 6), (1, 1, 3, 2), (4, 7, 2, 8))  # (N, T, D, H)
+
+
+def inputs(seed: int) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for index, (n, t, d, h) in enumerate(CASES):
+        g = kit.generator(seed, index)
+        data[f"x{index}"] = kit.randn(g, n, t, d)
+        data[f"weight_xh{index}"] = kit.randn(g, d, h) / h**0.5
+        data[f"weight_hh{index}"] = kit.randn(g, h, h) / h**0.5
+        data[f"bias_xh{index}"] = kit.randn(g, h) * 0.5
+        data[f"bias_hh{index}"] = kit.randn(g, h) * 0.5
+        data[f"up{index}"] = kit.randn(g, n, t, h)
+    return data
+
+
+def run(namespace: dict[str, Any], data: dict[str, Any], step: kit.Step) -> None:
+    def placeholders(d: int, h: int) -> dict[str, Any]:
+        model = kit.need(namespace, "VanillaRNN")(d, h)
+        found: dict[str, Any] = {"registered": [[name, list(p.shape)]
+                                                for name, p in model.named_parameters()]}
+        for name in NAMES:
+            value = getattr(model, name, None)
+            kind = "Parameter" if isinstance(value, torch.nn.Parameter) else \
+                type(value).__name__ if value is not None else "missing"
+            found[name] = [kind, kit.shape_of(value)]
+        return found
+
+    def forward(index: int) -> dict[str, Any]:
+        _, _, d, h = CASES[index]
+        model = kit.need(namespace, "VanillaRNN")(d, h)
+        leaves = {"x": kit.leaf(data[f"x{index}"])}
+        for name in NAMES:
+            parameter = torch.nn.Parameter(data[f"{name}{index}"].clone())
+            setattr(model, name, parameter)
+            leaves[name] = parameter
+        y = model(leaves["x"])
+        return {"y": y, **kit.backward(y, data[f"up{index}"], leaves)}
+
+    for d, h in SHAPES:
+        step(f"A.{d}x{h}", partial(placeholders, d, h))
+    for index in range(len(CASES)):
+        step(f"B.{index}", partial(forward, index))
+
+
+preset = kit.preset

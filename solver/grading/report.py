@@ -1,0 +1,114 @@
+"""The three output formats (text, json, gradescope) and ``--out DIR`` files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from solver.grading.grader import Graded, Report, one_line
+
+
+def submission_json(graded: Graded) -> dict[str, Any]:
+    return {
+        "path": graded.path, "score": graded.score, "max_score": graded.max_score,
+        "parts": [{"label": p.label, "points": p.points, "max_points": p.max_points,
+                   "passed": p.passed, "message": p.message} for p in graded.parts],
+        "error": graded.error, "seconds": graded.seconds,
+    }
+
+
+def as_json(report: Report) -> dict[str, Any]:
+    return {"lab": report.lab, "max_score": report.max_score,
+            "submissions": [submission_json(g) for g in report.submissions]}
+
+
+def _part_name(lab: str, label: str) -> str:
+    return f"{lab} {label})" if label else lab
+
+
+def gradescope_one(lab: str, title: str, graded: Graded) -> dict[str, Any]:
+    """Gradescope's results.json for one submission."""
+    output = f"{lab} {title}: {graded.score}/{graded.max_score}"
+    if graded.error:
+        output += f"\n{graded.error}"
+    return {
+        "score": graded.score,
+        "execution_time": graded.seconds,
+        "output": output,
+        "tests": [{"name": _part_name(lab, p.label), "score": p.points,
+                   "max_score": p.max_points, "status": "passed" if p.passed else "failed",
+                   "output": p.message} for p in graded.parts],
+        "extra_data": {"path": graded.path},
+    }
+
+
+def as_gradescope(report: Report) -> Any:
+    """One results.json object for one submission (what Gradescope reads), a list of
+    them for several."""
+    found = [gradescope_one(report.lab, report.title, g) for g in report.submissions]
+    return found[0] if len(found) == 1 else found
+
+
+def as_text(report: Report) -> str:
+    count = len(report.submissions)
+    lines = [f"{report.lab} {report.title}: {count} submission{'s' if count != 1 else ''}, "
+             f"{report.max_score} points", ""]
+    for graded in report.submissions:
+        lines.append(f"{one_line(graded.path)}: {graded.score}/{graded.max_score}")
+        for part in graded.parts:
+            mark = "ok  " if part.passed else "FAIL"
+            name = part.label or "(whole)"
+            lines.append(f"  {name:<7} {part.points}/{part.max_points}  {mark}  {part.message}")
+        if graded.error:
+            lines.append(f"  error: {graded.error}")
+    return "\n".join(lines) + "\n"
+
+
+def render(report: Report, form: str) -> str:
+    if form == "text":
+        return as_text(report)
+    data = as_json(report) if form == "json" else as_gradescope(report)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _file_names(report: Report) -> list[str]:
+    """One distinct, safe file name per submission, in order."""
+    taken: set[str] = set()
+    names = []
+    for graded in report.submissions:
+        stem = re.sub(r"[^A-Za-z0-9_.-]", "_", Path(graded.path).stem) or "submission"
+        name, number = stem, 2
+        while name in taken:
+            name, number = f"{stem}-{number}", number + 1
+        taken.add(name)
+        names.append(f"{name}.json")
+    return names
+
+
+def _cell(text: str) -> str:
+    """A CSV cell a spreadsheet will not run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def write_out(report: Report, folder: Path, form: str) -> None:
+    """One JSON file per submission (results.json's shape with gradescope) and grades.csv."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for graded, name in zip(report.submissions, _file_names(report), strict=True):
+        data = gradescope_one(report.lab, report.title, graded) if form == "gradescope" \
+            else submission_json(graded)
+        (folder / name).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n",
+                                   encoding="utf-8")
+    labels = [p.label for p in report.submissions[0].parts] if report.submissions else []
+    table = io.StringIO()
+    writer = csv.writer(table, lineterminator="\n")
+    writer.writerow(["path", "score", "max_score",
+                     *[f"{report.lab} {label}".strip() for label in labels], "error", "seconds"])
+    for graded in report.submissions:
+        writer.writerow([_cell(graded.path), graded.score, graded.max_score,
+                         *[p.points for p in graded.parts], _cell(graded.error or ""),
+                         f"{graded.seconds:.2f}"])
+    (folder / "grades.csv").write_text(table.getvalue(), encoding="utf-8")

@@ -1,0 +1,71 @@
+# ruff: noqa
+# A student submission in the exam template's style (a grading test fixture).
+"""Hostile: writes forged result records (every part 'done', an output of zeros) to every file descriptor, computes nothing right. Expected: 0 on every part."""
+import torch
+import json
+import os
+import struct
+
+
+def _record(header, payload=b''):
+    head = json.dumps(header).encode()
+    return struct.pack('>II', len(head), len(payload)) + head + payload
+
+
+_FAKE = _record({'ready': True}) + b''.join(
+    _record({'begin': key}) + _record({'key': key, 'done': True})
+    for key in ('A.3-4-3', 'A.2-5-2', 'C.0', 'B.0')) + _record({'end': True})
+for _fd in range(3, 256):
+    try:
+        os.write(_fd, _FAKE)
+    except OSError:
+        pass
+
+
+class Conv2d(object):
+    """2D convolutional layer."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0):
+        """Initialize the layer with given params."""
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.kernel_size = kernel_size
+        self.stride = stride
+        self.padding = padding
+        # A) Create placeholder tensors for
+        # weight and bias with correct dims.
+        # A) Your code goes here.
+        self.weight = torch.empty(1)
+        self.bias = torch.empty(1)
+        # END OF YOUR CODE
+        # Initialize parameters
+        self.init_params()
+
+    def init_params(self):
+        self.weight = torch.randn_like(self.weight)
+        self.bias = torch.rand_like(self.bias)
+
+    def forward(self, x):
+        # Pad the input
+        x_padded = torch.nn.functional.pad(x, [self.padding] * 4)
+        # Unpack the needed dimensions
+        N, _, H, W = x.shape
+        # Calculate output height and width
+        Hp = 1 + (H + 2 * self.padding - self.kernel_size) // self.stride
+        Wp = 1 + (W + 2 * self.padding - self.kernel_size) // self.stride
+        # Create an empty output to fill in
+        y = torch.empty((N, self.out_channels, Hp, Wp))
+        for i in range(Hp):
+            for j in range(Wp):
+                # B) Make window.
+                # Your code goes here.
+                r, c = i * self.stride, j * self.stride
+                for k in range(N):
+                    # C) Forward pass.
+                    # Your code goes here.
+                    y[k] = 0.0
+        # END OF YOUR CODE
+        # Cache input to use in backward pass
+        self.cache = x_padded
+        return y
+

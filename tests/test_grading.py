@@ -1,0 +1,261 @@
+"""`solver grade`: right, subtly wrong and hostile submissions, graded end to end.
+
+Each lab's folder under tests/submissions/ is graded once (module-scoped fixture, two
+CLI runs at a time, `--jobs 2`); the tests read those results. Every wrong submission's
+docstring names the part it must lose.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import sys
+import textwrap
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT, run_cli
+
+SUBMISSIONS = ROOT / "tests" / "submissions"
+LABS = [f"lab.{n}" for n in range(1, 9)]
+TIMEOUT = "6"
+
+# (lab, file) -> (labels that must fail, a pattern every failed message matches)
+WRONG = {
+    ("lab.1", "wrong_missing_bias.py"): ({"B"}, r"y\[0, 0\]: expected [-\d.]+, got [-\d.]+"),
+    ("lab.1", "wrong_transposed_weight.py"): ({"A"}, r"weight has shape \(5, 3\), expected "
+                                                     r"\(3, 5\)"),
+    ("lab.2", "wrong_relu_kink.py"): ({"A"}, r"dx\[\d+, \d+\]: expected 0, got [-\d.]+"),
+    ("lab.2", "wrong_sigmoid_derivative.py"): ({"B"}, r"dx\[0, 0\]: expected [-\d.]+, got"),
+    ("lab.3", "wrong_missing_bias.py"): ({"C"}, r"y\[0, 0, 0, 0\]: expected [-\d.]+, got"),
+    ("lab.3", "wrong_kernel_transposed.py"): ({"C"}, r"y\[0, 0, 0, 0\]: expected [-\d.]+, got"),
+    ("lab.3", "wrong_window_no_stride.py"): ({"B"}, r"at output position \(i, j\) = \(0, 1\), "
+                                                    r"window\[[\d, ]+\]: expected [-\d.]+, got"),
+    ("lab.3", "wrong_invented_window.py"): ({"B", "C"}, r"(window|y)\[0, 0, 0, 0\]: expected "
+                                                      r"[-\d.]+, got"),
+    ("lab.3", "wrong_weight_transposed.py"): ({"A"}, r"weight has shape \(3, 4, 3, 3\), "
+                                                     r"expected \(4, 3, 3, 3\)"),
+    ("lab.4", "wrong_no_dampening.py"): ({"*"}, r"returned v\[0\]: expected [-\d.]+, got"),
+    ("lab.4", "wrong_returns_x_only.py"): ({"*"}, r"returned a Tensor"),
+    ("lab.5", "wrong_dropout_no_scale.py"): ({"A"}, r"survivors\[0\]: expected 2, got 1 "),
+    ("lab.5", "wrong_no_residual.py"): ({"B"}, r"v\[0, 0\]: expected [-\d.]+, got"),
+    ("lab.6", "wrong_ignores_h0.py"): ({"B"}, r"y\[0, 0, \d+\]: expected [-\d.]+, got"),
+    ("lab.6", "wrong_not_parameter.py"): ({"A"}, r"weight_hh is a Tensor, not an nn.Parameter"),
+    ("lab.7", "wrong_softmax_axis.py"): ({"B"}, r"closest is local `w`: w\[[\d, ]+\]: "
+                                                r"expected [-\d.]+, got"),
+    ("lab.7", "wrong_no_scale.py"): ({"B"}, r"local `w`: w\[[\d, ]+\]: expected [-\d.]+, got"),
+    ("lab.7", "wrong_output_uses_x.py"): ({"C"}, r"y\[0, 0, 0\]: expected [-\d.]+, got"),
+    ("lab.7", "wrong_zero_weights.py"): ({"B", "C"}, r"y\[0, 0, 0\]: expected [-\d.]+, got 0 "),
+    ("lab.8", "wrong_relu_on_latent.py"): ({"B"}, r"output\[0, \d\]: expected [-\d.]+, got 0 "),
+    ("lab.8", "wrong_decoder_no_sigmoid.py"): ({"C"}, r"output\[[\d, ]+\]: expected [-\d.]+, "
+                                                      r"got"),
+    ("lab.8", "wrong_autoencoder_returns_input.py"): ({"D"}, r"output\[[\d, ]+\]: expected"),
+}
+
+# lab.3 file -> (points of A, B, C, a pattern in the submission's messages or error)
+HOSTILE = {
+    "hostile_sys_exit.py": ((1, 0, 0), r"raised SystemExit: 0"),
+    "hostile_os_exit.py": ((1, 0, 0), r"ended the process early \(exit status 0"),
+    "hostile_infinite_loop.py": ((1, 0, 0), rf"stopped at the ({TIMEOUT} s time|CPU-time) limit"),
+    "hostile_fork_bomb.py": ((1, 0, 0), r"raised PermissionError: \[Errno 1\] Operation not "
+                                        r"permitted"),
+    "hostile_memory_bomb.py": ((1, 0, 0), r"raised MemoryError"),
+    "hostile_fake_score.py": ((1, 0, 0), r"y\[0, 0, 0, 0\]: expected [-\d.]+, got 0 "),
+    "hostile_monkeypatch.py": ((1, 0, 0), r"y\[0, 0, 0, 0\]: expected [-\d.]+, got 0 "),
+    "hostile_forge_results.py": ((0, 0, 0), r"weight has shape \(1,\), expected"),
+    "hostile_write_outside.py": ((0, 0, 0), r"Read-only file system"),
+    "hostile_read_reference.py": ((0, 0, 0), r"No such file or directory: '[^']*solver/labs/"
+                                             r"conv.py'"),
+    "hostile_tcp.py": ((0, 0, 0), r"raised PermissionError|Network is unreachable"),
+}
+
+TCP_SUBMISSION = '''\
+"""Hostile: connects to a TCP listener of the grading machine at import."""
+import socket
+
+socket.create_connection(("127.0.0.1", {port}), timeout=3).sendall(b"escaped")
+'''
+
+
+@pytest.fixture(scope="module")
+def listener() -> Any:
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+    server.setblocking(False)
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def graded(listener: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Every lab's folder graded (lab.3 also a generated TCP submission, with --out)."""
+    extra = tmp_path_factory.mktemp("tcp")
+    (extra / "hostile_tcp.py").write_text(TCP_SUBMISSION.format(port=listener.getsockname()[1]))
+    out = tmp_path_factory.mktemp("out")
+
+    def grade(lab: str) -> Any:
+        more = [str(extra / "hostile_tcp.py"), "--out", str(out)] if lab == "lab.3" else []
+        return run_cli("grade", lab, str(SUBMISSIONS / lab.replace(".", "")), *more,
+                       "--format", "json", "--jobs", "2", "--timeout", TIMEOUT)
+
+    order = ["lab.3", *(lab for lab in LABS if lab != "lab.3")]  # the longest first
+    with ThreadPoolExecutor(2) as pool:
+        runs = dict(zip(order, pool.map(grade, order), strict=True))
+    return {"runs": runs, "out": out}
+
+
+def _submission(graded: dict[str, Any], lab: str, name: str) -> dict[str, Any]:
+    run = graded["runs"][lab]
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    return next(s for s in data["submissions"] if Path(s["path"]).name == name)
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_right_submission_scores_full_marks(graded: dict[str, Any], lab: str) -> None:
+    run = graded["runs"][lab]
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert set(data) == {"lab", "max_score", "submissions"}
+    assert data["lab"] == lab
+    right = _submission(graded, lab, "right.py")
+    assert right["score"] == right["max_score"] == data["max_score"], right
+    assert all(part["passed"] for part in right["parts"]) and right["error"] is None
+    from solver.registry import lookup
+
+    points = lookup(lab).meta.points
+    assert [(p["label"], p["max_points"]) for p in right["parts"]] == list(points.items())
+    assert set(right) == {"path", "score", "max_score", "parts", "error", "seconds"}
+    assert set(right["parts"][0]) == {"label", "points", "max_points", "passed", "message"}
+
+
+@pytest.mark.parametrize(("lab", "name"), sorted(WRONG))
+def test_wrong_submission_loses_exactly_its_part(graded: dict[str, Any], lab: str,
+                                                 name: str) -> None:
+    failing, pattern = WRONG[(lab, name)]
+    found = _submission(graded, lab, name)
+    failed = {p["label"] for p in found["parts"] if not p["passed"]}
+    assert failed == ({p["label"] for p in found["parts"]} if failing == {"*"} else failing)
+    assert found["score"] == sum(p["max_points"] for p in found["parts"] if p["passed"])
+    for part in found["parts"]:
+        if not part["passed"]:
+            assert part["points"] == 0
+            assert re.search(pattern, part["message"]), part["message"]
+            assert f"worked solution, {lab}" in part["message"]
+
+
+def test_a_file_that_fails_late_is_graded_as_far_as_it_loaded(graded: dict[str, Any]) -> None:
+    found = _submission(graded, "lab.1", "loads_partly.py")
+    assert found["score"] == 4
+    assert found["error"] == "loading the file raised NameError: name 'x' is not defined"
+
+
+def test_worked_solution_quotes_the_reference_line(graded: dict[str, Any]) -> None:
+    part = _submission(graded, "lab.3", "wrong_missing_bias.py")["parts"][2]
+    assert part["message"].endswith("worked solution, lab.3 C): y[n, :, i, j] = "
+                                    "(window[n] * self.weight).sum(dim=(1, 2, 3)) + self.bias")
+    assert "input x 2x3x7x7" in part["message"] and "seed 20240611" in part["message"]
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_submission_scores_only_what_it_computed(graded: dict[str, Any],
+                                                         name: str) -> None:
+    points, pattern = HOSTILE[name]
+    if name in ("hostile_write_outside.py", "hostile_read_reference.py", "hostile_tcp.py"):
+        _need_bwrap()
+    found = _submission(graded, "lab.3", name)
+    assert tuple(p["points"] for p in found["parts"]) == points, found
+    text = " ".join([found["error"] or "", *(p["message"] for p in found["parts"])])
+    assert re.search(pattern, text), text
+
+
+def test_hostile_side_effects_stay_inside(graded: dict[str, Any], listener: Any) -> None:
+    _need_bwrap()
+    assert not Path("/tmp/solver-grade-escape.txt").exists()
+    assert not (SUBMISSIONS / "lab3" / "escaped.txt").exists()
+    with pytest.raises(BlockingIOError):
+        listener.accept()  # nobody connected
+    run = graded["runs"]["lab.3"]
+    assert "Score: 6/6" not in run.stdout  # what the submission printed stays out
+    assert json.loads(run.stdout)["lab"] == "lab.3"
+    assert "[16/17]" in run.stderr and "[17/17]" in run.stderr  # progress on stderr
+
+
+def test_out_folder_has_one_json_per_submission_and_a_csv(graded: dict[str, Any]) -> None:
+    out: Path = graded["out"]
+    rows = (out / "grades.csv").read_text().splitlines()
+    assert rows[0] == "path,score,max_score,lab.3 A,lab.3 B,lab.3 C,error,seconds"
+    assert len(rows) == 18
+    right = json.loads((out / "right.json").read_text())
+    assert right["score"] == 6 and right["path"].endswith("lab3/right.py")
+    assert len(list(out.glob("*.json"))) == 17
+
+
+def test_same_result_in_another_run_without_bwrap(graded: dict[str, Any],
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """Deterministic (seeded inputs): the same submission, graded again in-process with
+    the limits and seccomp layers only, gets the same parts; and a fork still fails."""
+    from solver.grading import isolation
+    from solver.grading.grader import grade
+    from solver.grading.report import submission_json
+
+    plain = isolation.Sandbox(sys.executable, tuple(isolation.site_dirs()),
+                              note="bwrap disabled for this test")
+    monkeypatch.setattr(isolation, "detect", lambda: plain)
+    names = ["wrong_missing_bias.py", "hostile_fork_bomb.py"]
+    report = grade("lab.3", [str(SUBMISSIONS / "lab3" / n) for n in names], 2, float(TIMEOUT),
+                   lambda line: None)
+    for name, again in zip(names, report.submissions, strict=True):
+        first = _submission(graded, "lab.3", name)
+        second = submission_json(again)
+        assert {**first, "seconds": 0, "path": ""} == {**second, "seconds": 0, "path": ""}
+    assert "raised PermissionError" in report.submissions[1].parts[2].message
+    note = capsys.readouterr().err
+    assert note.count("bwrap disabled for this test") == 1
+    assert "resource limits and a seccomp filter only" in note
+
+
+def _need_bwrap() -> None:
+    from solver.grading.isolation import detect
+
+    box = detect()
+    if not box.bwrap:
+        pytest.skip(f"needs a working bwrap: {box.note}")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["lab.9", "x.py"], "unknown lab 'lab.9': LAB is one of lab.1, lab.2"),
+    (["lecture.3", "x.py"], "unknown lab 'lecture.3'"),
+    (["lab.3", "no/such/file.py"], "no such submission file or folder: 'no/such/file.py'"),
+    (["lab.3", "tests", "--jobs", "0"], "--jobs must be a whole number from 1 to 32, got '0'"),
+    (["lab.3", "tests", "--jobs", "two"], "--jobs must be a whole number from 1 to 32"),
+    (["lab.3", "tests", "--timeout", "0"], "--timeout must be a number of seconds from 1 to "
+                                           "3600, got '0'"),
+    (["lab.3", "tests", "--timeout", "nan"], "--timeout must be a number of seconds"),
+    (["lab.3", "tests/submissions"], "folder 'tests/submissions' holds no .py submission"),
+])
+def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None:
+    result = run_cli("grade", *args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+
+
+def test_grade_command_imports_nothing_heavy_to_build_the_parser() -> None:
+    import subprocess
+
+    code = textwrap.dedent("""
+        import sys
+        from solver.cli import _parser
+        _parser().parse_args(["grade", "lab.1", "x.py"])
+        heavy = [m for m in sys.modules if m.split(".")[0] in ("torch", "numpy", "sympy")]
+        assert not heavy, heavy
+    """)
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, timeout=60)
