@@ -36,11 +36,11 @@ def test_text_layer_has_every_heading_and_answer(built: tuple[Path, Path]) -> No
     # Final answers are selectable text (exam values, computed independently in NOTES.md).
     for needle in ("2702", "140", "2562", "39/400", "[[0, 1, 2], [1, 1, 1], [1, 1, 1/2]]"):
         assert needle in text, needle
-    # Every final answer of every question, ignoring where lines were broken.
+    # Every sub-question's final answer of every question, ignoring line breaks.
     flat = re.sub(r"\s+", "", text)
     for qid in entries():
-        for key, answer in solve(qid).answer_text.items():
-            assert re.sub(r"\s+", "", answer) in flat, (qid, key)
+        for part in solve(qid).parts:
+            assert re.sub(r"\s+", "", part.text) in flat, (qid, part.label)
 
 
 def test_two_builds_are_byte_identical(built: tuple[Path, Path]) -> None:
@@ -150,3 +150,129 @@ def test_cli_build_failure_exits_1_with_its_cause(
     assert cli.main(["pdf", "--only", "lecture.1", "--output", str(target)]) == 1
     assert "build failed: refused to fetch" in capsys.readouterr().err
     assert not target.exists()
+
+
+# --- issue 9: listings, a searchable and tagged PDF, the answer key ------------------------
+
+
+@pytest.fixture(scope="module")
+def texts(built: tuple[Path, Path]) -> list[str]:
+    """The first build's text layer, page by page (extracted once: it takes seconds)."""
+    return [page.extract_text() or "" for page in PdfReader(built[0]).pages]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def test_listings_are_monospaced_and_copy_as_code(built: tuple[Path, Path]) -> None:
+    """Every code line of lab 1 comes out of the text layer as it is in the source: its
+    indentation intact, no line number before it, in DejaVu Sans Mono."""
+    from solver.questions.labkit import source
+    from solver.render.html import strip_noqa
+
+    reader = PdfReader(built[0])
+    index = next(i for i, page in enumerate(reader.pages)
+                 if "Lab 1: Linear layer forward pass" in (page.extract_text() or ""))
+    pages = reader.pages[index:index + 2]
+    lines = {line.rstrip() for page in pages for line in (page.extract_text() or "").splitlines()}
+    code = strip_noqa(source("solver.labs.linear"))
+    for line in code.splitlines():
+        if line.strip() and len(line) < 90:
+            assert line.rstrip() in lines, line
+    assert not any(re.match(r"^\s*\d+\s+(import|class|def)\b", line) for line in lines)
+    fonts: dict[str, set[str]] = {}
+
+    def visit(text: str, cm: object, tm: object, font: object, size: object) -> None:
+        if text.strip() and isinstance(font, dict):
+            fonts.setdefault(text.strip(), set()).add(str(font.get("/BaseFont")))
+
+    for page in pages:
+        page.extract_text(visitor_text=visit)
+    for token in ("self.weight = torch.empty(in_feat, out_feat)", "def", "import"):
+        used = {name for text, names in fonts.items() if token in text for name in names}
+        assert used and all("DejaVu-Sans-Mono" in name for name in used), (token, used)
+
+
+def test_no_noqa_or_line_numbers_in_what_students_see(texts: list[str]) -> None:
+    text = "\n".join(texts)
+    assert "noqa" not in text
+    assert "solver/labs/" not in text
+
+
+def test_the_pdf_is_tagged_with_alt_text_metadata_and_open_outlines(
+    built: tuple[Path, Path],
+) -> None:
+    reader = PdfReader(built[0])
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert catalog["/PageMode"] == "/UseOutlines"
+    info = reader.metadata
+    assert info is not None
+    assert info.author and info.subject and "answer key" in str(info["/Keywords"])
+    alts: list[str] = []
+
+    def walk(element: object, depth: int = 0) -> None:
+        element = element.get_object() if hasattr(element, "get_object") else element
+        if isinstance(element, dict):
+            if element.get("/S") == "/Figure" and "/Alt" in element:
+                alts.append(str(element["/Alt"]))
+            kids = element.get("/K")
+            for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+                walk(kid, depth + 1)
+
+    walk(catalog["/StructTreeRoot"])
+    assert any("39/400" in alt for alt in alts)  # a formula, in Unicode
+    assert any(alt.startswith("Input summed") or "EWMA" in alt for alt in alts)  # a figure
+
+
+def test_formulas_carry_their_text(texts: list[str]) -> None:
+    """Each typeset formula of lecture 5 is found in the text layer, in Unicode."""
+    from solver.model import Math
+    from solver.render.unimath import unicode_math
+
+    text = flat(" ".join(texts))
+    formulas = [unicode_math(step.latex) for step in solve("lecture.5").steps
+                if isinstance(step, Math)]
+    assert formulas and any("39/400" in f and "0.0975" in f for f in formulas)
+    assert any("ρ" in f for f in formulas)
+    for formula in formulas:
+        assert flat(formula) in text, formula
+    for needle in ("39/400", "0.0975", "σ", "λ", "ρ"):
+        assert needle in text
+
+
+def test_answer_key_page(texts: list[str]) -> None:
+    index = next(i for i, text in enumerate(texts) if "Answer key at a glance" in text
+                 and "Lab 1" in text and "Contents" not in text)
+    key = flat(texts[index])
+    letters = " ".join(str(solve(qid).answer["choice"]) for qid in entries()
+                       if qid.startswith("paper."))
+    assert len(letters.split()) == 14
+    for needle in ("2702", "0.0975", "Ŝ₂", "[[0, 1, 2], [1, 1, 1], [1, 1, 1/2]]", letters,
+                   "self.weight = torch.empty(in_feat, out_feat)"):
+        assert needle in key, needle
+    assert "Lecture 8" in key and "Papers" in key  # all of it on this one page
+    assert "Lab assignments" in texts[index + 1]  # the next page starts the questions
+
+
+def test_links_header_and_numbering(built: tuple[Path, Path], texts: list[str]) -> None:
+    reader = PdfReader(built[0])
+    uris = set()
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A")
+            if action is not None and "/URI" in action:
+                uris.add(str(action["/URI"]))
+    assert "https://arxiv.org/abs/1909.06674" in uris
+    names = reader.named_destinations
+    assert "note-lab-1-1" in names and "reading-lab-1-1" in names  # and back
+    text = " ".join(texts)
+    assert "Lab 1 – Linear layer forward pass" in text  # the running header
+    assert "Figure 1." in text and "Table 1." in text
+
+
+def test_points_are_singular_for_one(texts: list[str]) -> None:
+    text = flat(" ".join(texts))
+    assert "1 pts" not in text and "(1 pt)" in text

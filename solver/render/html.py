@@ -1,94 +1,263 @@
 """HTML fragments for the answer sheet (rendered to PDF by solver.sheet).
 
-Step renderers dispatch on step type through ``STEP_RENDERERS``; the question's frame
-(heading, answer box, checks, rubric) is the Jinja2 template ``question.html.j2``.
+Steps are printed by :class:`HtmlPrinter` (the shared frame of ``solver.render.printer``);
+the question's frame (heading, answer box, checks, rubric) is the Jinja2 template
+``question.html.j2``. Code listings are set by a small Pygments formatter: one span per run
+of equally styled tokens (whitespace joins its neighbours), no line numbers (they would be
+copied with the code), the answer lines marked by a background that does not move the text.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
 import re
-from collections.abc import Callable
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
 
-from solver.model import Code, Figure, Math, Reading, Solution, Step, Table, Text
-from solver.render.mathsvg import img
+from solver.model import Code, Figure, Math, Reading, Solution, Step, Table, Text, step_to_dict
+from solver.render.mathsvg import cached, img
+from solver.render.printer import Printer, part_name, points_text
+from solver.render.unimath import unicode_math
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+_PACKAGE = Path(__file__).resolve().parents[1]
+# Installed from a wheel, the templates ship inside the package; in a checkout they are
+# the repository's top-level templates/ folder.
+TEMPLATES = (_PACKAGE / "templates" if (_PACKAGE / "templates").is_dir()
+             else _PACKAGE.parent / "templates")
 _INLINE_MATH = re.compile(r"\$([^$]+)\$")
+_ARXIV = re.compile(r"\barXiv:(\d{4}\.\d{4,5})(v\d+)?")
+# A linter's directive at the end of a code line: repository noise, not for students.
+_NOQA = re.compile(r"[ \t]*#[ \t]*noqa\b[^\n]*", re.IGNORECASE)
+_LABEL = re.compile(r"^[A-Z][a-z]+(?: [a-z]+){0,2}: ")
+# A table this short never breaks across pages (a longer one may, between rows).
+SHORT_TABLE_ROWS = 10
+CODE_STYLE = "default"
+
+
+def _prose(text: str) -> Markup:
+    """Escaped text whose arXiv identifiers link to their abstract pages."""
+    pieces, last = [], 0
+    for match in _ARXIV.finditer(text):
+        pieces.append(escape(text[last:match.start()]))
+        pieces.append(Markup('<a class="arxiv" href="https://arxiv.org/abs/{}">{}</a>').format(
+            match.group(1) + (match.group(2) or ""), match.group(0)))
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return Markup("").join(pieces)
 
 
 def inline(text: str) -> Markup:
-    """Escape text; ``$...$`` spans become typeset inline formulas."""
+    """Escape text; ``$...$`` spans become typeset inline formulas; arXiv ids become links."""
     parts = _INLINE_MATH.split(text)
     return Markup("").join(
-        img(part) if index % 2 else escape(part) for index, part in enumerate(parts)
+        img(part) if index % 2 else _prose(part) for index, part in enumerate(parts)
     )
 
 
-def _text(step: Text) -> Markup:
-    return Markup("<p>{}</p>").format(inline(step.text))
+def plain(text: str) -> str:
+    """Text with its ``$...$`` spans in Unicode (alt text, the answer key)."""
+    return _INLINE_MATH.sub(lambda match: unicode_math(match.group(1)), text)
 
 
-def _math(step: Math) -> Markup:
-    label = Markup('<span class="label">{}</span> ').format(step.label) if step.label else ""
-    return Markup('<div class="display">{}{}</div>').format(label, img(step.latex, inline=False))
+def strip_noqa(code: str) -> str:
+    """The code without ``# noqa`` comments (the source files keep them)."""
+    return _NOQA.sub("", code)
 
 
-def _code(step: Code) -> Markup:
-    from pygments import highlight
-    from pygments.formatters import HtmlFormatter
+# --- code listings --------------------------------------------------------------------------
+
+
+@cache
+def _code_classes() -> dict[tuple[str, bool, bool], str]:
+    """One CSS class per distinct (colour, bold, italic) of the Pygments style."""
+    from pygments.styles import get_style_by_name
+
+    looks = sorted({(d["color"] or "", bool(d["bold"]), bool(d["italic"]))
+                    for _, d in get_style_by_name(CODE_STYLE)})
+    return {look: f"t{index}" for index, look in enumerate(looks) if look != ("", False, False)}
+
+
+@cache
+def code_css() -> str:
+    """The listing colours: colour, weight and slant only (the font is the stylesheet's)."""
+    rules = []
+    for (colour, bold, italic), name in _code_classes().items():
+        declarations = [f"color: #{colour}"] if colour else []
+        declarations += ["font-weight: bold"] if bold else []
+        declarations += ["font-style: italic"] if italic else []
+        rules.append(f".code .{name} {{ {'; '.join(declarations)} }}")
+    return "\n".join(rules)
+
+
+@cache
+def _class_of(token_type: Any) -> str:
+    from pygments.styles import get_style_by_name
+    from pygments.token import Whitespace
+
+    if token_type in Whitespace:
+        return " "  # takes its neighbours' class
+    look = get_style_by_name(CODE_STYLE).style_for_token(token_type)
+    return _code_classes().get((look["color"] or "", bool(look["bold"]), bool(look["italic"])), "")
+
+
+def _runs(tokens: Iterable[tuple[Any, str]]) -> list[list[tuple[str, str]]]:
+    """Lines of (class, text) runs: equal classes merged, blanks joined to a neighbour."""
+    lines: list[list[tuple[str, str]]] = [[]]
+    for token_type, value in tokens:
+        name = _class_of(token_type)
+        for index, piece in enumerate(value.split("\n")):
+            if index:
+                lines.append([])
+            if piece:  # a blank piece of a styled token is a blank as well
+                lines[-1].append((" " if piece.isspace() else name, piece))
+    merged_lines = []
+    for line in lines:
+        merged: list[tuple[str, str]] = []
+        for index, (name, text) in enumerate(line):
+            if name == " ":  # a blank: inside a run if both sides share a class
+                after = next((n for n, _ in line[index + 1:] if n != " "), "")
+                # An indentation opens the line's first run: WeasyPrint draws no text box
+                # of blanks alone, and the copied code would lose its indentation.
+                before = merged[-1][0] if merged else after
+                name = before if before == after else ""
+            if merged and merged[-1][0] == name:
+                merged[-1] = (name, merged[-1][1] + text)
+            else:
+                merged.append((name, text))
+        merged_lines.append(merged)
+    return merged_lines
+
+
+def listing(code: str, language: str, highlight: Iterable[int] = ()) -> Markup:
+    """The code as a <pre>: coloured runs, answer lines (1-based) in a marked block."""
     from pygments.lexers import get_lexer_by_name
 
-    formatter = HtmlFormatter(linenos="inline", hl_lines=list(step.highlight), wrapcode=True)
-    body = highlight(step.code, get_lexer_by_name(step.language), formatter)
-    caption = Markup('<div class="caption">{}</div>').format(step.caption) if step.caption else ""
-    return Markup('<figure class="code">{}{}</figure>').format(caption, Markup(body))
+    marked = set(highlight)
+    lexer = get_lexer_by_name(language, stripnl=False, ensurenl=False)
+    lines = _runs(lexer.get_tokens(code.rstrip("\n")))
+    out = []
+    blank = Markup("&#8203;")  # holds an empty line open where no newline ends it
+    for number, runs in enumerate(lines, start=1):
+        body = Markup("").join(
+            Markup('<span class="{}">{}</span>').format(name, text) if name else escape(text)
+            for name, text in runs)
+        if number in marked:
+            # A marked line is a block of its own: it ends its line, no newline follows.
+            out.append(Markup('<span class="hll">{}</span>').format(body or blank))
+        elif number + 1 in marked:  # the next block starts a new line
+            out.append(body or blank)
+        else:
+            out.append(body + Markup("\n" if number < len(lines) else ""))
+    return Markup('<pre class="code">{}</pre>').format(Markup("").join(out))
 
 
-def _table(step: Table) -> Markup:
-    head = Markup("").join(Markup("<th>{}</th>").format(h) for h in step.headers)
-    rows = Markup("").join(
-        Markup("<tr>{}</tr>").format(
-            Markup("").join(Markup("<td>{}</td>").format(inline(c)) for c in row))
-        for row in step.rows
-    )
-    caption = Markup("<caption>{}</caption>").format(step.caption) if step.caption else ""
-    return Markup('<table class="steps">{}<thead><tr>{}</tr></thead><tbody>{}</tbody></table>'
-                  ).format(caption, head, rows)
+# --- figures ---------------------------------------------------------------------------------
 
 
-def _figure(step: Figure) -> Markup:
-    from solver.render.plots import svg
+@cache
+def _plotting_version() -> str:
+    """What a figure's drawing depends on besides its data: matplotlib and plots.py."""
+    from importlib.metadata import version
 
-    data = base64.b64encode(svg(step).encode("utf-8")).decode("ascii")
-    return Markup(
-        '<figure class="plot"><img alt="{}" src="data:image/svg+xml;base64,{}">'
-        "<figcaption>{}</figcaption></figure>"
-    ).format(step.caption, data, step.caption)
+    from solver.render import plots
 
-
-def _reading(step: Reading) -> Markup:
-    return Markup('<aside class="reading"><strong>Reading of the question.</strong> {}</aside>'
-                  ).format(inline(step.text))
+    source = Path(plots.__file__).read_bytes()
+    return f"{version('matplotlib')} {hashlib.sha256(source).hexdigest()}"
 
 
-STEP_RENDERERS: dict[type[Any], Callable[[Any], Markup]] = {
-    Text: _text,
-    Math: _math,
-    Code: _code,
-    Table: _table,
-    Figure: _figure,
-    Reading: _reading,
-}
+def figure_svg(step: Figure) -> str:
+    """The figure drawn by matplotlib, from the disk cache of the formulas when its data,
+    matplotlib and the plotting code are those of a previous build."""
+    payload = json.dumps(["figure", _plotting_version(), step_to_dict(step)], sort_keys=True)
+
+    def render() -> str:
+        from solver.render.plots import svg
+
+        return svg(step)
+
+    return cached(hashlib.sha256(payload.encode()).hexdigest(), render)
+
+
+# --- the steps --------------------------------------------------------------------------------
+
+
+class HtmlPrinter(Printer):
+    """Steps as HTML; the question's frame is the template ``question.html.j2``.
+
+    ``anchor`` (the question's HTML id) names the reading notes, which link to their copy
+    in the appendix (``note-ANCHOR-N``) and are linked back to (``reading-ANCHOR-N``).
+    """
+
+    def __init__(self, anchor: str = "", kind: str = "") -> None:
+        self.anchor = anchor
+        self.kind = kind
+        self.readings = 0
+
+    def print_text(self, step: Text) -> Markup:
+        # A sentence that introduces what follows ends in a colon: it stays with it.
+        lead = ' class="lead"' if step.text.rstrip().endswith(":") else ""
+        label = _LABEL.match(step.text) if self.kind == "paper" else None
+        if label:  # a multiple-choice question's "Why:", "Source:" …
+            return Markup('<p{}><span class="label">{}</span>{}</p>').format(
+                Markup(lead), label.group(0), inline(step.text[label.end():]))
+        return Markup("<p{}>{}</p>").format(Markup(lead), inline(step.text))
+
+    def print_math(self, step: Math) -> Markup:
+        label = Markup('<span class="label">{}</span> ').format(step.label) if step.label else ""
+        return Markup('<div class="display">{}{}</div>').format(
+            label, img(step.latex, inline=False))
+
+    def print_code(self, step: Code) -> Markup:
+        body = listing(strip_noqa(step.code), step.language, step.highlight)
+        caption = (Markup('<div class="caption">{}</div>').format(inline(step.caption))
+                   if step.caption else "")
+        return Markup('<figure class="code">{}{}</figure>').format(caption, body)
+
+    def print_table(self, step: Table) -> Markup:
+        head = Markup("").join(Markup("<th>{}</th>").format(inline(h)) for h in step.headers)
+        rows = Markup("").join(
+            Markup("<tr>{}</tr>").format(
+                Markup("").join(Markup("<td>{}</td>").format(inline(c)) for c in row))
+            for row in step.rows
+        )
+        caption = Markup("<caption>{}</caption>").format(inline(step.caption)) \
+            if step.caption else ""
+        size = "short" if len(step.rows) < SHORT_TABLE_ROWS else "long"
+        numbered = " numbered" if step.caption else ""
+        return Markup('<table class="steps {}{}">{}<thead><tr>{}</tr></thead><tbody>{}</tbody>'
+                      "</table>").format(size, numbered, caption, head, rows)
+
+    def print_figure(self, step: Figure) -> Markup:
+        data = base64.b64encode(figure_svg(step).encode("utf-8")).decode("ascii")
+        return Markup(
+            '<figure class="plot"><img alt="{}" src="data:image/svg+xml;base64,{}">'
+            "<figcaption>{}</figcaption></figure>"
+        ).format(plain(step.caption), data, inline(step.caption))
+
+    def print_reading(self, step: Reading) -> Markup:
+        self.readings += 1
+        if not self.anchor:
+            return Markup('<aside class="reading"><strong>Reading of the question.</strong> {}'
+                          "</aside>").format(inline(step.text))
+        name = f"{self.anchor}-{self.readings}"
+        return Markup(
+            '<aside class="reading" id="reading-{}"><strong>Reading of the question.</strong> '
+            '{} <a class="note-link" href="#note-{}">(appendix)</a></aside>'
+        ).format(name, inline(step.text), name)
+
+    def render(self, solution: Solution) -> str:
+        return str(fragment(solution))
 
 
 def render_step(step: Step) -> Markup:
-    return STEP_RENDERERS[type(step)](step)
+    result: Markup = HtmlPrinter().step(step)
+    return result
 
 
 @cache
@@ -104,12 +273,29 @@ def environment() -> Any:
     )
 
 
+def anchor(solution: Solution) -> str:
+    return solution.meta.id.replace(".", "-")
+
+
+def _paper_answer_step(solution: Solution) -> int:
+    """A multiple-choice question's "Answer: X) …" line, shown as its answer box instead
+    (the text, markdown and JSON formats keep the line); -1 for other questions."""
+    if solution.meta.kind != "paper":
+        return -1
+    return next((index for index, step in enumerate(solution.steps)
+                 if isinstance(step, Text) and step.text.startswith("Answer:")), -1)
+
+
 def fragment(solution: Solution) -> Markup:
+    printer = HtmlPrinter(anchor(solution), solution.meta.kind)
     template = environment().get_template("question.html.j2")
     return Markup(template.render(
         solution=solution,
         meta=solution.meta,
-        steps=[render_step(step) for step in solution.steps],
+        anchor=anchor(solution),
+        steps=[printer.step(step) for step in solution.steps],
+        answer_at=_paper_answer_step(solution),
+        inline=inline, part_name=part_name, points_text=points_text, strip_noqa=strip_noqa,
     ))
 
 

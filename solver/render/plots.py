@@ -1,4 +1,8 @@
-"""Figures to SVG with matplotlib, reproducibly (fixed hash salt, no date metadata)."""
+"""Figures to SVG with matplotlib, reproducibly (fixed hash salt, no date metadata).
+
+Labels and legends may hold matplotlib mathtext (``$\\rho(W)$``, ``$p_{\\mathrm{data}}$``),
+so a plot uses the same notation as the typeset prose around it.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,13 @@ def _pyplot() -> Any:
         # far fewer SVG nodes for WeasyPrint to draw than glyph outlines.
         "svg.fonttype": "none",
         "font.family": "DejaVu Sans",
-        "font.size": 9,
+        "mathtext.fontset": "dejavusans",
+        # The figure is drawn at 5.6 in and shown at about 5.1 in: these sizes stay at or
+        # above 8 pt on the page.
+        "font.size": 10,
+        "xtick.labelsize": 9.5,
+        "ytick.labelsize": 9.5,
+        "legend.fontsize": 9,
         "axes.spines.top": False,
         "axes.spines.right": False,
     })
@@ -40,10 +50,12 @@ def svg(figure: Figure) -> str:
             style = "o" if series.points else ("-o" if len(series.x) <= 25 else "-")
             ax.plot(series.x, series.y, style, label=series.label, markersize=3, linewidth=1.4)
         if figure.log_y:
-            ax.set_yscale("log")
+            _log_axis(ax, figure)
         ax.set_xlabel(figure.xlabel)
         ax.set_ylabel(figure.ylabel)
-        if len(figure.series) > 1:
+        if len(figure.series) > 3:  # a long legend would cover the curves: beside them
+            ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+        elif len(figure.series) > 1:
             ax.legend(frameon=False)
         fig.tight_layout()
         out = io.StringIO()
@@ -53,17 +65,41 @@ def svg(figure: Figure) -> str:
         plt.close(fig)
 
 
+def _log_axis(ax: Any, figure: Figure) -> None:
+    """A log y axis; over at most three decades ticks at 1, 2 and 5 of each decade, so the
+    axis has more than one or two labels."""
+    import math
+
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    ax.set_yscale("log")
+    values = [v for series in figure.series for v in series.y if v > 0]
+    if values and math.log10(max(values) / min(values)) <= 3:
+        ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+
+
 def _grid(ax: Any, figure: Figure) -> None:
+    """A matrix of numbers; each outlined window has its own colour and line style and a
+    legend entry naming its rows and columns (not colour alone)."""
     from matplotlib.patches import Rectangle
 
     values = figure.grid
     ax.imshow(values, cmap="Blues", alpha=0.6)
     for r, row in enumerate(values):
         for c, value in enumerate(row):
-            ax.text(c, r, f"{value:g}", ha="center", va="center", fontsize=8)
+            ax.text(c, r, f"{value:g}".replace("-", "\u2212"), ha="center", va="center",
+                    fontsize=9)
     colours = ("#c0392b", "#1f5f3f", "#8e44ad", "#d68910")
+    styles = ("-", "--", ":", "-.")
     for index, (r, c, size) in enumerate(figure.boxes):
-        ax.add_patch(Rectangle((c - 0.5, r - 0.5), size, size, fill=False, linewidth=1.8,
-                               edgecolor=colours[index % len(colours)]))
+        ax.add_patch(Rectangle((c - 0.5, r - 0.5), size, size, fill=False, linewidth=2.0,
+                               edgecolor=colours[index % len(colours)],
+                               linestyle=styles[index % len(styles)],
+                               label=f"rows {r}–{r + size - 1}, cols {c}–{c + size - 1}"))
     ax.set_xticks(range(len(values[0])))
     ax.set_yticks(range(len(values)))
+    if figure.boxes:
+        ax.legend(title="outlined window", loc="upper left", bbox_to_anchor=(1.04, 1.0),
+                  frameon=False, handlelength=3.0)
