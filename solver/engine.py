@@ -13,17 +13,18 @@ from collections.abc import Mapping
 from types import ModuleType
 from typing import Any
 
-from solver.exam import GENERIC_SOLVERS, Question
+from solver.exam import Question
 from solver.model import Ask, BuildError, InputError, Meta, PartAnswer, Rubric, Solution
 from solver.params import as_dict, build
 from solver.wording import fill
 
 PACKAGE = "solver.questions"
-_GENERIC_MODULES = {"lab": "labkit", "choice": "choice"}
+# Solvers that are data in the exam file, and the module that reads each kind of record.
+GENERIC_SOLVERS = {"lab": "labkit", "choice": "choice"}
 
 
 def module_for(question: Question) -> ModuleType:
-    name = _GENERIC_MODULES.get(question.solver, question.solver)
+    name = GENERIC_SOLVERS.get(question.solver, question.solver)
     try:
         return importlib.import_module(f"{PACKAGE}.{name}")
     except ModuleNotFoundError:

@@ -20,7 +20,6 @@ from solver.model import InputError, Numbered
 BUNDLED = Path(__file__).resolve().parent / "exams" / "deep_learning"
 EXAM_FILE = "exam.toml"
 KINDS = ("lab", "lecture", "paper")
-GENERIC_SOLVERS = ("lab", "choice")
 _ID = re.compile(r"^(lab|lecture|paper)\.([1-9][0-9]{0,2})$")
 _SOLVER = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 LETTERS = ("A", "B", "C", "D", "E", "F")

@@ -10,10 +10,9 @@ import difflib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from solver.exam import BUNDLED, Exam, Question, exam_file, read_exam
-from solver.model import InputError, Solution
+from solver.model import InputError
 
 _active: list[Path] = [BUNDLED]
 
@@ -55,27 +54,3 @@ def lookup(question_id: str) -> Entry:
     raise InputError(
         f"unknown question id {question_id!r}{hint} (see 'solver list' for all ids)"
     )
-
-
-@dataclass(frozen=True)
-class Handle:
-    """One question, ready to solve: ``Params(**overrides)`` builds its validated parameters
-    (the exam file's values over the solver's defaults), ``solve(params)`` solves."""
-
-    question: Question
-
-    def Params(self, **overrides: Any) -> Any:  # reads like the Params class it stands for
-        from solver.engine import make_params
-
-        return make_params(self.question, overrides)
-
-    def solve(self, params: Any = None) -> Solution:
-        from solver.engine import make_params, solve_question
-
-        if params is None and self.question.solver != "lab":
-            params = make_params(self.question)
-        return solve_question(self.question, params)
-
-
-def load(question_id: str) -> Handle:
-    return Handle(lookup(question_id).meta)

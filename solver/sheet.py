@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from solver.model import BuildError, InputError, SelfCheckError, Solution
-from solver.registry import entries, exam, load, lookup
+from solver.engine import solve
+from solver.model import BuildError, InputError, SelfCheckError, Solution, failed_check_message
+from solver.registry import entries, exam, lookup
 from solver.render.html import TEMPLATES, environment, fragment
 from solver.seed import SEED
 from solver.typeset import (
@@ -61,12 +62,9 @@ def _solve_in_order(ids: list[str], position: dict[str, int]) -> list[Solution]:
     solutions = []
     for qid in ids:
         progress(f"[{position[qid]:>2}/{len(position)}] solving {qid}")
-        module = load(qid)
-        solution = module.solve(module.Params())
-        failed = solution.failed_checks
-        if failed:
-            names = "; ".join(check.name for check in failed)
-            raise SelfCheckError(f"self-check failed for {qid}: {names}")
+        solution = solve(lookup(qid).meta)
+        if solution.failed_checks:
+            raise SelfCheckError(failed_check_message(qid, solution.failed_checks))
         solutions.append(solution)
     return solutions
 

@@ -39,7 +39,7 @@ def _summary(values: list[Any]) -> dict[str, Any]:
 def wrong_paths(question: Question, solution: Solution) -> dict[str, dict[str, Any]]:
     """answer key -> {wrong path: the value it gives}, from the module's ``wrong_paths``."""
     module = module_for(question)
-    if question.solver in ("lab", "choice") or not hasattr(module, "wrong_paths"):
+    if not hasattr(module, "wrong_paths"):
         return {}
     found: dict[str, dict[str, Any]] = module.wrong_paths(solution)
     return found

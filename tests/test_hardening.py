@@ -687,21 +687,17 @@ def test_sigkill_of_a_build_kills_the_worker_and_the_next_run_sweeps(tmp_path: P
 # --- the lab worker's failures reach the parent -------------------------------------------
 
 
-class _FailingLab:
-    """Stands in for a lab question inside the forked worker."""
+def _failing_lab(how: str) -> Any:
+    """Stands in for solving lab.1 inside the forked worker."""
 
-    def __init__(self, how: str) -> None:
-        self.how = how
-
-    def Params(self) -> None:
-        return None
-
-    def solve(self, params: Any = None) -> Any:
-        if self.how == "dies":
+    def solve(question: Any, raw: Any = None) -> Any:
+        if how == "dies":
             os._exit(3)
         from solver.model import SelfCheckError
 
         raise SelfCheckError("self-check failed for lab.1: a broken oracle")
+
+    return solve
 
 
 @pytest.mark.parametrize(("how", "error", "message"), [
@@ -712,9 +708,9 @@ def test_worker_failures_reach_the_parent_and_leave_no_process(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake_typeset: None,
     how: str, error: str, message: str,
 ) -> None:
-    real = sheet.load
-    monkeypatch.setattr(sheet, "load", lambda qid: _FailingLab(how) if qid == "lab.1"
-                        else real(qid))
+    real = sheet.solve
+    monkeypatch.setattr(sheet, "solve", lambda question, raw=None: _failing_lab(how)(question)
+                        if question.id == "lab.1" else real(question, raw))
     target = tmp_path / "x.pdf"
     with pytest.raises(Exception) as caught:
         sheet.build_pdf(str(target), ["lab.1", "paper.1"])

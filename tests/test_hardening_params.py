@@ -22,7 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from solver import cli
-from solver.registry import entries, load
+from solver.engine import make_params
+from solver.registry import entries, lookup
 from tests.conftest import ROOT
 
 SECONDS = 10.0  # the issue's bound for every accepted parameter set, in every format
@@ -34,7 +35,7 @@ HUGE = "1" + "0" * 309
 @cache
 def parameters(qid: str) -> dict[str, Any]:
     """The question's parameters and defaults ({} if it takes none)."""
-    params = load(qid).Params()
+    params = make_params(lookup(qid).meta)
     return dataclasses.asdict(params) if params is not None else {}
 
 
