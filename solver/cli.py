@@ -16,6 +16,8 @@ import sys
 import threading
 from typing import Any, NoReturn
 
+from solver import interrupt
+from solver.interrupt import Signalled as _Signalled
 from solver.model import BuildError, InputError, SelfCheckError
 from solver.render import FORMATS
 
@@ -156,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
                 status = _pdf(args)
             else:
                 status = _run_command(args)
+            interrupt.check()
             _flush_stdout()
             return status
         except InputError as error:
@@ -199,14 +202,6 @@ _SIGNAL_WORDS: dict[int, str] = {
     signal.SIGINT: "interrupted", signal.SIGTERM: "terminated", signal.SIGHUP: "hangup",
 }
 MAX_MESSAGE = 2000
-
-
-class _Signalled(BaseException):
-    """SIGINT, SIGTERM or SIGHUP, raised where the program is, so cleanup runs."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
 
 
 class _StdoutGone(Exception):
@@ -371,6 +366,7 @@ def _on_signal(signum: int, frame: Any) -> None:
     for other in _SIGNAL_WORDS:  # a second signal must not interrupt the cleanup
         if signal.getsignal(other) is _on_signal:
             signal.signal(other, signal.SIG_IGN)
+    interrupt.received.append(signum)
     raise _Signalled(signum)
 
 
@@ -378,6 +374,7 @@ def _signals_as_exceptions() -> dict[int, Any]:
     """Turn SIGINT/SIGTERM/SIGHUP into _Signalled (main thread; not if they are ignored)."""
     if threading.current_thread() is not threading.main_thread():
         return {}
+    interrupt.received.clear()
     saved: dict[int, Any] = {}
     for signum in _SIGNAL_WORDS:
         current = signal.getsignal(signum)
@@ -389,3 +386,4 @@ def _signals_as_exceptions() -> dict[int, Any]:
 def _restore_signals(saved: dict[int, Any]) -> None:
     for signum, handler in saved.items():
         signal.signal(signum, handler)
+    interrupt.received.clear()

@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 from xml.sax.saxutils import escape as xml_escape
 
+from solver import interrupt
 from solver.model import BuildError, InputError
 from solver.render.html import TEMPLATES
 
@@ -60,7 +61,9 @@ _FS_APPEND_FL = 0x00000020
 
 
 def progress(message: str) -> None:
-    """One progress line on stderr; never fails the build (stderr may be closed or full)."""
+    """One progress line on stderr; never fails the build (stderr may be closed or full).
+    A stop signal whose exception was dropped is raised here, between steps."""
+    interrupt.check()
     stream = sys.stderr
     if stream is None:
         return
@@ -282,6 +285,7 @@ def _locked_temporary(path: Path, directory: bool) -> tuple[int, Path]:
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write beside the target, then rename: a failed build never leaves half a PDF."""
+    interrupt.check()  # a stopped build writes nothing
     try:
         fd, temporary = _locked_temporary(path, directory=False)
     except OSError as error:

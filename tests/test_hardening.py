@@ -717,3 +717,29 @@ def test_worker_failures_reach_the_parent_and_leave_no_process(
     assert type(caught.value).__name__ == error and str(caught.value) == message
     assert children(os.getpid()) == []
     assert list(tmp_path.iterdir()) == []
+
+
+# The dropped exception is the event under test: Python reports it as unraisable.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_stop_signal_dropped_inside_a_finalizer_still_stops_the_command(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python drops an exception raised in __del__; the recorded signal is raised again."""
+    import gc
+
+    from solver import typeset
+
+    class Finalized:
+        def __del__(self) -> None:
+            os.kill(os.getpid(), signal.SIGTERM)  # handled while __del__ runs: dropped
+            time.sleep(0.2)
+
+    def solve_with_a_finalizer(args: Any) -> int:
+        Finalized()
+        gc.collect()
+        typeset.progress("a later step")  # the next step stops
+        raise AssertionError("the dropped SIGTERM did not stop the command")
+
+    monkeypatch.setattr(cli, "_solve", solve_with_a_finalizer)
+    code, _, err = main(capsys, "solve", "lecture.1")
+    assert code == 143
+    assert err.strip().splitlines()[-1] == "solver: terminated"
