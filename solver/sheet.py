@@ -226,9 +226,15 @@ def solve_and_render(ids: list[str]) -> list[Rendered]:
 
 
 def _preload_typesetter() -> None:
-    """Import what typesetting needs while the other process is busy (figures come from
-    the cache, or pyplot was imported to draw them)."""
+    """While the other process is busy (importing torch takes longer than solving the
+    rest): import what typesetting needs (figures come from the cache, or pyplot was
+    imported to draw them), and load what rendering the labs' results needs (the Python
+    lexer, the sheet's template)."""
+    from solver.render.html import listing
+
     preload()
+    listing("x = 1", "python")
+    environment().get_template("sheet.html.j2")
 
 
 # The answer key holds each answer in short, in at most two lines: a code answer is its

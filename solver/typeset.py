@@ -8,7 +8,8 @@ an atomic write of the PDF.
   could pre-plant with a symlink): ``.NAME.XXXXXXXX.tmp/`` beside the output, or a
   ``tempfile.mkdtemp`` folder when typesetting without an output. Its generic families
   (``monospace``, ``sans-serif``, ``serif``) name the DejaVu faces.
-- WeasyPrint parses each distinct SVG path once per process (:func:`_install_path_cache`).
+- SVG images reach WeasyPrint under short names, and their drawing is cached
+  (``solver.speedups``).
 - The URL fetcher serves files under ``templates/`` and inline ``data:`` URIs of at most
   MAX_DATA_URI characters, nothing else.
 - The PDF is written to ``.NAME.XXXXXXXX.tmp`` beside its target and renamed onto it only
@@ -21,13 +22,14 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import os
 import shutil
 import stat
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -35,6 +37,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from solver import interrupt
 from solver.model import BuildError, InputError
+from solver.render.fonts import font_folder
 from solver.render.html import TEMPLATES
 
 PDF_IDENTIFIER = b"solver-answer-sheet"
@@ -316,12 +319,10 @@ GENERIC_FAMILIES = {"monospace": "DejaVu Sans Mono", "sans-serif": "DejaVu Sans"
 
 def _write_fonts_conf(folder: Path) -> Path:
     """Write fonts.conf into the private ``folder`` (a new file: never through a link)."""
-    import matplotlib
-
     # No <cachedir>: scanning the 40-odd bundled fonts takes about 10 ms, and a cache
     # would be one more place to write (and the folder's path, which may hold any
     # character, would have to be spelled in XML).
-    fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    fonts = font_folder()
     # The generic families name the bundled DejaVu faces: without these aliases a
     # `monospace` (a browser's default for <pre> and <code>) falls back to DejaVu Sans.
     aliases = "".join(
@@ -398,16 +399,18 @@ def private_fontconfig() -> Iterator[Path]:
 def preload() -> None:
     """Import WeasyPrint (it reads the font configuration on import)."""
     with private_fontconfig():
-        import weasyprint  # noqa: F401
+        from solver import speedups
 
-        _install_path_cache()
+        speedups.install()
 
 
 # --- the fetcher and WeasyPrint -----------------------------------------------------------
 
 
-def fetcher_class() -> type:
-    """A WeasyPrint URL fetcher that serves templates/ files and data: URIs, nothing else."""
+def fetcher_class(images: Mapping[str, bytes] | None = None) -> type:
+    """A WeasyPrint URL fetcher that serves templates/ files, data: URIs and the named SVG
+    ``images`` (``solver.speedups.name_images``), nothing else."""
+    named = dict(images or {})
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class BlockedFetch(FatalURLFetchingError):  # type: ignore[misc]
@@ -422,6 +425,8 @@ def fetcher_class() -> type:
                         f"at most {MAX_DATA_URI} are allowed"
                     )
                 return super().fetch(url, headers)
+            if url in named:
+                return URLFetcherResponse(url, named[url], {"Content-Type": "image/svg+xml"})
             parsed = urlparse(url)
             if parsed.scheme == "file" and parsed.netloc in ("", "localhost"):
                 path = Path(unquote(parsed.path)).resolve()
@@ -433,59 +438,6 @@ def fetcher_class() -> type:
             raise BlockedFetch(f"refused to fetch {text}: only templates/ assets are allowed")
 
     return AssetFetcher
-
-
-# --- drawing each SVG path once -------------------------------------------------------------
-
-WEASYPRINT_VERSION = "70.0"  # the version whose SVG path drawing _install_path_cache wraps
-_PATH_CACHE_LIMIT = 50_000  # paths remembered per process
-_path_cache: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
-
-
-def _install_path_cache() -> None:
-    """Make WeasyPrint parse each distinct SVG path only once per process.
-
-    The formulas are ziamath SVGs whose glyph outlines repeat (a σ is the same path data
-    wherever it stands: ``solver.render.mathsvg`` places glyphs by a transform), and
-    WeasyPrint 70 parses the path data in Python at every occurrence: a third of the
-    typesetting time. The wrapper records the PDF operators that the original drawing
-    appends for a path's data and replays them for the next occurrence of the same data;
-    they depend on nothing else (path data holds plain numbers, not lengths), so the PDF is
-    byte for byte the one WeasyPrint alone writes (a test compares them). Installed only on
-    the version it was written for.
-    """
-    import weasyprint
-    from weasyprint import svg as weasy_svg
-
-    original = weasy_svg.TAGS.get("path")
-    if (weasyprint.__version__ != WEASYPRINT_VERSION or original is None
-            or getattr(original, "solver_cached", False)):
-        return
-
-    def path(svg: Any, node: Any, font_size: float) -> None:
-        data = node.get("d", "")
-        entry = _path_cache.get(data)
-        if entry is not None:
-            svg.stream.stream.extend(entry[0])
-            node.vertices.extend(entry[1])
-            return
-        stream = svg.stream
-        target, first = stream.stream, len(node.vertices)
-        recorded: list[Any] = []
-        stream.stream = recorded
-        complete = False
-        try:
-            original(svg, node, font_size)
-            complete = True
-        finally:
-            stream.stream = target
-            target.extend(recorded)
-        if complete and len(_path_cache) < _PATH_CACHE_LIMIT:
-            _path_cache[data] = (tuple(recorded), tuple(list(node.vertices)[first:]))
-
-    path.solver_cached = True  # type: ignore[attr-defined]
-    path.original = original  # type: ignore[attr-defined]
-    weasy_svg.TAGS["path"] = path
 
 
 def _open_outlines(document: Any, pdf: Any) -> None:
@@ -500,17 +452,40 @@ def typeset(html: str) -> bytes:
         import weasyprint
         from weasyprint.urls import FatalURLFetchingError
 
-        _install_path_cache()
+        from solver import speedups
+
+        speedups.install()
         progress("typesetting the PDF")
+        html, images = speedups.name_images(html, MAX_DATA_URI)
         try:
             document = weasyprint.HTML(
-                string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher_class()()
+                string=html, base_url=TEMPLATES.as_uri() + "/",
+                url_fetcher=fetcher_class(images)(),
             )
-            pdf: bytes = document.write_pdf(
-                pdf_identifier=PDF_IDENTIFIER, pdf_tags=True, finisher=_open_outlines)
+            with _collector_paused():
+                pdf: bytes = document.write_pdf(
+                    pdf_identifier=PDF_IDENTIFIER, pdf_tags=True, finisher=_open_outlines)
         except FatalURLFetchingError as error:
             raise BuildError(str(error)) from None
     return pdf
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while WeasyPrint runs, the objects alive before it
+    frozen out of its view: typesetting allocates millions of short-lived objects, and
+    each of the collector's passes over an old generation would walk everything the
+    build has loaded (sympy, matplotlib, the solutions) again, for nothing. A full
+    build's collectable garbage is a few MB; it is collected when this ends."""
+    enabled = gc.isenabled()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
 
 
 __all__ = [

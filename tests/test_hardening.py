@@ -29,7 +29,7 @@ from solver import cli, sheet
 from solver import typeset as ts
 from solver.model import BuildError, InputError
 from solver.params import MAX_INT_DIGITS, MAX_NESTING, MAX_VALUE_CHARS, parse_value
-from solver.render import mathsvg
+from solver.render import diskcache, mathsvg
 from tests.conftest import ROOT
 
 # --- helpers -------------------------------------------------------------------------------
@@ -518,7 +518,7 @@ def test_empty_math_cache_variable_means_unset(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("SOLVER_MATH_CACHE", "")
-    assert mathsvg.cache_dir() == ROOT / "build" / ".mathcache"
+    assert diskcache.cache_dir() == ROOT / "build" / ".mathcache"
     result = run("solve", "lecture.3", "--format", "html", cwd=tmp_path,
                  env={"SOLVER_MATH_CACHE": ""})
     assert result.returncode == 0, result.stderr
@@ -529,15 +529,15 @@ def test_math_cache_location_outside_a_checkout(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.delenv("SOLVER_MATH_CACHE", raising=False)
-    assert mathsvg.cache_dir() == ROOT / "build" / ".mathcache"  # this checkout
-    monkeypatch.setattr(mathsvg, "_checkout_root", lambda: None)
+    assert diskcache.cache_dir() == ROOT / "build" / ".mathcache"  # this checkout
+    monkeypatch.setattr(diskcache, "_checkout_root", lambda: None)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert mathsvg.cache_dir() == tmp_path / "xdg" / "solver"
+    assert diskcache.cache_dir() == tmp_path / "xdg" / "solver"
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert mathsvg.cache_dir() == tmp_path / "home" / ".cache" / "solver"
+    assert diskcache.cache_dir() == tmp_path / "home" / ".cache" / "solver"
     monkeypatch.setenv("SOLVER_MATH_CACHE", str(tmp_path / "override"))
-    assert mathsvg.cache_dir() == tmp_path / "override"
+    assert diskcache.cache_dir() == tmp_path / "override"
 
 
 # --- standard streams and encodings --------------------------------------------------------

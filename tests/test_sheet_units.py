@@ -1,6 +1,6 @@
 """The sheet's pieces, without a full build: LaTeX to Unicode for the formulas' text layer,
-code listings, the answer key's short answers, the figure cache, WeasyPrint's path cache and
-the lab worker's torch._dynamo stand-in."""
+code listings, the answer key's short answers, the figure cache, the typesetting speedups
+(path cache, image replay), the fonts and the lab worker's torch._dynamo stand-in."""
 
 from __future__ import annotations
 
@@ -51,9 +51,9 @@ def _lecture_formulas() -> list[str]:
 
 
 def test_every_formula_of_the_lectures_reads_as_unicode_that_dejavu_draws() -> None:
-    from matplotlib.ft2font import FT2Font
+    from solver.render.fonts import drawn_characters
 
-    charmap = FT2Font(str(mathsvg._sans().fname)).get_charmap()
+    charmap = drawn_characters()
     formulas = _lecture_formulas()
     assert len(formulas) > 50
     for latex in formulas:
@@ -115,24 +115,97 @@ def test_figures_are_cached_by_their_data(
     assert len(calls) == 2  # other data: drawn again
 
 
-def test_path_cache_writes_the_same_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    from solver import typeset as ts
+def _speedup_document() -> str:
+    from solver.render.plots import svg as figure
 
     body = " ".join(str(mathsvg.img(latex)) for latex in
-                    (r"\sigma(x) = \frac{1}{1 + e^{-x}}", r"\sigma'(x) = \sigma(x)(1 - \sigma(x))"))
-    document = f'<html lang="en"><body><p>{body}</p></body></html>'
-    ts.preload()
-    cached = ts.typeset(document)
-    ts._path_cache.clear()
-    with monkeypatch.context() as patch:
-        from weasyprint import svg as weasy_svg
+                    (r"\sigma(x) = \frac{1}{1 + e^{-x}}", r"\sigma'(x) = \sigma(x)(1 - \sigma(x))",
+                     r"\sigma(x) = \frac{1}{1 + e^{-x}}"))  # drawn twice: replayed once
+    grid = Figure("a grid", grid=((1.0, -2.0, 3.0), (0.0, 4.0, 5.0), (6.0, 7.0, -8.0)),
+                  boxes=((0, 0, 2),))
+    plot = Figure("a plot", series=(Series("$\\rho$", (0.0, 1.0), (1.0, 2.0)),))
+    figures = "".join(html.Markup('<img alt="f" src="data:image/svg+xml;base64,{}">').format(
+        __import__("base64").b64encode(figure(step).encode()).decode()) for step in (grid, plot))
+    return f'<html lang="en"><body><p>{body}</p>{figures}</body></html>'
 
-        original = weasy_svg.TAGS["path"]
-        assert getattr(original, "solver_cached", False)
-        patch.setitem(weasy_svg.TAGS, "path", original.original)
-        patch.setattr(ts, "_install_path_cache", lambda: None)
+
+def test_speedups_write_the_same_pdf(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The path cache and the image replay (recorded, then read back from disk) change no
+    byte of the PDF; the figures and formulas are all replayable."""
+    from weasyprint import images
+    from weasyprint import svg as weasy_svg
+
+    from solver import speedups
+    from solver import typeset as ts
+
+    monkeypatch.setenv("SOLVER_MATH_CACHE", str(tmp_path))
+    document = _speedup_document()
+    ts.preload()
+    monkeypatch.setattr(speedups, "_path_cache", {})
+    monkeypatch.setattr(speedups, "_replays", {})
+    recorded = ts.typeset(document)
+    # Two formulas and two figures, all replayable; the repeated formula has an entry of
+    # its own if it meets other colours in force.
+    stored = sorted(tmp_path.glob("*.ops"))
+    assert len(stored) >= 4
+    speedups._path_cache.clear()
+    speedups._replays.clear()
+    replayed = ts.typeset(document)  # every image from the disk cache
+    assert len(speedups._replays) == len(stored) and not speedups._path_cache
+    with monkeypatch.context() as patch:
+        path, draw = weasy_svg.TAGS["path"], images.SVGImage.draw
+        assert path.solver_cached and draw.solver_cached
+        patch.setitem(weasy_svg.TAGS, "path", path.original)
+        patch.setattr(images.SVGImage, "draw", draw.original)
+        patch.setattr(speedups, "install", lambda: None)
         plain = ts.typeset(document)
-    assert cached == plain
+    assert recorded == replayed == plain
+
+
+@pytest.mark.parametrize("entry", [
+    b"[null, null, null, null]\nBT /F1 12 Tf (x) Tj ET",  # text: a font to register
+    b"[null, null, null, null]\n/x1 Do",  # an XObject
+    b"[null, null, null, null]\n/s9 gs",  # a graphics state other than an alpha
+    b"[[1, 2], null, null, null]\n0 0 m",  # a colour that is not a colour
+    b"not json\n0 0 m",
+])
+def test_foreign_replay_entries_are_drawn_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, entry: bytes
+) -> None:
+    """Only plain path, colour and alpha operators are replayed from the disk cache: any
+    other entry reads as missing, the image is drawn and the entry written anew."""
+    from solver import speedups
+    from solver import typeset as ts
+    from solver.render import diskcache
+
+    monkeypatch.setenv("SOLVER_MATH_CACHE", str(tmp_path))
+    document = f'<html lang="en"><body><p>{mathsvg.img("x^2")}</p></body></html>'
+    ts.preload()
+    monkeypatch.setattr(speedups, "_replays", {})
+    plain = ts.typeset(document)
+    (stored,) = tmp_path.glob("*.ops")
+    key = stored.name.removesuffix(".ops")
+    diskcache.store(key, ".ops", entry)
+    speedups._replays.clear()
+    assert speedups._stored(key) is None
+    assert ts.typeset(document) == plain
+    assert speedups._stored(key) is not None  # rewritten intact
+
+
+def test_fonts_come_from_matplotlib_without_importing_it() -> None:
+    import matplotlib
+    from matplotlib.ft2font import FT2Font
+
+    from solver.render.fonts import drawn_characters, font_folder, text_width
+
+    assert font_folder() == Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    sans = FT2Font(str(font_folder() / "DejaVuSans.ttf"))
+    assert drawn_characters() == set(sans.get_charmap())
+    for words in ("S₂ = 39/400 = 0.0975", "AV To Wa", "∂L/∂w₁ = x·σ′(z₁)·w₂·z̄₂ + 2λw₁"):
+        sans.set_size(120, 72)  # large, so FreeType's rounding to whole pixels is small
+        sans.set_text(words, 0.0)
+        assert text_width(words, 120) == pytest.approx(sans.get_width_height()[0] / 64,
+                                                       rel=0.01)
 
 
 def test_dynamo_stand_in_answers_eagerly_and_defers_the_rest() -> None:

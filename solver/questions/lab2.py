@@ -20,7 +20,9 @@ def checks() -> list[Check]:
     for layer, reference, name in ((ReLU(), torch.relu, "ReLU"),
                                    (Sigmoid(), torch.sigmoid, "Sigmoid")):
         leaf = x.clone().requires_grad_(True)
-        reference(leaf).backward(upstream)
+        # The vector-Jacobian product as the gradient of a scalar: backward(upstream) would
+        # make torch import its symbolic-shape checker (and sympy), half a second here.
+        (reference(leaf) * upstream).sum().backward()
         kept = upstream.clone()
         layer.forward(x)
         dx = layer.backward(upstream)

@@ -98,10 +98,14 @@ def code_css() -> str:
 @cache
 def _class_of(token_type: Any) -> str:
     from pygments.styles import get_style_by_name
-    from pygments.token import Whitespace
+    from pygments.token import Operator, Whitespace
 
     if token_type in Whitespace:
         return " "  # takes its neighbours' class
+    if token_type in Operator and token_type not in Operator.Word:
+        # Symbols (= + . ( )) stay black: grey for them is a third of a listing's coloured
+        # runs, and each run is one more text box to typeset.
+        return ""
     look = get_style_by_name(CODE_STYLE).style_for_token(token_type)
     return _code_classes().get((look["color"] or "", bool(look["bold"]), bool(look["italic"])), "")
 

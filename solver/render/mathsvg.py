@@ -5,13 +5,10 @@ WeasyPrint renders neither MathML nor JavaScript, so every formula becomes an SV
 (``solver.render.unimath``) in transparent text, so the PDF can be searched and copied;
 the same Unicode is the image's alt text (the tagged PDF's /Alt). ziamath's glyph
 symbols are inlined as transformed paths (:func:`_flatten`). Rendered formulas are cached
-on disk keyed by (ziamath version, size, inline, form, LaTeX): in ``build/.mathcache``
-when run from a source checkout, else in ``$XDG_CACHE_HOME/solver`` (``~/.cache/solver``);
-``SOLVER_MATH_CACHE`` overrides both. Each entry carries its key and a digest of its SVG:
-an entry that does not match (truncated, corrupt, foreign) is rendered again and
-replaced. The cache is an optimisation only: when it cannot be read or written, formulas
-are rendered without it. The same cache (:func:`cached`) holds the sheet's matplotlib
-figures, keyed by their data (``solver.render.html.figure_svg``).
+on disk (``solver.render.diskcache``) keyed by (ziamath version, size, inline, form,
+LaTeX); an entry that does not read back intact is rendered again and replaced. The same
+cache (:func:`cached`) holds the sheet's matplotlib figures, keyed by their data
+(``solver.render.html.figure_svg``).
 """
 
 from __future__ import annotations
@@ -20,19 +17,16 @@ import base64
 import contextlib
 import hashlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
-from typing import Any
 
 from markupsafe import Markup, escape
 
+from solver.render import diskcache
+from solver.render.fonts import text_width
 from solver.render.unimath import unicode_math
 
-ROOT = Path(__file__).resolve().parents[2]
 SIZE = 14.0  # px; the body text is 10.5pt = 14px
 TEXT_SIZE = 12.0  # px; the invisible text layer's largest size
 # The stored SVG's form: ziamath's glyph symbols inlined as transformed paths (see
@@ -40,32 +34,6 @@ TEXT_SIZE = 12.0  # px; the invisible text layer's largest size
 FORMAT = "flat-2"
 _SVG_NS = "http://www.w3.org/2000/svg"
 _VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
-_HEADER = "<!-- solver-math {key} {digest} -->\n"
-_HEADER_PATTERN = re.compile(r"<!-- solver-math ([0-9a-f]{64}) ([0-9a-f]{64}) -->\n")
-
-
-def _checkout_root() -> Path | None:
-    """The source checkout this package runs from (pyproject.toml beside solver/), if any."""
-    if (ROOT / "pyproject.toml").is_file() and (ROOT / "solver").is_dir():
-        return ROOT
-    return None
-
-
-def cache_dir() -> Path | None:
-    """Where rendered formulas are cached; None when no location can be named."""
-    override = os.environ.get("SOLVER_MATH_CACHE", "")
-    if override:  # an empty value means unset, not the current directory
-        return Path(override)
-    root = _checkout_root()
-    if root is not None:
-        return root / "build" / ".mathcache"
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    if xdg and os.path.isabs(xdg):
-        return Path(xdg) / "solver"
-    try:
-        return Path.home() / ".cache" / "solver"
-    except RuntimeError:  # no HOME and no password entry: no cache
-        return None
 
 
 @cache
@@ -78,48 +46,6 @@ def _version() -> str:
 def _key(latex: str, inline: bool) -> str:
     payload = json.dumps([_version(), SIZE, inline, FORMAT, latex]).encode()
     return hashlib.sha256(payload).hexdigest()
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _read_entry(path: Path, key: str) -> str | None:
-    """The cached SVG at ``path`` if it is intact and is the entry for ``key``, else None."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    match = _HEADER_PATTERN.match(text)
-    if match is None or match.group(1) != key:
-        return None
-    body = text[match.end():]
-    if match.group(2) != _digest(body) or _VIEWBOX.search(body) is None:
-        return None
-    return body
-
-
-def _write_entry(folder: Path, path: Path, key: str, text: str) -> None:
-    """Write the entry atomically (temporary file, then rename); skip on any OS error."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{key[:16]}.", suffix=".tmp")
-    except OSError:
-        return  # a read-only or missing location: render without the cache
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(_HEADER.format(key=key, digest=_digest(text)).encode("utf-8"))
-            out.write(text.encode("utf-8"))
-        os.replace(temporary, path)  # a concurrent build never reads half a file
-    except BaseException as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        if not isinstance(error, OSError):
-            raise
 
 
 def _number(value: float) -> str:
@@ -171,15 +97,14 @@ def _flatten(text: str) -> str:
 def cached(key: str, render: Callable[[], str]) -> str:
     """The SVG stored under ``key`` (a sha256 hex digest of everything it depends on) when
     an intact entry is there, else ``render()``, stored for the next build."""
-    folder = cache_dir()
-    path = folder / f"{key}.svg" if folder is not None else None
-    if path is not None:
-        entry = _read_entry(path, key)
-        if entry is not None:
-            return entry
+    entry = diskcache.load(key, ".svg")
+    if entry is not None:
+        with contextlib.suppress(UnicodeDecodeError):
+            text = entry.decode("utf-8")
+            if _VIEWBOX.search(text) is not None:
+                return text
     text = render()
-    if folder is not None and path is not None:
-        _write_entry(folder, path, key, text)
+    diskcache.store(key, ".svg", text.encode("utf-8"))
     return text
 
 
@@ -219,23 +144,6 @@ def img(latex: str, inline: bool = True) -> Markup:
 def _text_layer(words: str, width: float) -> str:
     """``words`` in transparent DejaVu Sans, as wide as the image at most and laid over
     it (a box of the image's width pulled back by that width: the line does not move)."""
-    font = min(TEXT_SIZE, TEXT_SIZE * 0.97 * width / max(text_width(words), 1e-6))
+    font = min(TEXT_SIZE, TEXT_SIZE * 0.97 * width / max(text_width(words, TEXT_SIZE), 1e-6))
     return (f'<span class="math-text" style="width:{width:.3f}px;margin-left:-{width:.3f}px;'
             f'font-size:{max(font, 0.5):.3f}px">{escape(words)}</span>')
-
-
-@cache
-def _sans() -> Any:
-    import matplotlib
-    from matplotlib.ft2font import FT2Font
-
-    return FT2Font(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"))
-
-
-@cache
-def text_width(words: str) -> float:
-    """The advance of ``words`` in DejaVu Sans at TEXT_SIZE px (FreeType, with kerning)."""
-    font = _sans()
-    font.set_size(TEXT_SIZE, 72)  # 72 dpi: one point per pixel
-    font.set_text(words, 0.0)
-    return float(font.get_width_height()[0]) / 64

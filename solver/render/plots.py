@@ -20,9 +20,11 @@ def _pyplot() -> Any:
     matplotlib.use("Agg")
     matplotlib.rcParams.update({
         "svg.hashsalt": "solver",  # stable element ids, so builds are byte-identical
-        # Text stays text in DejaVu Sans, which the PDF's private fontconfig provides:
-        # far fewer SVG nodes for WeasyPrint to draw than glyph outlines.
-        "svg.fonttype": "none",
+        # Text as glyph outlines and the grid as vector cells: a figure is then plain
+        # paths, which the typesetter draws once and replays in later builds
+        # (solver.speedups); text drawn with a font would be drawn anew every time.
+        # The caption below a figure is its alt text.
+        "svg.fonttype": "path",
         "font.family": "DejaVu Sans",
         "mathtext.fontset": "dejavusans",
         # The figure is drawn at 5.6 in and shown at about 5.1 in: these sizes stay at or
@@ -86,7 +88,13 @@ def _grid(ax: Any, figure: Figure) -> None:
     from matplotlib.patches import Rectangle
 
     values = figure.grid
-    ax.imshow(values, cmap="Blues", alpha=0.6)
+    rows, columns = len(values), len(values[0])
+    # Cells centred on integer coordinates, row 0 on top (as imshow shows a matrix).
+    ax.pcolormesh([c - 0.5 for c in range(columns + 1)], [r - 0.5 for r in range(rows + 1)],
+                  values, cmap="Blues", alpha=0.6)
+    ax.set_aspect("equal")
+    ax.set_xlim(-0.5, columns - 0.5)
+    ax.set_ylim(rows - 0.5, -0.5)
     for r, row in enumerate(values):
         for c, value in enumerate(row):
             ax.text(c, r, f"{value:g}".replace("-", "\u2212"), ha="center", va="center",
@@ -98,8 +106,8 @@ def _grid(ax: Any, figure: Figure) -> None:
                                edgecolor=colours[index % len(colours)],
                                linestyle=styles[index % len(styles)],
                                label=f"rows {r}–{r + size - 1}, cols {c}–{c + size - 1}"))
-    ax.set_xticks(range(len(values[0])))
-    ax.set_yticks(range(len(values)))
+    ax.set_xticks(range(columns))
+    ax.set_yticks(range(rows))
     if figure.boxes:
         ax.legend(title="outlined window", loc="upper left", bbox_to_anchor=(1.04, 1.0),
                   frameon=False, handlelength=3.0)
