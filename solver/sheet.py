@@ -26,6 +26,7 @@ from solver.seed import SEED
 from solver.typeset import (
     PDF_IDENTIFIER,
     check_output,
+    collector_paused,
     fetcher_class,
     make_parents,
     preload,
@@ -171,6 +172,16 @@ def _lab_worker(sender: Any, labs: list[str], position: dict[str, int], parent: 
 
 
 def solve_and_render(ids: list[str]) -> list[Rendered]:
+    """Solve with the project's defaults and render each question's HTML fragment, with
+    the cycle collector paused (in both processes: the lab worker is forked inside and
+    exits when it has sent its results; importing torch and sympy and solving leave
+    little cyclic garbage, collected at the end).
+    """
+    with collector_paused():
+        return _solve_and_render(ids)
+
+
+def _solve_and_render(ids: list[str]) -> list[Rendered]:
     """Solve with the project's defaults and render each question's HTML fragment.
 
     The lab questions (torch) are solved in a second process while this one solves and

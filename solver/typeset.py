@@ -462,7 +462,7 @@ def typeset(html: str) -> bytes:
                 string=html, base_url=TEMPLATES.as_uri() + "/",
                 url_fetcher=fetcher_class(images)(),
             )
-            with _collector_paused():
+            with collector_paused():
                 pdf: bytes = document.write_pdf(
                     pdf_identifier=PDF_IDENTIFIER, pdf_tags=True, finisher=_open_outlines)
         except FatalURLFetchingError as error:
@@ -471,7 +471,7 @@ def typeset(html: str) -> bytes:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cycle collector paused while WeasyPrint runs, the objects alive before it
     frozen out of its view: typesetting allocates millions of short-lived objects, and
     each of the collector's passes over an old generation would walk everything the
@@ -489,7 +489,8 @@ def _collector_paused() -> Iterator[None]:
 
 
 __all__ = [
-    "MAX_DATA_URI", "MAX_OUTPUT_NAME", "PDF_IDENTIFIER", "check_output", "fetcher_class",
+    "MAX_DATA_URI", "MAX_OUTPUT_NAME", "PDF_IDENTIFIER", "check_output", "collector_paused",
+    "fetcher_class",
     "make_parents", "preload", "private_fontconfig", "progress", "remove_empty",
     "sweep_stale", "typeset", "workspace", "write_atomically",
 ]
