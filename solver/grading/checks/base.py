@@ -103,6 +103,21 @@ class Judge:
         return None
 
 
+    def output_then_gradients(self, key: str, doing: str, label: str, got: Any, expected: Any,
+                              names: dict[str, str], expected_grads: dict[str, Any],
+                              subject: str = "") -> str | None:
+        """The first problem with a forward pass's output ``got`` (named ``label``) or, when
+        the output is right, with its gradients of L = sum(output * upstream); None if both
+        are right. ``subject`` names the output in that second message (default ``label``)."""
+        wrong = first_wrong(label, got, expected)
+        if wrong is not None:
+            return wrong
+        wrong = self.gradients(key, doing, names, expected_grads)
+        if not wrong:
+            return None
+        return f"{subject or label} is right but {wrong} (L = sum({label} * upstream))"
+
+
 def reference_gradients(output: Any, upstream: Any, leaves: dict[str, Any]) -> dict[str, Any]:
     """Each leaf's gradient of sum(output * upstream), the loss the probes use."""
     loss: Any = (output * upstream).sum()

@@ -13,7 +13,6 @@ from solver.grading.checks.base import (
     reference_module,
     shape_list,
 )
-from solver.grading.compare import first_wrong
 from solver.grading.probes import lab1 as probe
 
 MODULE = "solver.labs.linear"
@@ -54,11 +53,8 @@ def judge(j: Judge, ref: dict[str, Any]) -> list[Verdict]:
             key, doing = f"B.{index}", f"Linear({n_in}, {n_out}).forward(x)"
             source = (f"input x {batch}x{n_in} with W {n_in}x{n_out} and b ({n_out},), "
                       f"{j.seed_of(index)}")
-            wrong = first_wrong("y", j.value(key, "y", doing), ref[f"y{index}"])
-            if wrong is None:
-                wrong = j.gradients(key, doing, GRADS, ref[f"grads{index}"])
-                if wrong:
-                    wrong = f"y is right but {wrong} (L = sum(y * upstream))"
+            wrong = j.output_then_gradients(key, doing, "y", j.value(key, "y", doing),
+                                            ref[f"y{index}"], GRADS, ref[f"grads{index}"])
             if wrong:
                 return Verdict(False, f"{wrong}; {source}; {j.worked('B')}")
         return Verdict(True, f"y and its gradients match on {len(probe.CASES)} seeded cases")

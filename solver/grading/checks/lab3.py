@@ -169,10 +169,8 @@ def _forward(j: Judge, ref: dict[str, Any], index: int) -> tuple[Verdict, Verdic
     source = _case(j, index)
     try:
         got = j.value(key, "y", doing)
-        wrong = first_wrong("y", got, ref[f"y{index}"])
-        if wrong is None:
-            wrong = j.gradients(key, doing, GRADS, ref[f"grads{index}"])
-            wrong = f"y is right but {wrong} (L = sum(y * upstream))" if wrong else None
+        wrong = j.output_then_gradients(key, doing, "y", got, ref[f"y{index}"], GRADS,
+                                        ref[f"grads{index}"])
     except Unreached as error:  # the forward pass raised or never finished
         got, wrong = None, str(error)
     c_wrong = f"{wrong}; {source}; {j.worked('C')}" if wrong else ""

@@ -96,10 +96,8 @@ def judge(j: Judge, ref: dict[str, Any]) -> list[Verdict]:
         for index, batch in enumerate(probe.BATCHES):
             key, doing = f"B.eval{index}", "FCNet_do().eval() forward"
             source = f"eval mode, input x {batch}x16 and fc weights, {j.seed_of(1 + index)}"
-            wrong = first_wrong("v", j.value(key, "y", doing), ref[f"y{index}"])
-            if wrong is None:
-                wrong = j.gradients(key, doing, GRADS, ref[f"grads{index}"])
-                wrong = f"v is right but {wrong} (L = sum(v * upstream))" if wrong else None
+            wrong = j.output_then_gradients(key, doing, "v", j.value(key, "y", doing),
+                                            ref[f"y{index}"], GRADS, ref[f"grads{index}"])
             if wrong:
                 return Verdict(False, f"{wrong}; {source}; {j.worked('B')}")
         values = j.step("B.train", "FCNet_do().train() forward").values

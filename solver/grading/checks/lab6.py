@@ -15,7 +15,6 @@ from solver.grading.checks.base import (
     reference_module,
     shape_list,
 )
-from solver.grading.compare import first_wrong
 from solver.grading.probes import lab6 as probe
 
 MODULE = "solver.labs.rnn"
@@ -67,10 +66,8 @@ def judge(j: Judge, ref: dict[str, Any]) -> list[Verdict]:
             key, doing = f"B.{index}", f"VanillaRNN({d}, {h}).forward(x)"
             source = (f"input x {n}x{t}x{d} (N, T, D), hidden size {h}, parameters and "
                       f"non-zero biases from {j.seed_of(index)}")
-            wrong = first_wrong("y", j.value(key, "y", doing), ref[f"y{index}"])
-            if wrong is None:
-                wrong = j.gradients(key, doing, GRADS, ref[f"grads{index}"])
-                wrong = f"y is right but {wrong} (L = sum(y * upstream))" if wrong else None
+            wrong = j.output_then_gradients(key, doing, "y", j.value(key, "y", doing),
+                                            ref[f"y{index}"], GRADS, ref[f"grads{index}"])
             if wrong:
                 return Verdict(False, f"{wrong}; {source}; {j.worked('B')}")
         return Verdict(True, f"y and its gradients match on {len(probe.CASES)} seeded cases")

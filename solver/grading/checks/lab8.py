@@ -78,11 +78,9 @@ def _forward(j: Judge, ref: dict[str, Any], letter: str, doing: str, source: str
     expected = ref[f"y{letter}"]
     if getattr(got, "shape", None) in shapes:
         expected = expected.reshape(got.shape)
-    wrong = first_wrong("output", got, expected)
-    if wrong is None:
-        names = {name: f"dL/d{name}" for name in ref[f"grads{letter}"]}
-        wrong = j.gradients(key, doing, names, ref[f"grads{letter}"])
-        wrong = f"the output is right but {wrong} (L = sum(output * upstream))" if wrong else None
+    names = {name: f"dL/d{name}" for name in ref[f"grads{letter}"]}
+    wrong = j.output_then_gradients(key, doing, "output", got, expected, names,
+                                    ref[f"grads{letter}"], subject="the output")
     if wrong:
         return Verdict(False, f"{wrong}; {source}; {j.worked(letter)}")
     return Verdict(True, "output and gradients match")
