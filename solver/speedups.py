@@ -251,11 +251,14 @@ def _install_image_replay() -> None:
             original(self, stream, width, height, style)
             return
         key = _replay_key(name, width, height, stream)
-        entry = _replays.get(key) or _stored(key)
+        entry = _replays.get(key)
+        if entry is None:
+            entry = _stored(key)
+            if entry is not None and len(_replays) < _REPLAY_LIMIT:
+                _replays[key] = entry
         if entry is not None:
             _replay(stream, entry[1])
             _restore(stream, entry[0])
-            _replays.setdefault(key, entry)
             return
         before = _fixed(stream)
         recorded, complete = _recording(stream, lambda: original(self, stream, width, height,

@@ -226,3 +226,19 @@ def test_dynamo_stand_in_answers_eagerly_and_defers_the_rest() -> None:
     finally:
         if monkey is not None:
             sys.modules["colorsys"] = monkey
+
+
+def test_collector_pause_nests_and_restores() -> None:
+    import gc
+
+    from solver.typeset import collector_paused
+
+    assert gc.isenabled()
+    before = gc.get_freeze_count()
+    with collector_paused():
+        frozen = gc.get_freeze_count()
+        assert not gc.isenabled() and frozen > before
+        with collector_paused():  # inside a pause: changes nothing
+            assert not gc.isenabled()
+        assert not gc.isenabled() and gc.get_freeze_count() == frozen
+    assert gc.isenabled() and gc.get_freeze_count() == before
