@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import contextlib
+import gc
 import io
 import os
 import signal
@@ -123,13 +124,19 @@ def _pdf(args: argparse.Namespace) -> int:
     if ids:
         for qid in ids:
             lookup(qid)
+    entry = sys.modules.get("__main__")
+    ending = getattr(entry, "main", None) is main and getattr(entry, "__name__", "") == "__main__"
+    if ending:
+        # This process ends when the PDF is written: the cycle collector has nothing to
+        # do that the exit does not. (Typesetting the sheet leaves 340 000 objects in
+        # reference cycles; collecting them took 0.4 s, a twentieth of the build.)
+        gc.disable()
     build_pdf(args.output, ids)
     # The PDF is written and synced, the build's folders are gone and its worker has
     # exited: when this process is the solver command itself, end it now. Tearing down
     # WeasyPrint, matplotlib and sympy at interpreter exit takes most of a second and
     # changes nothing. (Called as a function, as the tests do, it returns.)
-    entry = sys.modules.get("__main__")
-    if getattr(entry, "main", None) is main and getattr(entry, "__name__", "") == "__main__":
+    if ending:
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 if stream is not None:

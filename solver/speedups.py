@@ -1,7 +1,7 @@
 """Typesetting fast: changes to how WeasyPrint 70 and pydyf 0.13 work, each installed
 only on the version it was written for.
 
-Three concern the sheet's SVG images (formulas and figures) and change no byte of the PDF:
+Four change no byte of the PDF:
 
 - **Short image names** (:func:`name_images`): the sheet's images are base64 ``data:``
   URIs (2 MB of the 2.3 MB full sheet); the typesetter gets ``solver-svg:DIGEST`` names
@@ -15,8 +15,10 @@ Three concern the sheet's SVG images (formulas and figures) and change no byte o
   state operators (and the fill/stroke alpha states WeasyPrint names after their value)
   are kept: anything that uses a font, an image, a pattern or another resource is drawn
   every time. Stored operators are checked against that list again when read.
+- **Single serialisation** (:func:`_install_single_serialisation`): pydyf serialises
+  (joins and deflates) each stream once per write, not twice.
 
-A test compares the PDF with and without them. The fourth, **compression level**
+A test compares the PDF with and without them. The fifth, **compression level**
 (:func:`_install_compression_level`), has pydyf deflate the PDF's streams at zlib's
 default level 6 instead of 9: 40 % of the time (0.20 s against 0.50 s for the full
 sheet's streams) for a file 2 % larger.
@@ -32,7 +34,7 @@ import re
 import types
 import zlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from solver.render import diskcache
 
@@ -41,14 +43,17 @@ PYDYF_VERSION = "0.13.0"  # the version whose Stream.data deflates at level 9
 COMPRESSION_LEVEL = 6
 _PATH_CACHE_LIMIT = 50_000  # paths remembered per process
 _REPLAY_LIMIT = 20_000  # image drawings remembered per process
-# What a replayable drawing may hold, one operator per item: numbers (and a dash array)
+# What a replayable drawing may hold, one operator a line: numbers (and a dash array)
 # before a path, painting, colour, line-style or graphics-state operator, or the alpha
 # state that Stream.set_alpha names after its value.
-_PLAIN_OPERATOR = re.compile(
+_PLAIN_OPERATOR = (
     rb"[-+0-9.eE \[\]]*(?:m|l|c|v|y|h|re|f|f\*|F|S|s|B|B\*|b|b\*|n|W|W\*|W n|W\* n|q|Q|cm"
     rb"|rg|RG|g|G|k|K|w|J|j|M|d|i)"
 )
-_ALPHA_STATE = re.compile(rb"/([aA])(\d+(?:\.\d+)?) gs")
+_ALPHA_STATE = re.compile(rb"^/([aA])(\d+(?:\.\d+)?) gs$", re.MULTILINE)
+_PLAIN_LINE = rb"(?:" + _PLAIN_OPERATOR + rb"|/[aA]\d+(?:\.\d+)? gs)"
+# A whole drawing, its operators joined by newlines as pydyf writes them.
+_PLAIN_DRAWING = re.compile(rb"(?:" + _PLAIN_LINE + rb"\n)*" + _PLAIN_LINE)
 _ALPHA_NAME = re.compile(r"[aA]\d+(?:\.\d+)?")
 SCHEME = "solver-svg:"
 _DATA_PREFIX = "data:image/svg+xml;base64,"
@@ -56,7 +61,17 @@ _INLINE_SVG = re.compile(r'(<img\b[^>]*?\bsrc=")' + re.escape(_DATA_PREFIX) + r'
 REPLAY_FORMAT = "ops-1"  # part of each entry's key: entries of another form are never read
 
 _path_cache: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
-Replay = tuple[list[Any], tuple[bytes, ...]]  # the remembered state after, the operators
+
+
+class Replay(NamedTuple):
+    """A drawing to replay: the colours and alpha states it leaves, the alpha states it
+    names (registered in this order), and its operators as at most two stream items."""
+
+    after: list[Any]
+    alphas: tuple[tuple[str, str, float | int], ...]  # (state name, "ca" or "CA", alpha)
+    items: tuple[bytes, ...]
+
+
 _replays: dict[str, Replay] = {}
 
 
@@ -90,6 +105,7 @@ def install() -> None:
         _install_image_replay()
     if pydyf.__version__ == PYDYF_VERSION:
         _install_compression_level(pydyf)
+        _install_single_serialisation(pydyf)
 
 
 class _Deflate(types.ModuleType):
@@ -106,6 +122,52 @@ class _Deflate(types.ModuleType):
 def _install_compression_level(pydyf: Any) -> None:
     if not isinstance(pydyf.zlib, _Deflate):
         pydyf.zlib = _Deflate("zlib")
+
+
+# While pydyf writes a PDF: each object's serialised form, by id (with the object, so
+# that the id is not reused by another while the write lasts).
+_serialised: dict[int, tuple[Any, bytes]] | None = None
+
+
+def _install_single_serialisation(pydyf: Any) -> None:
+    """Serialise each stream and dictionary once per write.
+
+    pydyf 0.13's ``PDF.write`` serialises every object twice when the PDF has an
+    identifier (WeasyPrint passes ours): once to write it, and again to hash the whole
+    file's objects for the identifier's second half, so each content stream was joined
+    and deflated twice (a tenth of typesetting the sheet). The objects do not change while
+    the PDF is written, so the second serialisation is the first one's bytes.
+    """
+    original = pydyf.PDF.write
+    if getattr(original, "solver_cached", False):
+        return
+    for cls in (pydyf.Stream, pydyf.Dictionary):
+        cls.data = property(_serialised_once(cls.__dict__["data"].fget))
+
+    def write(self: Any, *args: Any, **kwargs: Any) -> Any:
+        global _serialised
+        outer, _serialised = _serialised, {}
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            _serialised = outer
+
+    write.solver_cached = True  # type: ignore[attr-defined]
+    write.original = original  # type: ignore[attr-defined]
+    pydyf.PDF.write = write
+
+
+def _serialised_once(serialise: Callable[[Any], bytes]) -> Callable[[Any], bytes]:
+    def data(self: Any) -> bytes:
+        memo = _serialised
+        if memo is None:
+            return serialise(self)
+        entry = memo.get(id(self))
+        if entry is None:
+            entry = memo[id(self)] = (self, serialise(self))
+        return entry[1]
+
+    return data
 
 
 def _install_path_cache() -> None:
@@ -165,11 +227,12 @@ def _replay_key(name: str, width: float, height: float, stream: Any) -> str:
     return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
 
 
-def _replayable(operators: list[Any] | tuple[Any, ...]) -> bool:
-    return all(
-        isinstance(op, bytes) and (_PLAIN_OPERATOR.fullmatch(op) or _ALPHA_STATE.fullmatch(op))
-        for op in operators
-    )
+def _drawing(operators: list[Any]) -> bytes | None:
+    """The operators joined as pydyf joins a stream's items, if all are plain."""
+    if not all(isinstance(op, bytes) and b"\n" not in op for op in operators):
+        return None
+    drawing = b"\n".join(operators)
+    return drawing if not drawing or _PLAIN_DRAWING.fullmatch(drawing) else None
 
 
 def _stored(key: str) -> Replay | None:
@@ -185,8 +248,24 @@ def _stored(key: str) -> Replay | None:
     if not (isinstance(after, list) and len(after) == len(_REMEMBERED)
             and all(_plain_state(value) for value in after)):
         return None
-    operators = tuple(rest.split(b"\n")) if rest else ()
-    return (after, operators) if _replayable(operators) else None
+    return _entry(after, rest) if not rest or _PLAIN_DRAWING.fullmatch(rest) else None
+
+
+def _entry(after: list[Any], drawing: bytes) -> Replay:
+    """A replay of ``drawing`` (plain operators joined by newlines). It goes into the
+    stream as two items, all its lines but the last, then the last: pydyf joins items
+    with newlines, so the PDF is the same as with one item an operator, but serialising
+    the sheet's 400 000 operators one by one was a tenth of writing it. WeasyPrint's
+    Stream looks at the last item (a trailing ``q`` or ``ET`` is merged with what
+    follows), so that one stays as it was."""
+    alphas = tuple(
+        (match.group(0)[1:-3].decode("ascii"), "ca" if match.group(1) == b"a" else "CA",
+         float(match.group(2)) if b"." in match.group(2) else int(match.group(2)))
+        for match in _ALPHA_STATE.finditer(drawing)
+    )
+    head, newline, last = drawing.rpartition(b"\n")
+    items = (head, last) if newline else (drawing,) if drawing else ()
+    return Replay(after, alphas, items)
 
 
 def _plain_state(value: Any) -> bool:
@@ -197,20 +276,19 @@ def _plain_state(value: Any) -> bool:
             and all(isinstance(number, int | float) for number in value[1:]))
 
 
-def _replay(stream: Any, operators: tuple[bytes, ...]) -> None:
-    """Append ``operators``, first registering the alpha states they name, as
-    Stream.set_alpha does on first use (same key, same dictionary, same order)."""
+def _replay(stream: Any, entry: Replay) -> None:
+    """Append the entry's operators, first registering the alpha states they name, as
+    Stream.set_alpha does on first use (same key, same dictionary, same order), then
+    restore the colours and alpha states the drawing left."""
     import pydyf
 
     states = stream._resources["ExtGState"]
-    for op in operators:
-        match = _ALPHA_STATE.fullmatch(op) if op.endswith(b" gs") else None
-        if match is not None:
-            key = op[1:-3].decode("ascii")
-            if key not in states:
-                alpha = float(match.group(2)) if b"." in match.group(2) else int(match.group(2))
-                states[key] = pydyf.Dictionary({"ca" if match.group(1) == b"a" else "CA": alpha})
-    stream.stream.extend(operators)
+    for key, field, alpha in entry.alphas:
+        if key not in states:
+            states[key] = pydyf.Dictionary({field: alpha})
+    stream.stream.extend(entry.items)
+    for attribute, value in zip(_REMEMBERED, entry.after, strict=True):
+        setattr(stream, attribute, tuple(value) if isinstance(value, list) else value)
 
 
 def _fixed(stream: Any) -> tuple[Any, ...]:
@@ -230,11 +308,6 @@ _REMEMBERED = ("_current_color", "_current_color_stroke", "_current_alpha",
 def _remembered(stream: Any) -> list[Any]:
     """The colours and alpha states the stream remembers (a replay leaves the same)."""
     return [getattr(stream, attribute) for attribute in _REMEMBERED]
-
-
-def _restore(stream: Any, remembered: list[Any]) -> None:
-    for attribute, value in zip(_REMEMBERED, remembered, strict=True):
-        setattr(stream, attribute, tuple(value) if isinstance(value, list) else value)
 
 
 def _install_image_replay() -> None:
@@ -257,18 +330,16 @@ def _install_image_replay() -> None:
             if entry is not None and len(_replays) < _REPLAY_LIMIT:
                 _replays[key] = entry
         if entry is not None:
-            _replay(stream, entry[1])
-            _restore(stream, entry[0])
+            _replay(stream, entry)
             return
         before = _fixed(stream)
         recorded, complete = _recording(stream, lambda: original(self, stream, width, height,
                                                                     style))
         after = _remembered(stream)
-        if (complete and _fixed(stream) == before and _replayable(recorded)
-                and len(_replays) < _REPLAY_LIMIT):
-            _replays[key] = (after, tuple(recorded))
-            header = json.dumps(after).encode("ascii")
-            diskcache.store(key, ".ops", b"\n".join([header, *recorded]))
+        drawing = _drawing(recorded) if complete and _fixed(stream) == before else None
+        if drawing is not None and len(_replays) < _REPLAY_LIMIT:
+            _replays[key] = _entry(after, drawing)
+            diskcache.store(key, ".ops", json.dumps(after).encode("ascii") + b"\n" + drawing)
 
     draw.solver_cached = True  # type: ignore[attr-defined]
     draw.original = original  # type: ignore[attr-defined]

@@ -477,8 +477,9 @@ def collector_paused() -> Iterator[None]:
     solving and typesetting allocate millions of short-lived objects, and each of the
     collector's passes over an old generation would walk everything the build has loaded
     (torch, sympy, WeasyPrint, the solutions) again, for nothing. Typesetting the full
-    sheet leaves about 12 000 collectable objects, collected when this ends. Inside a
-    pause (or with the collector off) it changes nothing."""
+    sheet leaves about 340 000 objects in reference cycles (its boxes), collected in one
+    pass when this ends (0.4 s; ``solver pdf`` leaves the collector off and exits
+    instead). Inside a pause (or with the collector off) it changes nothing."""
     if not gc.isenabled():
         yield
         return

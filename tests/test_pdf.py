@@ -273,6 +273,19 @@ def test_links_header_and_numbering(built: tuple[Path, Path], texts: list[str]) 
     assert "Figure 1." in text and "Table 1." in text
 
 
+def test_contents_read_in_order_and_give_each_questions_page(texts: list[str]) -> None:
+    """Each contents line copies as heading, title, points, page (no dots in the text),
+    and the page it gives holds that question's heading."""
+    contents = texts[1]
+    assert contents.startswith("Contents") and "..." not in contents
+    lines = re.split(r"\n(?=(?:Key|Lab|Lecture|Paper|Appendix) )", contents)[1:]
+    questions = [line.split() for line in lines if line.split()[0] in ("Lab", "Lecture", "Paper")]
+    assert len(questions) == len(list(entries()))
+    for kind, number, *title, page in questions:
+        assert re.fullmatch(r"\(\d+ pts?\)", " ".join(title[-2:])), (kind, number, title)
+        assert f"{kind} {number}: " in texts[int(page) - 1], (kind, number, page)
+
+
 def test_points_are_singular_for_one(texts: list[str]) -> None:
     text = flat(" ".join(texts))
     assert "1 pts" not in text and "(1 pt)" in text

@@ -80,6 +80,10 @@ def test_listing_has_no_line_numbers_and_marks_lines_in_place() -> None:
     text = re.sub(r"<[^>]+>", "", markup)
     assert "\n    def f(self):" in text and "        return 1  # A)" in text
     assert re.search(r'<span class="hll">(<span class="t\d+">)?        return', markup)
+    # Keywords and comments are coloured; names and numbers are not (fewer text boxes).
+    assert re.search(r'<span class="t\d+">\s*def</span>', markup)
+    assert re.search(r'<span class="t\d+"># A\)</span>', markup)
+    assert "(self)" in markup and re.search(r'<span class="t\d+">1\b', markup) is None
     css = html.code_css()
     assert "font-family" not in css  # the stylesheet's DejaVu Sans Mono, never another
 
@@ -130,8 +134,10 @@ def _speedup_document() -> str:
 
 
 def test_speedups_write_the_same_pdf(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """The path cache and the image replay (recorded, then read back from disk) change no
-    byte of the PDF; the figures and formulas are all replayable."""
+    """The path cache, the image replay (recorded, then read back from disk) and the
+    single serialisation change no byte of the PDF; the figures and formulas are all
+    replayable."""
+    import pydyf
     from weasyprint import images
     from weasyprint import svg as weasy_svg
 
@@ -157,9 +163,47 @@ def test_speedups_write_the_same_pdf(monkeypatch: pytest.MonkeyPatch, tmp_path: 
         assert path.solver_cached and draw.solver_cached
         patch.setitem(weasy_svg.TAGS, "path", path.original)
         patch.setattr(images.SVGImage, "draw", draw.original)
+        patch.setattr(pydyf.PDF, "write", pydyf.PDF.write.original)
         patch.setattr(speedups, "install", lambda: None)
         plain = ts.typeset(document)
     assert recorded == replayed == plain
+
+
+@pytest.mark.parametrize("single", [True, False])
+def test_each_stream_is_deflated_once_per_write(
+    monkeypatch: pytest.MonkeyPatch, single: bool
+) -> None:
+    """pydyf hashes every object again for the PDF's identifier; with the speedup, a
+    stream is joined and deflated once (without it, the content stream twice)."""
+    import io
+    import zlib
+
+    import pydyf
+
+    from solver import typeset as ts
+
+    ts.preload()
+    write = pydyf.PDF.write if single else pydyf.PDF.write.original
+    deflated: list[int] = []
+
+    class Counting:
+        def __getattr__(self, name: str) -> object:
+            return getattr(zlib, name)
+
+        @staticmethod
+        def compressobj(*args: object, **kwargs: object) -> object:
+            deflated.append(1)
+            return zlib.compressobj()
+
+    monkeypatch.setattr(pydyf, "zlib", Counting())
+    document = pydyf.PDF()
+    content = pydyf.Stream([b"0 0 m", b"1 1 l", b"S"], compress=True)
+    document.add_object(content)
+    document.add_page(pydyf.Dictionary({"Type": "/Page", "Contents": content.reference,
+                                        "MediaBox": pydyf.Array([0, 0, 10, 10])}))
+    write(document, io.BytesIO(), identifier=b"x", compress=True)
+    # The content stream, the object stream, the cross-reference stream.
+    assert (len(deflated) == 3) is single
 
 
 @pytest.mark.parametrize("entry", [

@@ -98,13 +98,14 @@ def code_css() -> str:
 @cache
 def _class_of(token_type: Any) -> str:
     from pygments.styles import get_style_by_name
-    from pygments.token import Operator, Whitespace
+    from pygments.token import Comment, Keyword, Operator, String, Whitespace
 
     if token_type in Whitespace:
         return " "  # takes its neighbours' class
-    if token_type in Operator and token_type not in Operator.Word:
-        # Symbols (= + . ( )) stay black: grey for them is a third of a listing's coloured
-        # runs, and each run is one more text box to typeset.
+    if not any(token_type in kind for kind in (Keyword, Operator.Word, Comment, String)):
+        # Names, numbers and symbols stay black, as in a printed book: keywords, comments
+        # and strings carry the structure. Each coloured run is one more text box to
+        # typeset, and `self`, names and numbers were half of a listing's runs.
         return ""
     look = get_style_by_name(CODE_STYLE).style_for_token(token_type)
     return _code_classes().get((look["color"] or "", bool(look["bold"]), bool(look["italic"])), "")
