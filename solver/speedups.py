@@ -16,7 +16,9 @@ Four change no byte of the PDF:
   are kept: anything that uses a font, an image, a pattern or another resource is drawn
   every time. Stored operators are checked against that list again when read.
 - **Single serialisation** (:func:`_install_single_serialisation`): pydyf serialises
-  (joins and deflates) each stream once per write, not twice.
+  (joins and deflates) each stream once per write, not twice; and it builds its tuple of
+  page references once per page count (:func:`_install_page_references`), not for every
+  tagged box.
 
 A test compares the PDF with and without them. The fifth, **compression level**
 (:func:`_install_compression_level`), has pydyf deflate the PDF's streams at zlib's
@@ -106,6 +108,7 @@ def install() -> None:
     if pydyf.__version__ == PYDYF_VERSION:
         _install_compression_level(pydyf)
         _install_single_serialisation(pydyf)
+        _install_page_references(pydyf)
 
 
 class _Deflate(types.ModuleType):
@@ -155,6 +158,30 @@ def _install_single_serialisation(pydyf: Any) -> None:
     write.solver_cached = True  # type: ignore[attr-defined]
     write.original = original  # type: ignore[attr-defined]
     pydyf.PDF.write = write
+
+
+def _install_page_references(pydyf: Any) -> None:
+    """Build the tuple of page references once per page count, not once per use.
+
+    WeasyPrint 70's tagging asks ``pdf.page_references[n]`` for every tagged box, and
+    pydyf 0.13 builds the whole tuple (one reference a page) at each access. Pages are
+    only ever appended, so the tuple for a given count of pages is the same.
+    """
+    original = pydyf.PDF.__dict__["page_references"].fget
+    if getattr(original, "solver_cached", False):
+        return
+
+    def page_references(self: Any) -> tuple[bytes, ...]:
+        kids = self.pages["Kids"]
+        known = self.__dict__.get("_solver_page_references")
+        if known is None or known[0] is not kids or known[1] != len(kids):
+            known = self._solver_page_references = (kids, len(kids), original(self))
+        references: tuple[bytes, ...] = known[2]
+        return references
+
+    page_references.solver_cached = True  # type: ignore[attr-defined]
+    page_references.original = original  # type: ignore[attr-defined]
+    pydyf.PDF.page_references = property(page_references)
 
 
 def _serialised_once(serialise: Callable[[Any], bytes]) -> Callable[[Any], bytes]:

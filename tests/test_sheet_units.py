@@ -130,13 +130,15 @@ def _speedup_document() -> str:
     plot = Figure("a plot", series=(Series("$\\rho$", (0.0, 1.0), (1.0, 2.0)),))
     figures = "".join(html.Markup('<img alt="f" src="data:image/svg+xml;base64,{}">').format(
         __import__("base64").b64encode(figure(step).encode()).decode()) for step in (grid, plot))
-    return f'<html lang="en"><body><p>{body}</p>{figures}</body></html>'
+    # Two pages: tagged boxes on each refer to their page.
+    return (f'<html lang="en"><body><p>{body}</p>'
+            f'<div style="break-before: page">{figures}</div></body></html>')
 
 
 def test_speedups_write_the_same_pdf(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """The path cache, the image replay (recorded, then read back from disk) and the
-    single serialisation change no byte of the PDF; the figures and formulas are all
-    replayable."""
+    """The path cache, the image replay (recorded, then read back from disk), the single
+    serialisation and the remembered page references change no byte of the PDF; the
+    figures and formulas are all replayable."""
     import pydyf
     from weasyprint import images
     from weasyprint import svg as weasy_svg
@@ -164,6 +166,8 @@ def test_speedups_write_the_same_pdf(monkeypatch: pytest.MonkeyPatch, tmp_path: 
         patch.setitem(weasy_svg.TAGS, "path", path.original)
         patch.setattr(images.SVGImage, "draw", draw.original)
         patch.setattr(pydyf.PDF, "write", pydyf.PDF.write.original)
+        patch.setattr(pydyf.PDF, "page_references",
+                      property(pydyf.PDF.page_references.fget.original))
         patch.setattr(speedups, "install", lambda: None)
         plain = ts.typeset(document)
     assert recorded == replayed == plain
