@@ -138,8 +138,9 @@ def _install_single_serialisation(pydyf: Any) -> None:
     pydyf 0.13's ``PDF.write`` serialises every object twice when the PDF has an
     identifier (WeasyPrint passes ours): once to write it, and again to hash the whole
     file's objects for the identifier's second half, so each content stream was joined
-    and deflated twice (a tenth of typesetting the sheet). The objects do not change while
-    the PDF is written, so the second serialisation is the first one's bytes.
+    and deflated twice (4 % of the instructions that typesetting the sheet runs, counted
+    by callgrind). The objects do not change while the PDF is written, so the second
+    serialisation is the first one's bytes.
     """
     original = pydyf.PDF.write
     if getattr(original, "solver_cached", False):
@@ -281,8 +282,9 @@ def _stored(key: str) -> Replay | None:
 def _entry(after: list[Any], drawing: bytes) -> Replay:
     """A replay of ``drawing`` (plain operators joined by newlines). It goes into the
     stream as two items, all its lines but the last, then the last: pydyf joins items
-    with newlines, so the PDF is the same as with one item an operator, but serialising
-    the sheet's 400 000 operators one by one was a tenth of writing it. WeasyPrint's
+    with newlines, so the PDF is the same as with one item an operator, but the sheet's
+    replays held 210 000 of its 400 000 items (1.4 % of typesetting's instructions went to
+    serialising them one by one). WeasyPrint's
     Stream looks at the last item (a trailing ``q`` or ``ET`` is merged with what
     follows), so that one stays as it was."""
     alphas = tuple(
