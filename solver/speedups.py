@@ -52,8 +52,9 @@ _PLAIN_OPERATOR = (
     rb"[-+0-9.eE \[\]]*(?:m|l|c|v|y|h|re|f|f\*|F|S|s|B|B\*|b|b\*|n|W|W\*|W n|W\* n|q|Q|cm"
     rb"|rg|RG|g|G|k|K|w|J|j|M|d|i)"
 )
-_ALPHA_STATE = re.compile(rb"^/([aA])(\d+(?:\.\d+)?) gs$", re.MULTILINE)
-_PLAIN_LINE = rb"(?:" + _PLAIN_OPERATOR + rb"|/[aA]\d+(?:\.\d+)? gs)"
+_ALPHA = rb"/([aA])(\d+(?:\.\d+)?) gs"
+_ALPHA_STATE = re.compile(rb"^" + _ALPHA + rb"$", re.MULTILINE)
+_PLAIN_LINE = rb"(?:" + _PLAIN_OPERATOR + rb"|" + _ALPHA + rb")"
 # A whole drawing, its operators joined by newlines as pydyf writes them.
 _PLAIN_DRAWING = re.compile(rb"(?:" + _PLAIN_LINE + rb"\n)*" + _PLAIN_LINE)
 _ALPHA_NAME = re.compile(r"[aA]\d+(?:\.\d+)?")
@@ -255,12 +256,17 @@ def _replay_key(name: str, width: float, height: float, stream: Any) -> str:
     return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
 
 
+def _plain(drawing: bytes) -> bool:
+    """Whether ``drawing`` (operators joined by newlines) holds only replayable ones."""
+    return not drawing or _PLAIN_DRAWING.fullmatch(drawing) is not None
+
+
 def _drawing(operators: list[Any]) -> bytes | None:
     """The operators joined as pydyf joins a stream's items, if all are plain."""
     if not all(isinstance(op, bytes) and b"\n" not in op for op in operators):
         return None
     drawing = b"\n".join(operators)
-    return drawing if not drawing or _PLAIN_DRAWING.fullmatch(drawing) else None
+    return drawing if _plain(drawing) else None
 
 
 def _stored(key: str) -> Replay | None:
@@ -276,7 +282,7 @@ def _stored(key: str) -> Replay | None:
     if not (isinstance(after, list) and len(after) == len(_REMEMBERED)
             and all(_plain_state(value) for value in after)):
         return None
-    return _entry(after, rest) if not rest or _PLAIN_DRAWING.fullmatch(rest) else None
+    return _entry(after, rest) if _plain(rest) else None
 
 
 def _entry(after: list[Any], drawing: bytes) -> Replay:
