@@ -1,4 +1,5 @@
-"""Command line: ``solver list``, ``solver solve ID``, ``solver pdf``.
+"""Command line: ``solver list``, ``solve``, ``pdf``, ``variants``, ``stress``, ``export``
+and ``grade`` (the last four from their own modules).
 
 Exit status: 0 success, 1 a failed self-check (named on stderr), 2 bad input (one line on
 stderr). Heavy libraries are imported only by the commands that need them.
@@ -9,7 +10,6 @@ from __future__ import annotations
 import argparse
 import codecs
 import contextlib
-import gc
 import io
 import os
 import signal
@@ -117,6 +117,7 @@ def _solve(args: argparse.Namespace) -> int:
 
 
 def _pdf(args: argparse.Namespace) -> int:
+    from solver import runtime
     from solver.registry import lookup
     from solver.sheet import build_pdf
 
@@ -125,23 +126,14 @@ def _pdf(args: argparse.Namespace) -> int:
         for qid in ids:
             lookup(qid)
     entry = sys.modules.get("__main__")
+    # When this process is the solver command itself, it ends when the PDF is written
+    # (solver.runtime: fast-exit). Called as a function, as the tests do, it returns.
     ending = getattr(entry, "main", None) is main and getattr(entry, "__name__", "") == "__main__"
     if ending:
-        # This process ends when the PDF is written: the cycle collector has nothing to
-        # do that the exit does not. (Typesetting the sheet leaves 340 000 objects in
-        # reference cycles; collecting them took 0.4 s, a twentieth of the build.)
-        gc.disable()
+        runtime.ending_soon()
     build_pdf(args.output, ids)
-    # The PDF is written and synced, the build's folders are gone and its worker has
-    # exited: when this process is the solver command itself, end it now. Tearing down
-    # WeasyPrint, matplotlib and sympy at interpreter exit takes most of a second and
-    # changes nothing. (Called as a function, as the tests do, it returns.)
     if ending:
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                if stream is not None:
-                    stream.flush()
-        os._exit(0)
+        runtime.exit_now(0)
     return 0
 
 

@@ -9,11 +9,9 @@ in a forked worker that dies with this process.
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 import signal
-import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,13 +19,12 @@ from typing import Any
 from solver.engine import solve
 from solver.model import BuildError, InputError, SelfCheckError, Solution, failed_check_message
 from solver.registry import entries, exam, lookup
-from solver.render.html import TEMPLATES, environment, fragment
+from solver.render.diskcache import building
+from solver.render.html import environment, fragment
+from solver.runtime import collector_paused, eager_torch
 from solver.seed import SEED
 from solver.typeset import (
-    PDF_IDENTIFIER,
     check_output,
-    collector_paused,
-    fetcher_class,
     make_parents,
     preload,
     progress,
@@ -38,16 +35,12 @@ from solver.typeset import (
     write_atomically,
 )
 
-ROOT = TEMPLATES.parent
 # A worker that has sent its results exits at once; this only bounds a pathological case.
 WORKER_EXIT_SECONDS = 30
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 
-__all__ = [
-    "PDF_IDENTIFIER", "BuildError", "InputError", "build_pdf", "check_output", "fetcher_class",
-    "sheet_html", "solve_and_render", "typeset", "write_atomically",
-]
+__all__ = ["answer_key", "build_pdf", "sheet_html", "short_answer", "solve_and_render"]
 
 
 @dataclass
@@ -103,50 +96,6 @@ def _portable(error: BaseException) -> BaseException:
     return BuildError(f"lab worker: {type(error).__name__}: {error}")
 
 
-class _DynamoStandIn(types.ModuleType):
-    """``torch._dynamo`` for eager code, in the lab worker only.
-
-    torch.optim imports torch._dynamo when an optimiser is built or stepped (1.3 s: it
-    pulls in sympy and the compiler stack) only to call ``graph_break()`` (a no-op outside
-    torch.compile) and ``disable(fn)`` (which, outside torch.compile, runs ``fn`` as it
-    is). This stand-in answers those two names the way eager execution does; any other
-    name imports the real module and is read from it.
-    """
-
-    @staticmethod
-    def graph_break(msg: str = "") -> None:
-        return None
-
-    @staticmethod
-    def disable(fn: Any = None, recursive: bool = True, **options: Any) -> Any:
-        return fn if fn is not None else (lambda function: function)
-
-    def __getattr__(self, name: str) -> Any:
-        import sys
-
-        if sys.modules.get(self.__name__) is self:  # step aside for the real module
-            del sys.modules[self.__name__]
-            parent_name, _, child = self.__name__.rpartition(".")
-            parent = sys.modules.get(parent_name)
-            if parent is not None and vars(parent).get(child) is self:
-                delattr(parent, child)
-        return getattr(importlib.import_module(self.__name__), name)
-
-
-def _eager_torch() -> None:
-    """Torch for the lab worker: one thread (the other core typesets; small tensors gain
-    nothing from more), and torch.optim without importing torch._dynamo."""
-    import sys
-
-    import torch
-
-    torch.set_num_threads(1)
-    if "torch._dynamo" not in sys.modules:
-        stand_in = _DynamoStandIn("torch._dynamo")
-        sys.modules["torch._dynamo"] = stand_in
-        torch._dynamo = stand_in
-
-
 def _lab_worker(sender: Any, labs: list[str], position: dict[str, int], parent: int) -> None:
     """The forked worker: solve the labs, send ("ok", solutions) or ("error", exception)."""
     _die_with_parent(parent)
@@ -159,7 +108,7 @@ def _lab_worker(sender: Any, labs: list[str], position: dict[str, int], parent: 
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
     message: tuple[str, Any]
     try:
-        _eager_torch()
+        eager_torch()
         message = ("ok", _solve_in_order(labs, position))
     except BaseException as error:
         message = ("error", _portable(error))
@@ -383,7 +332,7 @@ def build_pdf(output: str, ids: list[str] | None = None) -> Path:
     sweep_stale(path)
     created = make_parents(path)
     try:
-        with workspace(path):
+        with workspace(path), building(path):
             try:
                 rendered = solve_and_render(chosen)
                 html = sheet_html(rendered)

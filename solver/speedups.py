@@ -1,29 +1,30 @@
 """Typesetting fast: changes to how WeasyPrint 70 and pydyf 0.13 work, each installed
-only on the version it was written for.
+only on the version it was written for, and only where ``SOLVER_SPEEDUPS`` leaves it on
+(``solver.runtime``: ``0`` switches every one off; a build gives the same pages).
 
-Four change no byte of the PDF:
-
-- **Short image names** (:func:`name_images`): the sheet's images are base64 ``data:``
-  URIs (2 MB of the 2.3 MB full sheet); the typesetter gets ``solver-svg:DIGEST`` names
-  instead, served from memory by its URL fetcher, so the HTML parser reads 90 % less.
-- **Path cache** (:func:`_install_path_cache`): each distinct SVG path's data is parsed
-  once per process.
-- **Image replay** (:func:`_install_image_replay`): the PDF operators that draw a named
-  SVG image at a given size are recorded the first time and replayed after, from memory
-  and from the disk cache (``solver.render.diskcache``), so a formula that did not change
+- **Short image names** (:func:`name_images`, not a patch: WeasyPrint's URL fetcher API):
+  the sheet's images are base64 ``data:`` URIs (2 MB of the 2.3 MB full sheet); the
+  typesetter gets ``solver-svg:DIGEST`` names instead, served from memory by its URL
+  fetcher, so the HTML parser reads 90 % less. Always on.
+- ``paths`` (:func:`_install_path_cache`): each distinct SVG path's data is parsed once
+  per process.
+- ``replay`` (:func:`_install_image_replay`): the PDF operators that draw a named SVG
+  image at a given size are recorded the first time and replayed after, from memory and
+  from the disk cache (``solver.render.diskcache``), so a formula that did not change
   since the last build is not drawn again. Only drawings made of plain path, colour and
-  state operators (and the fill/stroke alpha states WeasyPrint names after their value)
-  are kept: anything that uses a font, an image, a pattern or another resource is drawn
-  every time. Stored operators are checked against that list again when read.
-- **Single serialisation** (:func:`_install_single_serialisation`): pydyf serialises
-  (joins and deflates) each stream once per write, not twice; and it builds its tuple of
-  page references once per page count (:func:`_install_page_references`), not for every
-  tagged box.
+  state operators (and the fill/stroke alpha states WeasyPrint names after their value),
+  with their q and Q balanced, during which WeasyPrint logged no error, are kept:
+  anything that uses a font, an image, a pattern or another resource is drawn every
+  time. Stored operators are checked against that list again when read, and their key
+  holds a digest of the WeasyPrint and pydyf code that drew them.
+- ``pages`` (:func:`_install_page_references`): pydyf builds its tuple of page
+  references once per page count, not for every tagged box.
+- ``deflate`` (:func:`_install_compression_level`): pydyf deflates the PDF's streams at
+  zlib's default level 6 instead of 9 (a file 2 % larger; the only change of bytes).
 
-A test compares the PDF with and without them. The fifth, **compression level**
-(:func:`_install_compression_level`), has pydyf deflate the PDF's streams at zlib's
-default level 6 instead of 9: 40 % of the time (0.20 s against 0.50 s for the full
-sheet's streams) for a file 2 % larger.
+Each gain is measured by ``make bench`` (a row per switch); ``tests/test_speedups.py``
+compares the pages with and without them and fails with a clear message when the
+installed WeasyPrint or pydyf is not the version these were written for.
 """
 
 from __future__ import annotations
@@ -32,12 +33,16 @@ import base64
 import binascii
 import hashlib
 import json
+import logging
 import re
 import types
 import zlib
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 from typing import Any, NamedTuple
 
+from solver import runtime
 from solver.render import diskcache
 
 WEASYPRINT_VERSION = "70.0"  # the version whose SVG drawing these wrap
@@ -57,11 +62,16 @@ _ALPHA_STATE = re.compile(rb"^" + _ALPHA + rb"$", re.MULTILINE)
 _PLAIN_LINE = rb"(?:" + _PLAIN_OPERATOR + rb"|" + _ALPHA + rb")"
 # A whole drawing, its operators joined by newlines as pydyf writes them.
 _PLAIN_DRAWING = re.compile(rb"(?:" + _PLAIN_LINE + rb"\n)*" + _PLAIN_LINE)
+_SAVE_RESTORE = re.compile(rb"^[qQ]$", re.MULTILINE)
 _ALPHA_NAME = re.compile(r"[aA]\d+(?:\.\d+)?")
 SCHEME = "solver-svg:"
 _DATA_PREFIX = "data:image/svg+xml;base64,"
 _INLINE_SVG = re.compile(r'(<img\b[^>]*?\bsrc=")' + re.escape(_DATA_PREFIX) + r'([A-Za-z0-9+/=]+)"')
-REPLAY_FORMAT = "ops-1"  # part of each entry's key: entries of another form are never read
+REPLAY_FORMAT = "ops-2"  # part of each entry's key: entries of another form are never read
+# The code that draws an SVG image into a stream: a replay recorded by other code of these
+# (an upgrade, a local patch) is never read. Paths relative to each package's folder.
+_DRAWING_CODE = {"weasyprint": ("svg", "images.py", "pdf/stream.py", "matrix.py"),
+                 "pydyf": ("__init__.py",)}
 
 _path_cache: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
 
@@ -99,17 +109,37 @@ def name_images(html: str, longest: int) -> tuple[str, dict[str, bytes]]:
 
 
 def install() -> None:
-    """Install the changes (once; each only on the version it was written for)."""
+    """Install the changes that ``SOLVER_SPEEDUPS`` leaves on (once; each only on the
+    version it was written for). The choice is made here, once per process."""
     import pydyf
     import weasyprint
 
     if weasyprint.__version__ == WEASYPRINT_VERSION:
-        _install_path_cache()
-        _install_image_replay()
+        if runtime.enabled("paths"):
+            _install_path_cache()
+        if runtime.enabled("replay"):
+            _install_image_replay()
     if pydyf.__version__ == PYDYF_VERSION:
-        _install_compression_level(pydyf)
-        _install_single_serialisation(pydyf)
-        _install_page_references(pydyf)
+        if runtime.enabled("deflate"):
+            _install_compression_level(pydyf)
+        if runtime.enabled("pages"):
+            _install_page_references(pydyf)
+
+
+class _ErrorCount(logging.Handler):
+    """Counts what WeasyPrint logs at ERROR level: it catches a failed SVG drawing and
+    logs it, so a drawing that returned may still be incomplete."""
+
+    count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        _ErrorCount.count += 1
+
+
+def _count_errors() -> None:
+    logger = logging.getLogger("weasyprint")
+    if not any(isinstance(handler, _ErrorCount) for handler in logger.handlers):
+        logger.addHandler(_ErrorCount(logging.ERROR))
 
 
 class _Deflate(types.ModuleType):
@@ -126,40 +156,6 @@ class _Deflate(types.ModuleType):
 def _install_compression_level(pydyf: Any) -> None:
     if not isinstance(pydyf.zlib, _Deflate):
         pydyf.zlib = _Deflate("zlib")
-
-
-# While pydyf writes a PDF: each object's serialised form, by id (with the object, so
-# that the id is not reused by another while the write lasts).
-_serialised: dict[int, tuple[Any, bytes]] | None = None
-
-
-def _install_single_serialisation(pydyf: Any) -> None:
-    """Serialise each stream and dictionary once per write.
-
-    pydyf 0.13's ``PDF.write`` serialises every object twice when the PDF has an
-    identifier (WeasyPrint passes ours): once to write it, and again to hash the whole
-    file's objects for the identifier's second half, so each content stream was joined
-    and deflated twice (4 % of the instructions that typesetting the sheet runs, counted
-    by callgrind). The objects do not change while the PDF is written, so the second
-    serialisation is the first one's bytes.
-    """
-    original = pydyf.PDF.write
-    if getattr(original, "solver_cached", False):
-        return
-    for cls in (pydyf.Stream, pydyf.Dictionary):
-        cls.data = property(_serialised_once(cls.__dict__["data"].fget))
-
-    def write(self: Any, *args: Any, **kwargs: Any) -> Any:
-        global _serialised
-        outer, _serialised = _serialised, {}
-        try:
-            return original(self, *args, **kwargs)
-        finally:
-            _serialised = outer
-
-    write.solver_cached = True  # type: ignore[attr-defined]
-    write.original = original  # type: ignore[attr-defined]
-    pydyf.PDF.write = write
 
 
 def _install_page_references(pydyf: Any) -> None:
@@ -186,19 +182,6 @@ def _install_page_references(pydyf: Any) -> None:
     pydyf.PDF.page_references = property(page_references)
 
 
-def _serialised_once(serialise: Callable[[Any], bytes]) -> Callable[[Any], bytes]:
-    def data(self: Any) -> bytes:
-        memo = _serialised
-        if memo is None:
-            return serialise(self)
-        entry = memo.get(id(self))
-        if entry is None:
-            entry = memo[id(self)] = (self, serialise(self))
-        return entry[1]
-
-    return data
-
-
 def _install_path_cache() -> None:
     """Make WeasyPrint parse each distinct SVG path only once per process.
 
@@ -214,6 +197,7 @@ def _install_path_cache() -> None:
     original = weasy_svg.TAGS.get("path")
     if original is None or getattr(original, "solver_cached", False):
         return
+    _count_errors()
 
     def path(svg: Any, node: Any, font_size: float) -> None:
         data = node.get("d", "")
@@ -234,14 +218,15 @@ def _install_path_cache() -> None:
 
 def _recording(stream: Any, draw: Callable[[], None]) -> tuple[list[Any], bool]:
     """Run ``draw`` and return what it appended to ``stream`` (appended there too), and
-    whether it completed."""
+    whether it completed: it returned, and WeasyPrint logged no error meanwhile."""
     target: list[Any] = stream.stream
     recorded: list[Any] = []
     stream.stream = recorded
     complete = False
+    errors = _ErrorCount.count
     try:
         draw()
-        complete = True
+        complete = _ErrorCount.count == errors
     finally:
         stream.stream = target
         target.extend(recorded)
@@ -251,14 +236,41 @@ def _recording(stream: Any, draw: Callable[[], None]) -> tuple[list[Any], bool]:
 def _replay_key(name: str, width: float, height: float, stream: Any) -> str:
     """Everything a drawing depends on: the image, its size, and the colours and alpha
     states in force (the stream leaves out an operator that would repeat one of them)."""
-    payload = [WEASYPRINT_VERSION, REPLAY_FORMAT, name, repr(width), repr(height),
+    payload = [REPLAY_FORMAT, _drawing_code(), name, repr(width), repr(height),
                _remembered(stream)]
     return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
 
 
+@cache
+def _drawing_code() -> str:
+    """A digest of the installed WeasyPrint and pydyf code that draws an SVG image into a
+    stream, with their versions (read once per process: about 250 kB)."""
+    import pydyf
+    import weasyprint
+
+    digest = hashlib.sha256(f"{weasyprint.__version__} {pydyf.__version__}".encode())
+    for module, parts in _DRAWING_CODE.items():
+        folder = Path(weasyprint.__file__ if module == "weasyprint" else pydyf.__file__).parent
+        for part in parts:
+            files = sorted((folder / part).rglob("*.py")) if (folder / part).is_dir() else [
+                folder / part]
+            for file in files:
+                digest.update(f"{module}/{file.relative_to(folder)}\0".encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
 def _plain(drawing: bytes) -> bool:
-    """Whether ``drawing`` (operators joined by newlines) holds only replayable ones."""
-    return not drawing or _PLAIN_DRAWING.fullmatch(drawing) is not None
+    """Whether ``drawing`` (operators joined by newlines) holds only replayable ones, its
+    graphics states saved and restored in pairs (a drawing cut short leaves a q open)."""
+    if drawing and _PLAIN_DRAWING.fullmatch(drawing) is None:
+        return False
+    depth = 0
+    for match in _SAVE_RESTORE.finditer(drawing):
+        depth += 1 if match.group(0) == b"q" else -1
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _drawing(operators: list[Any]) -> bytes | None:
@@ -352,6 +364,7 @@ def _install_image_replay() -> None:
     original = images.SVGImage.draw
     if getattr(original, "solver_cached", False):
         return
+    _count_errors()
 
     def draw(self: Any, stream: Any, width: float, height: float, style: Any) -> None:
         name = self._base_url

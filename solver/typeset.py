@@ -10,8 +10,12 @@ an atomic write of the PDF.
   (``monospace``, ``sans-serif``, ``serif``) name the DejaVu faces.
 - SVG images reach WeasyPrint under short names, and their drawing is cached
   (``solver.speedups``).
-- The URL fetcher serves files under ``templates/`` and inline ``data:`` URIs of at most
-  MAX_DATA_URI characters, nothing else.
+- The URL fetcher serves files under ``templates/``, the named SVG images and inline
+  ``data:`` URIs of at most MAX_DATA_URI characters, nothing else.
+- What WeasyPrint only logs as an error (an image it could not draw: a formula missing
+  from the page) fails the build.
+- No /ID in the trailer (optional in PDF 1.7): with an identifier, pydyf serialises the
+  whole file a second time to hash it. Builds are byte-identical without one (no dates).
 - The PDF is written to ``.NAME.XXXXXXXX.tmp`` beside its target and renamed onto it only
   when complete, so a failed build keeps the previous PDF. Each temporary holds an
   ``flock`` while its build runs; one left by a killed build (the lock is gone with its
@@ -22,14 +26,16 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import gc
+import logging
 import os
+import re
 import shutil
 import stat
 import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
+from html import unescape as html_unescape
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -39,8 +45,7 @@ from solver import interrupt
 from solver.model import BuildError, InputError
 from solver.render.fonts import font_folder
 from solver.render.html import TEMPLATES
-
-PDF_IDENTIFIER = b"solver-answer-sheet"
+from solver.runtime import collector_paused
 
 # The largest data: URI a full build embeds is a figure of about 42 kB; 1 MiB leaves
 # room for any figure while bounding one image (a 1 MiB SVG of 17k shapes: ~4 s, 150 MB).
@@ -448,7 +453,9 @@ def _open_outlines(document: Any, pdf: Any) -> None:
 
 def typeset(html: str) -> bytes:
     """The PDF of ``html``: fonts from the private fontconfig, fetches locked down; tagged
-    (structure, alt text of formulas and figures), the bookmarks panel open on start."""
+    (structure, alt text of formulas and figures), the bookmarks panel open on start.
+    Anything WeasyPrint reports as an error (an image it could not draw, a stylesheet it
+    could not load) is a BuildError naming where it stands, not a PDF with a hole."""
     with private_fontconfig():
         import weasyprint
         from weasyprint.urls import FatalURLFetchingError
@@ -459,42 +466,74 @@ def typeset(html: str) -> bytes:
         progress("typesetting the PDF")
         html, images = speedups.name_images(html, MAX_DATA_URI)
         try:
-            document = weasyprint.HTML(
-                string=html, base_url=TEMPLATES.as_uri() + "/",
-                url_fetcher=fetcher_class(images)(),
-            )
-            with collector_paused():
-                pdf: bytes = document.write_pdf(
-                    pdf_identifier=PDF_IDENTIFIER, pdf_tags=True, finisher=_open_outlines)
+            with _errors_fail_the_build(html):
+                document = weasyprint.HTML(
+                    string=html, base_url=TEMPLATES.as_uri() + "/",
+                    url_fetcher=fetcher_class(images)(),
+                )
+                with collector_paused():
+                    pdf: bytes = document.write_pdf(pdf_tags=True, finisher=_open_outlines)
         except FatalURLFetchingError as error:
             raise BuildError(str(error)) from None
     return pdf
 
 
+class _Errors(logging.Handler):
+    """What WeasyPrint logs at ERROR level while it typesets: it reports an unusable
+    resource (an SVG that failed halfway, an image or stylesheet it could not load) by
+    logging it and going on without it."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
 @contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused, the objects alive before frozen out of its view:
-    solving and typesetting allocate millions of short-lived objects, and each of the
-    collector's passes over an old generation would walk everything the build has loaded
-    (torch, sympy, WeasyPrint, the solutions) again, for nothing. Typesetting the full
-    sheet leaves about 340 000 objects in reference cycles (its boxes), collected in one
-    pass when this ends (0.4 s; ``solver pdf`` leaves the collector off and exits
-    instead). Inside a pause (or with the collector off) it changes nothing."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.freeze()
-    gc.disable()
+def _errors_fail_the_build(html: str) -> Iterator[None]:
+    """Collect WeasyPrint's errors while the block runs; if it logged any, raise a
+    BuildError (one line) naming the first, where it stands in ``html``, and how many."""
+    logger = logging.getLogger("weasyprint")
+    errors = _Errors()
+    level = logger.level
+    if logger.getEffectiveLevel() > logging.ERROR:  # a caller quietened it: still hear errors
+        logger.setLevel(logging.ERROR)
+    logger.addHandler(errors)
     try:
         yield
     finally:
-        gc.unfreeze()
-        gc.enable()
+        logger.removeHandler(errors)
+        logger.setLevel(level)
+    if errors.records:
+        raise BuildError(_error_line(errors.records, html))
+
+
+_IMAGE_NAME = re.compile(r"solver-svg:[0-9a-f]{64}")
+_RUNNING_HEADER = re.compile(r'data-running="([^"]*)"')
+
+
+def _error_line(records: list[logging.LogRecord], html: str) -> str:
+    """The first error in one line: where it stands (the question whose running header
+    precedes its image), what failed, and how many more there were."""
+    message = " ".join(records[0].getMessage().split())
+    where = ""
+    name = _IMAGE_NAME.search(message)
+    if name is not None:
+        message = message.replace(name.group(0), "(a formula or figure)")
+        position = html.find(name.group(0))
+        headers = _RUNNING_HEADER.findall(html, 0, max(position, 0))
+        if headers:
+            where = f"{html_unescape(headers[-1])}: "
+    more = f" (and {len(records) - 1} more errors)" if len(records) > 1 else ""
+    if len(message) > 300:
+        message = message[:300] + "..."
+    return f"{where}WeasyPrint reported: {message}{more}"
 
 
 __all__ = [
-    "MAX_DATA_URI", "MAX_OUTPUT_NAME", "PDF_IDENTIFIER", "check_output", "collector_paused",
-    "fetcher_class",
-    "make_parents", "preload", "private_fontconfig", "progress", "remove_empty",
-    "sweep_stale", "typeset", "workspace", "write_atomically",
+    "MAX_DATA_URI", "MAX_OUTPUT_NAME", "check_output", "fetcher_class", "make_parents",
+    "preload", "private_fontconfig", "progress", "remove_empty", "sweep_stale", "typeset",
+    "workspace", "write_atomically",
 ]

@@ -65,9 +65,11 @@ def run_variants(args: argparse.Namespace) -> int:
     print(f"solver: wrote {folder / 'key.json'} ({args.count} variants, "
           f"{len(questions)} questions, every answer verified)", file=sys.stderr)
     if args.pdf:
+        from solver.render.diskcache import building
         from solver.variant_pdf import write_variant_pdfs
 
-        write_variant_pdfs(folder, args.seed, questions, variants)
+        with building(folder):
+            write_variant_pdfs(folder, args.seed, questions, variants)
     return 0
 
 

@@ -1,11 +1,10 @@
 """The sheet's pieces, without a full build: LaTeX to Unicode for the formulas' text layer,
-code listings, the answer key's short answers, the figure cache, the typesetting speedups
-(path cache, image replay), the fonts and the lab worker's torch._dynamo stand-in."""
+code listings, the answer key's short answers, the figure cache and the fonts (the
+shortcuts of solver.speedups and solver.runtime: tests/test_speedups.py)."""
 
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -119,127 +118,6 @@ def test_figures_are_cached_by_their_data(
     assert len(calls) == 2  # other data: drawn again
 
 
-def _speedup_document() -> str:
-    from solver.render.plots import svg as figure
-
-    body = " ".join(str(mathsvg.img(latex)) for latex in
-                    (r"\sigma(x) = \frac{1}{1 + e^{-x}}", r"\sigma'(x) = \sigma(x)(1 - \sigma(x))",
-                     r"\sigma(x) = \frac{1}{1 + e^{-x}}"))  # drawn twice: replayed once
-    grid = Figure("a grid", grid=((1.0, -2.0, 3.0), (0.0, 4.0, 5.0), (6.0, 7.0, -8.0)),
-                  boxes=((0, 0, 2),))
-    plot = Figure("a plot", series=(Series("$\\rho$", (0.0, 1.0), (1.0, 2.0)),))
-    figures = "".join(html.Markup('<img alt="f" src="data:image/svg+xml;base64,{}">').format(
-        __import__("base64").b64encode(figure(step).encode()).decode()) for step in (grid, plot))
-    # Two pages: tagged boxes on each refer to their page.
-    return (f'<html lang="en"><body><p>{body}</p>'
-            f'<div style="break-before: page">{figures}</div></body></html>')
-
-
-def test_speedups_write_the_same_pdf(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """The path cache, the image replay (recorded, then read back from disk), the single
-    serialisation and the remembered page references change no byte of the PDF; the
-    figures and formulas are all replayable."""
-    import pydyf
-    from weasyprint import images
-    from weasyprint import svg as weasy_svg
-
-    from solver import speedups
-    from solver import typeset as ts
-
-    monkeypatch.setenv("SOLVER_MATH_CACHE", str(tmp_path))
-    document = _speedup_document()
-    ts.preload()
-    monkeypatch.setattr(speedups, "_path_cache", {})
-    monkeypatch.setattr(speedups, "_replays", {})
-    recorded = ts.typeset(document)
-    # Two formulas and two figures, all replayable; the repeated formula has an entry of
-    # its own if it meets other colours in force.
-    stored = sorted(tmp_path.glob("*.ops"))
-    assert len(stored) >= 4
-    speedups._path_cache.clear()
-    speedups._replays.clear()
-    replayed = ts.typeset(document)  # every image from the disk cache
-    assert len(speedups._replays) == len(stored) and not speedups._path_cache
-    with monkeypatch.context() as patch:
-        path, draw = weasy_svg.TAGS["path"], images.SVGImage.draw
-        assert path.solver_cached and draw.solver_cached
-        patch.setitem(weasy_svg.TAGS, "path", path.original)
-        patch.setattr(images.SVGImage, "draw", draw.original)
-        patch.setattr(pydyf.PDF, "write", pydyf.PDF.write.original)
-        patch.setattr(pydyf.PDF, "page_references",
-                      property(pydyf.PDF.page_references.fget.original))
-        patch.setattr(speedups, "install", lambda: None)
-        plain = ts.typeset(document)
-    assert recorded == replayed == plain
-
-
-@pytest.mark.parametrize("single", [True, False])
-def test_each_stream_is_deflated_once_per_write(
-    monkeypatch: pytest.MonkeyPatch, single: bool
-) -> None:
-    """pydyf hashes every object again for the PDF's identifier; with the speedup, a
-    stream is joined and deflated once (without it, the content stream twice)."""
-    import io
-    import zlib
-
-    import pydyf
-
-    from solver import typeset as ts
-
-    ts.preload()
-    write = pydyf.PDF.write if single else pydyf.PDF.write.original
-    deflated: list[int] = []
-
-    class Counting:
-        def __getattr__(self, name: str) -> object:
-            return getattr(zlib, name)
-
-        @staticmethod
-        def compressobj(*args: object, **kwargs: object) -> object:
-            deflated.append(1)
-            return zlib.compressobj()
-
-    monkeypatch.setattr(pydyf, "zlib", Counting())
-    document = pydyf.PDF()
-    content = pydyf.Stream([b"0 0 m", b"1 1 l", b"S"], compress=True)
-    document.add_object(content)
-    document.add_page(pydyf.Dictionary({"Type": "/Page", "Contents": content.reference,
-                                        "MediaBox": pydyf.Array([0, 0, 10, 10])}))
-    write(document, io.BytesIO(), identifier=b"x", compress=True)
-    # The content stream, the object stream, the cross-reference stream.
-    assert (len(deflated) == 3) is single
-
-
-@pytest.mark.parametrize("entry", [
-    b"[null, null, null, null]\nBT /F1 12 Tf (x) Tj ET",  # text: a font to register
-    b"[null, null, null, null]\n/x1 Do",  # an XObject
-    b"[null, null, null, null]\n/s9 gs",  # a graphics state other than an alpha
-    b"[[1, 2], null, null, null]\n0 0 m",  # a colour that is not a colour
-    b"not json\n0 0 m",
-])
-def test_foreign_replay_entries_are_drawn_again(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, entry: bytes
-) -> None:
-    """Only plain path, colour and alpha operators are replayed from the disk cache: any
-    other entry reads as missing, the image is drawn and the entry written anew."""
-    from solver import speedups
-    from solver import typeset as ts
-    from solver.render import diskcache
-
-    monkeypatch.setenv("SOLVER_MATH_CACHE", str(tmp_path))
-    document = f'<html lang="en"><body><p>{mathsvg.img("x^2")}</p></body></html>'
-    ts.preload()
-    monkeypatch.setattr(speedups, "_replays", {})
-    plain = ts.typeset(document)
-    (stored,) = tmp_path.glob("*.ops")
-    key = stored.name.removesuffix(".ops")
-    diskcache.store(key, ".ops", entry)
-    speedups._replays.clear()
-    assert speedups._stored(key) is None
-    assert ts.typeset(document) == plain
-    assert speedups._stored(key) is not None  # rewritten intact
-
-
 def test_fonts_come_from_matplotlib_without_importing_it() -> None:
     import matplotlib
     from matplotlib.ft2font import FT2Font
@@ -254,39 +132,3 @@ def test_fonts_come_from_matplotlib_without_importing_it() -> None:
         sans.set_text(words, 0.0)
         assert text_width(words, 120) == pytest.approx(sans.get_width_height()[0] / 64,
                                                        rel=0.01)
-
-
-def test_dynamo_stand_in_answers_eagerly_and_defers_the_rest() -> None:
-    from solver.sheet import _DynamoStandIn
-
-    stand_in = _DynamoStandIn("colorsys")
-    assert stand_in.graph_break() is None
-
-    def function() -> int:
-        return 1
-
-    assert stand_in.disable(function, recursive=False, wrapping=False) is function
-    monkey = sys.modules.pop("colorsys", None)
-    try:
-        sys.modules["colorsys"] = stand_in
-        assert stand_in.rgb_to_hsv(1.0, 0.0, 0.0) == (0.0, 1.0, 1.0)  # the real module
-        assert sys.modules["colorsys"] is not stand_in
-    finally:
-        if monkey is not None:
-            sys.modules["colorsys"] = monkey
-
-
-def test_collector_pause_nests_and_restores() -> None:
-    import gc
-
-    from solver.typeset import collector_paused
-
-    assert gc.isenabled()
-    before = gc.get_freeze_count()
-    with collector_paused():
-        frozen = gc.get_freeze_count()
-        assert not gc.isenabled() and frozen > before
-        with collector_paused():  # inside a pause: changes nothing
-            assert not gc.isenabled()
-        assert not gc.isenabled() and gc.get_freeze_count() == frozen
-    assert gc.isenabled() and gc.get_freeze_count() == before

@@ -78,7 +78,10 @@ def run(args: argparse.Namespace) -> int:
     check_seed_and_count(args.seed, args.count)
     path = check_out(args.out)
     chosen = questions(args.only)
-    data, planned = bank(args.seed, args.count, chosen, progress=True)
+    from solver.render.diskcache import building
+
+    with building(path):
+        data, planned = bank(args.seed, args.count, chosen, progress=True)
     write_atomically(path, data)
     kinds = sorted({p.kind for p in planned})
     print(f"solver: wrote {path} ({len(planned)} questions: {args.count} variants of "

@@ -1,8 +1,11 @@
 """The build's disk cache: typeset formulas and figures (SVG), and the PDF operators that
 draw them (``solver.speedups``).
 
-It lives in ``build/.mathcache`` when run from a source checkout, else in
-``$XDG_CACHE_HOME/solver`` (``~/.cache/solver``); ``SOLVER_MATH_CACHE`` overrides both.
+It lives in the checkout's ``build/.mathcache`` when this package runs from a source
+checkout and builds there (the output, or for a command without one the working
+directory, lies inside the checkout: ``make pdf``), else in ``$XDG_CACHE_HOME/solver``
+(``~/.cache/solver``), where a user's other builds find it; ``SOLVER_MATH_CACHE``
+overrides both.
 An entry is named by its key (a sha256 hex digest of everything it depends on) and a
 suffix, and starts with a line holding that key and a digest of the rest: an entry that
 does not match (truncated, corrupt, foreign) reads as missing and is written again. The
@@ -12,10 +15,12 @@ cache is an optimisation only: when it cannot be read or written, work is done w
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,6 +35,28 @@ def _checkout_root() -> Path | None:
     return None
 
 
+_destinations: list[Path] = []  # what the running command writes (innermost last)
+
+
+@contextlib.contextmanager
+def building(destination: Path) -> Iterator[None]:
+    """While the block runs, ``destination`` (a file or folder) is what is being built:
+    it decides whether the checkout's cache serves (see the module's docstring)."""
+    _destinations.append(destination)
+    try:
+        yield
+    finally:
+        _destinations.pop()
+
+
+@functools.lru_cache(maxsize=64)  # asked at every load and store: resolve each place once
+def _inside(root: Path, place: Path) -> bool:
+    try:
+        return Path(os.path.realpath(place)).is_relative_to(os.path.realpath(root))
+    except (OSError, ValueError):
+        return False
+
+
 def cache_dir() -> Path | None:
     """Where entries are kept; None when no location can be named."""
     override = os.environ.get("SOLVER_MATH_CACHE", "")
@@ -37,7 +64,12 @@ def cache_dir() -> Path | None:
         return Path(override)
     root = _checkout_root()
     if root is not None:
-        return root / "build" / ".mathcache"
+        try:
+            place = _destinations[-1] if _destinations else Path.cwd()
+        except OSError:  # the working directory was removed
+            place = None
+        if place is not None and _inside(root, place):
+            return root / "build" / ".mathcache"
     xdg = os.environ.get("XDG_CACHE_HOME", "")
     if xdg and os.path.isabs(xdg):
         return Path(xdg) / "solver"
