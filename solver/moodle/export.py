@@ -74,10 +74,6 @@ def plan_bank(questions: list[Question], variants: list[Variant]) -> list[Planne
     return bank
 
 
-def build(exam_title: str, questions: list[Question], variants: list[Variant]) -> bytes:
-    return render(exam_title, plan_bank(questions, variants))
-
-
 def render(exam_title: str, bank: list[Planned]) -> bytes:
     quiz = ET.Element("quiz")
     current = None

@@ -1,4 +1,5 @@
-"""Renderers: one module per output format, each dispatching on step type through a table."""
+"""Renderers: one module per output format, each a subclass of ``printer.Printer`` whose
+``print_<type>`` methods print a step of that type (``Printer.step`` picks the method)."""
 
 from __future__ import annotations
 

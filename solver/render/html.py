@@ -20,7 +20,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from solver.model import Code, Figure, Math, Reading, Solution, Step, Table, Text, step_to_dict
+from solver.model import Code, Figure, Math, Reading, Solution, Table, Text, step_to_dict
 from solver.render.mathsvg import cached, img
 from solver.render.printer import Printer, part_name, points_text
 from solver.render.unimath import unicode_math
@@ -258,11 +258,6 @@ class HtmlPrinter(Printer):
 
     def render(self, solution: Solution) -> str:
         return str(fragment(solution))
-
-
-def render_step(step: Step) -> Markup:
-    result: Markup = HtmlPrinter().step(step)
-    return result
 
 
 @cache

@@ -139,6 +139,3 @@ def shape_list(value: Any) -> str:
         return "(" + ", ".join(str(n) for n in value) + ("," if len(value) == 1 else "") + ")"
     return str(value).strip("<>")
 
-
-def first_failure(verdicts: list[Verdict]) -> Verdict | None:
-    return next((v for v in verdicts if not v.passed), None)
