@@ -132,3 +132,28 @@ def test_fonts_come_from_matplotlib_without_importing_it() -> None:
         sans.set_text(words, 0.0)
         assert text_width(words, 120) == pytest.approx(sans.get_width_height()[0] / 64,
                                                        rel=0.01)
+
+
+def test_the_cache_follows_what_is_built(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Building inside this checkout (make pdf) uses its build/.mathcache; building
+    elsewhere, or working from another folder, uses the platform's cache folder."""
+    from solver.render import diskcache
+
+    root = Path(__file__).resolve().parent.parent
+    monkeypatch.delenv("SOLVER_MATH_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    ours, theirs = root / "build" / ".mathcache", tmp_path / "xdg" / "solver"
+    monkeypatch.chdir(root)
+    assert diskcache.cache_dir() == ours
+    with diskcache.building(tmp_path / "elsewhere" / "answers.pdf"):
+        assert diskcache.cache_dir() == theirs
+        with diskcache.building(root / "build" / "answers.pdf"):
+            assert diskcache.cache_dir() == ours
+        assert diskcache.cache_dir() == theirs
+    monkeypatch.chdir(tmp_path)
+    assert diskcache.cache_dir() == theirs
+    with diskcache.building(root / "build" / "variants"):
+        assert diskcache.cache_dir() == ours
+    (tmp_path / "link").symlink_to(root / "build")  # a link into the checkout is inside it
+    with diskcache.building(tmp_path / "link" / "answers.pdf"):
+        assert diskcache.cache_dir() == ours
