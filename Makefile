@@ -5,9 +5,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-SOURCES := $(shell find solver templates -type f \( -name '*.py' -o -name '*.j2' -o -name '*.css' \))
+# Everything the sheet is made from: code, templates, and the exam file's words and points.
+SOURCES := $(shell find solver templates -type f \( -name '*.py' -o -name '*.j2' -o -name '*.css' -o -name '*.toml' \))
 
-.PHONY: setup system-deps pdf test lint clean
+.PHONY: setup system-deps pdf test test-fast test-plain bench lint clean
 
 setup: $(STAMP)
 
@@ -52,8 +53,21 @@ pdf: build/answers.pdf
 build/answers.pdf: $(STAMP) $(SOURCES)
 	$(BIN)/solver pdf --output $@
 
+# Everything (the README's test command, and CI's).
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The unit and contract tests: no end-to-end sheet, bank, grading, variant PDF or wheel.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m 'not slow'
+
+# The sheet's tests once more with every patch of third-party code switched off.
+test-plain: $(STAMP)
+	SOLVER_SPEEDUPS=0 $(BIN)/python -m pytest -m sheet
+
+# Speed, as ratios to import floors measured in the same run (not part of make test).
+bench: $(STAMP)
+	$(BIN)/python tests/bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check solver tests
