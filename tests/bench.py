@@ -1,0 +1,288 @@
+"""Speed, as ratios to import floors measured in the same run (`make bench`).
+
+Each row times one command a user runs (the warm and the cold answer sheet, the sheet with
+``SOLVER_SPEEDUPS=0``, 100 variant keys, one lab grading, one lecture solve), each in a
+fresh process, against a floor: a fresh ``python -c "import ..."`` of the heavy libraries
+that command cannot avoid. Rounds are interleaved (round r runs floor, subject, the next
+row's floor, subject, ...), so the load of a shared, noisy machine falls on both alike and
+the ratio means something where seconds do not. That is also why the tests never assert
+wall-clock time. Reported per row: median wall seconds of subject and floor, the ratio of
+medians and of minima, and the median CPU seconds (user + sys of the child processes) with
+their ratio. The promise checked is the warm sheet's: at most 2.5 times its floor.
+
+Every run uses a private temporary folder for its outputs and math caches (never the
+checkout's ``build/``) and removes it at the end. A subject or floor that exits non-zero
+stops the bench with one line on stderr and exit status 1.
+
+    .venv/bin/python tests/bench.py [--rounds N] [--only ROW ...] [--shortcuts]
+                                    [--format text|json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from solver.runtime import NAMES as SHORTCUTS
+
+ROOT = Path(__file__).resolve().parents[1]
+PROMISE = 2.5  # the warm answer sheet costs at most this many import floors
+SHEET_FLOOR = "torch, sympy, weasyprint, matplotlib"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One measured command: solver arguments ("{out}" is a fresh folder per run)."""
+
+    name: str
+    args: tuple[str, ...]
+    floor: str  # the modules the floor imports
+    cold: bool = False  # an empty math cache for every run, else one cache kept for the run
+    warmup: bool = False  # one untimed run first (it fills the math cache)
+    env: tuple[tuple[str, str], ...] = ()
+    promise: float | None = None
+
+
+ROWS = (
+    Row("sheet-warm", ("pdf", "--output", "{out}/x.pdf"), SHEET_FLOOR, warmup=True,
+        promise=PROMISE),
+    Row("sheet-cold", ("pdf", "--output", "{out}/x.pdf"), SHEET_FLOOR, cold=True),
+    Row("sheet-plain", ("pdf", "--output", "{out}/x.pdf"), SHEET_FLOOR, warmup=True,
+        env=(("SOLVER_SPEEDUPS", "0"),)),
+    Row("variants", ("variants", "--seed", "2026", "--count", "100", "--out", "{out}/v"),
+        "torch, sympy"),
+    Row("grade", ("grade", "lab.3", "tests/submissions/lab3/right.py", "--format", "json"),
+        "torch"),
+    Row("solve", ("solve", "lecture.3"), "sympy"),
+)
+# With --shortcuts: the warm sheet once more per shortcut, with only that one switched off,
+# so each shortcut's gain is its row's ratio less sheet-warm's, measured in the same run.
+SHORTCUT_ROWS = tuple(
+    Row(f"sheet-no-{name}", ("pdf", "--output", "{out}/x.pdf"), SHEET_FLOOR, warmup=True,
+        env=(("SOLVER_SPEEDUPS", ",".join(other for other in SHORTCUTS if other != name)),))
+    for name in SHORTCUTS
+)
+NAMES = tuple(row.name for row in ROWS + SHORTCUT_ROWS)
+
+
+class CommandFailed(Exception):
+    """A measured command exited non-zero."""
+
+
+@dataclass
+class Samples:
+    """Wall and CPU seconds of one row's subject and floor, one entry per round."""
+
+    wall: dict[str, list[float]] = field(default_factory=lambda: {"subject": [], "floor": []})
+    cpu: dict[str, list[float]] = field(default_factory=lambda: {"subject": [], "floor": []})
+    notes: list[str] = field(default_factory=list)
+
+
+def solver_command() -> list[str]:
+    """The solver as a user runs it: the venv's console script, else ``python -m solver``."""
+    script = Path(sys.executable).parent / "solver"
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "solver"]
+
+
+def floor_command(row: Row) -> list[str]:
+    return [sys.executable, "-c", f"import {row.floor}"]
+
+
+def floor_shown(row: Row) -> str:
+    return shlex.join(["python", "-c", f"import {row.floor}"])
+
+
+def subject_shown(row: Row) -> str:
+    """The subject as the table shows it, TMP standing for the private folder."""
+    return shlex.join(["solver", *(arg.replace("{out}", "TMP") for arg in row.args)])
+
+
+def cache_shown(row: Row) -> str:
+    return "empty" if row.cold else "warm" if row.warmup else "isolated"
+
+
+class Bench:
+    """Runs rows in interleaved rounds inside one private temporary folder."""
+
+    def __init__(self, rows: list[Row], tmp: Path) -> None:
+        self.rows = rows
+        self.tmp = tmp
+        self.runs = 0
+        self.samples = {row.name: Samples() for row in rows}
+        self.base_env = {k: v for k, v in os.environ.items() if k != "SOLVER_SPEEDUPS"}
+
+    def fresh(self, what: str) -> Path:
+        self.runs += 1
+        folder = self.tmp / f"{self.runs:04d}-{what}"
+        folder.mkdir()
+        return folder
+
+    def env(self, row: Row) -> dict[str, str]:
+        cache = self.fresh(f"cache-{row.name}") if row.cold else self.tmp / f"cache-{row.name}"
+        cache.mkdir(exist_ok=True)
+        return {**self.base_env, **dict(row.env), "SOLVER_MATH_CACHE": str(cache)}
+
+    def subject(self, row: Row) -> list[str]:
+        out = str(self.fresh(f"out-{row.name}"))
+        return solver_command() + [arg.replace("{out}", out) for arg in row.args]
+
+    def run(self, argv: list[str], env: dict[str, str], shown_as: str) -> tuple[float, float, str]:
+        """Wall seconds, CPU seconds (user + sys of every waited-for child) and stderr."""
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        done = subprocess.run(argv, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, check=False)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or ["(no stderr)"])[-1]
+            raise CommandFailed(f"`{shown_as}` exited {done.returncode}: {last}")
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        return wall, cpu, done.stderr
+
+    def warm_up(self) -> None:
+        """Untimed: each distinct floor once (the OS file cache), then the warm rows'
+        subjects once (the math cache)."""
+        for modules in dict.fromkeys(row.floor for row in self.rows):
+            row = next(r for r in self.rows if r.floor == modules)
+            progress(f"warm-up: import {modules}")
+            self.run(floor_command(row), self.env(row), floor_shown(row))
+        for row in self.rows:
+            if row.warmup:
+                progress(f"warm-up: {row.name}")
+                self.run(self.subject(row), self.env(row), subject_shown(row))
+
+    def round(self, number: int, rounds: int) -> None:
+        for row in self.rows:
+            samples = self.samples[row.name]
+            pairs = (("floor", floor_command(row), floor_shown(row)),
+                     ("subject", self.subject(row), subject_shown(row)))
+            for kind, argv, display in pairs:
+                wall, cpu, stderr = self.run(argv, self.env(row), display)
+                samples.wall[kind].append(wall)
+                samples.cpu[kind].append(cpu)
+                samples.notes.extend(line for line in stderr.splitlines()
+                                     if "bwrap" in line and line not in samples.notes)
+            progress(f"round {number}/{rounds}: {row.name:<11} floor "
+                     f"{samples.wall['floor'][-1]:6.2f} s, subject "
+                     f"{samples.wall['subject'][-1]:6.2f} s")
+
+
+def progress(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def summary(row: Row, samples: Samples) -> dict[str, Any]:
+    """One row of the report: medians, minima and their ratios, plus the raw samples."""
+    wall, cpu = samples.wall, samples.cpu
+    med = {kind: statistics.median(values) for kind, values in wall.items()}
+    cpu_med = {kind: statistics.median(values) for kind, values in cpu.items()}
+    ratio = med["subject"] / med["floor"]
+    return {
+        "row": row.name,
+        "command": subject_shown(row),
+        "env": dict(row.env),
+        "math_cache": cache_shown(row),
+        "floor": floor_shown(row),
+        "wall_median": med,
+        "wall_ratio_of_medians": ratio,
+        "wall_ratio_of_minima": min(wall["subject"]) / min(wall["floor"]),
+        "cpu_median": cpu_med,
+        "cpu_ratio_of_medians": cpu_med["subject"] / cpu_med["floor"],
+        "promise": None if row.promise is None else
+        {"at_most": row.promise, "holds": ratio <= row.promise},
+        "notes": samples.notes,
+        "samples": {"wall": wall, "cpu": cpu},
+    }
+
+
+def text_report(report: dict[str, Any]) -> str:
+    header = (f"{'row':<22}{'subject s':>10}{'floor s':>9}{'ratio':>7}{'min ratio':>10}"
+              f"{'cpu subj s':>11}{'cpu floor s':>12}{'cpu ratio':>10}")
+    lines = [f"speed as ratios to import floors, {report['rounds']} interleaved round(s), "
+             "medians", header, "-" * len(header)]
+    for r in report["rows"]:
+        lines.append(f"{r['row']:<22}{r['wall_median']['subject']:>10.2f}"
+                     f"{r['wall_median']['floor']:>9.2f}{r['wall_ratio_of_medians']:>6.2f}x"
+                     f"{r['wall_ratio_of_minima']:>9.2f}x{r['cpu_median']['subject']:>11.2f}"
+                     f"{r['cpu_median']['floor']:>12.2f}{r['cpu_ratio_of_medians']:>9.2f}x")
+    lines.append("")
+    for r in report["rows"]:
+        env = "".join(f"{k}={v} " for k, v in r["env"].items())
+        lines.append(f"{r['row']:<22}{env}{r['command']} (math cache: {r['math_cache']})")
+        lines.append(f"{'':<22}floor: {r['floor']}")
+    for r in report["rows"]:
+        if r["promise"] is not None:
+            verdict = "holds" if r["promise"]["holds"] else "DOES NOT HOLD"
+            lines.append(f"promise: {r['row']} <= {r['promise']['at_most']}x its floor "
+                         f"(ratio of medians {r['wall_ratio_of_medians']:.2f}x): {verdict}")
+        lines.extend(f"note ({r['row']}): {note}" for note in r["notes"])
+    start, end = report["load_average"]["start"], report["load_average"]["end"]
+    lines.append(f"load average {' '.join(f'{x:.2f}' for x in start)} at start, "
+                 f"{' '.join(f'{x:.2f}' for x in end)} at end; "
+                 f"os.cpu_count() = {report['cpu_count']}")
+    return "\n".join(lines)
+
+
+def rounds_type(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if not 1 <= number <= 50:
+        raise argparse.ArgumentTypeError(f"must be 1 to 50, not {number}")
+    return number
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="bench.py",
+        description="Speed of the solver's commands as ratios to import floors measured "
+                    "in the same run.")
+    parser.add_argument("--rounds", type=rounds_type, default=7, metavar="N",
+                        help="interleaved rounds, 1 to 50 (default: 7)")
+    parser.add_argument("--only", nargs="+", choices=NAMES, metavar="ROW",
+                        help=f"only these rows: {', '.join(NAMES)}")
+    parser.add_argument("--shortcuts", action="store_true",
+                        help="add a warm-sheet row per shortcut, with only that one off")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse(argv)
+    candidates = ROWS + SHORTCUT_ROWS if options.shortcuts or options.only else ROWS
+    rows = [row for row in candidates if options.only is None or row.name in options.only]
+    load_start = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="solver-bench-") as tmp:
+        bench = Bench(rows, Path(tmp))
+        try:
+            bench.warm_up()
+            for number in range(1, options.rounds + 1):
+                bench.round(number, options.rounds)
+        except CommandFailed as failure:
+            print(f"bench: {failure}", file=sys.stderr)
+            return 1
+    report = {
+        "rounds": options.rounds,
+        "rows": [summary(row, bench.samples[row.name]) for row in rows],
+        "load_average": {"start": list(load_start), "end": list(os.getloadavg())},
+        "cpu_count": os.cpu_count(),
+    }
+    print(json.dumps(report, indent=2) if options.format == "json" else text_report(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
