@@ -321,3 +321,32 @@ def test_a_fast_exit_leaves_nothing_behind(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert list(temporary.iterdir()) == []
     assert [p.name for p in out.iterdir()] == ["x.pdf"]
+
+
+def _pages(path: Path) -> list[tuple[bytes, list[str]]]:
+    """Each page's drawing (its content stream, inflated) and the names of its resources."""
+    from pypdf import PdfReader
+
+    pages = []
+    for page in PdfReader(path).pages:
+        contents = page.get_contents()
+        resources = page["/Resources"].get_object()
+        names = sorted(f"{kind}{name}" for kind in resources
+                       for name in getattr(resources[kind].get_object(), "keys", list)())
+        pages.append((contents.get_data() if contents is not None else b"", names))
+    return pages
+
+
+@pytest.mark.slow
+def test_switched_off_the_sheet_has_the_same_pages(sheet_pdf: Path, tmp_path: Path) -> None:
+    """SOLVER_SPEEDUPS=0: every page draws the same operators with the same resources as
+    the sheet built with the shortcuts (only the streams' deflated bytes differ)."""
+    plain = tmp_path / "plain.pdf"
+    result = subprocess.run(
+        [sys.executable, "-m", "solver", "pdf", "--output", str(plain)], capture_output=True,
+        text=True, cwd=ROOT, timeout=600, env={**os.environ, runtime.SWITCH: "0"})
+    assert result.returncode == 0, result.stderr
+    shortcuts, without = _pages(sheet_pdf), _pages(plain)
+    assert len(shortcuts) == len(without) > 40
+    for number, (page, other) in enumerate(zip(shortcuts, without, strict=True), start=1):
+        assert page == other, f"page {number} differs"
