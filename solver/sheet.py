@@ -2,7 +2,7 @@
 
 Safe and reproducible: the URL fetcher serves only files under ``templates/`` (and
 bounded inline data: URIs), fonts come only from matplotlib's bundled TTFs through a
-private fontconfig, the PDF has a fixed identifier and no dates, and it is written to a
+private fontconfig, the PDF has no dates and no identifier, and it is written to a
 temporary file that replaces the target only when complete. The lab questions are solved
 in a forked worker that dies with this process.
 """

@@ -1,8 +1,8 @@
-"""Shared helpers: run the CLI as a user does, solve in-process, hypothesis profile."""
+"""Shared helpers: run the CLI as a user does, solve in-process, the answer sheet built once
+per session (and its text layer), hypothesis profile."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -17,6 +17,9 @@ from solver.model import Solution
 from solver.registry import lookup
 
 ROOT = Path(__file__).resolve().parent.parent
+# The tests build into temporary folders, which would use the platform's cache folder
+# (~/.cache/solver): they are this checkout's builds, so they share its cache.
+os.environ.setdefault("SOLVER_MATH_CACHE", str(ROOT / "build" / ".mathcache"))
 
 # Torch's first call is slow; a per-example deadline would make the suite flaky.
 settings.register_profile(
@@ -38,17 +41,30 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
     )
 
 
-def solve_json(question_id: str, *params: str) -> dict[str, Any]:
-    args = [arg for p in params for arg in ("--param", p)]
-    result = run_cli("solve", question_id, *args, "--format", "json")
+def build_sheet(path: Path) -> Path:
+    """The full answer sheet, built as a user builds it (``solver pdf --output PATH``)."""
+    result = run_cli("pdf", "--output", str(path))
     assert result.returncode == 0, result.stderr
-    data: dict[str, Any] = json.loads(result.stdout)
-    return data
+    return path
 
 
-@pytest.fixture
-def cli():
-    return run_cli
+@pytest.fixture(scope="session")
+def sheet_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The full answer sheet, built once for every test that reads it."""
+    return build_sheet(tmp_path_factory.mktemp("sheet") / "answers.pdf")
+
+
+@pytest.fixture(scope="session")
+def sheet_pages(sheet_pdf: Path) -> list[str]:
+    """The sheet's text layer, page by page, extracted once (it takes seconds).
+
+    pypdf, not pypdfium2 (faster): pypdfium2 collapses a code line's indentation to one space
+    and writes non-breaking spaces and CRLF line ends, and the listing tests read the code
+    lines exactly as they are in the source.
+    """
+    from pypdf import PdfReader
+
+    return [page.extract_text() or "" for page in PdfReader(sheet_pdf).pages]
 
 
 @pytest.fixture

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -51,17 +54,34 @@ BAD_INPUT = [
 ]
 
 
-@pytest.mark.parametrize(("args", "expected"), BAD_INPUT, ids=lambda v: " ".join(v)
-                         if isinstance(v, list) else None)
-def test_bad_input_is_one_clear_line(args: list[str], expected: str, tmp_path) -> None:
-    result = run_cli(*args, cwd=tmp_path)
+@pytest.fixture(scope="module")
+def bad_runs(tmp_path_factory: pytest.TempPathFactory,
+             ) -> dict[int, tuple[subprocess.CompletedProcess[str], Path]]:
+    """Every bad input, each run as a new process in an empty folder of its own; two run at
+    once (each is mostly start-up and imports, so the two cores halve the wait)."""
+    folders = [tmp_path_factory.mktemp("bad") for _ in BAD_INPUT]
+
+    def one(index: int) -> subprocess.CompletedProcess[str]:
+        return run_cli(*BAD_INPUT[index][0], cwd=folders[index])
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(one, range(len(BAD_INPUT))))
+    return {i: (result, folders[i]) for i, result in enumerate(results)}
+
+
+@pytest.mark.parametrize("case", range(len(BAD_INPUT)),
+                         ids=[" ".join(args) for args, _ in BAD_INPUT])
+def test_bad_input_is_one_clear_line(
+        case: int, bad_runs: dict[int, tuple[subprocess.CompletedProcess[str], Path]]) -> None:
+    expected = BAD_INPUT[case][1]
+    result, folder = bad_runs[case]
     assert result.returncode == 2, result.stderr
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert expected in lines[0]
     assert "Traceback" not in result.stderr
-    assert list(tmp_path.iterdir()) == []  # nothing written
+    assert list(folder.iterdir()) == []  # nothing written
 
 
 def test_list_shows_ids_titles_points() -> None:

@@ -81,6 +81,8 @@ def test_the_fixture_exam_lists_and_solves() -> None:
     assert mc["answer"]["choice"] == "B"
 
 
+@pytest.mark.slow
+@pytest.mark.sheet
 def test_the_fixture_exam_builds_its_pdf(tmp_path: Path) -> None:
     output = tmp_path / "quiz.pdf"
     result = run_cli("--exam", str(FIXTURE), "pdf", "--output", str(output))
@@ -116,6 +118,7 @@ def test_a_broken_exam_file_is_one_clear_line(tmp_path: Path, content: str,
     assert expected in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_the_wheel_carries_templates_and_exam_and_builds_from_any_folder(
         tmp_path: Path) -> None:
     """Built with pip wheel, installed without -e, run from an empty folder."""
@@ -158,6 +161,8 @@ def test_the_wheel_carries_templates_and_exam_and_builds_from_any_folder(
     assert not (work / "build").exists()  # the math cache is not put in the cwd
 
 
+@pytest.mark.slow
+@pytest.mark.sheet
 def test_a_relative_output_path_keeps_the_private_fonts(tmp_path: Path) -> None:
     """`make pdf` writes build/answers.pdf: a relative path, whose fontconfig must still load
     (fontconfig reads a relative FONTCONFIG_FILE against /etc/fonts, not the cwd)."""

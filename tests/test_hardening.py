@@ -1,4 +1,4 @@
-"""Issue 10, hardening: every input, output path, stream, environment and signal ends
+"""Hardening: every input, output path, stream, environment and signal ends
 cleanly (exit 0, 1 or 2 with one line on stderr, never a traceback, no half-written
 file), resources are bounded, and no other local user can get in.
 
@@ -209,6 +209,8 @@ def test_output_name_of_242_bytes_is_refused_before_the_build(tmp_path: Path) ->
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
+@pytest.mark.sheet
 def test_output_of_241_bytes_builds_and_repeated_ids_count_once(tmp_path: Path) -> None:
     from pypdf import PdfReader
 

@@ -247,16 +247,6 @@ def test_autoencoder_shapes_range_and_count(seed: int, l_dim: int, s_img: int, h
     assert sum(p.numel() for p in model.parameters()) == formula
 
 
-def test_lab_timing_budget() -> None:
-    """The loop Conv2d answer stays cheap: its checks take well under a second."""
-    import time
-
-    solve("lab.3")  # warm up torch kernels
-    began = time.perf_counter()
-    solve("lab.3")
-    assert time.perf_counter() - began < 1.0
-
-
 def test_lab_answers_are_deterministic() -> None:
     first, second = solve("lab.8"), solve("lab.8")
     assert [c.detail for c in first.checks] == [c.detail for c in second.checks]

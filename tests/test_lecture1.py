@@ -19,7 +19,9 @@ def torch_count(in_c: int, hidden: int, k: int, pad: int, stride: int, h: int, w
 
 
 def test_exam_values() -> None:
-    # 3*5*9 + 5 and 5*16*16*2 + 2, as worked by hand in NOTES.md.
+    # Worked by hand from the exam's network: a 3×3 convolution from 3 to 5 channels with
+    # biases (3*5*9 + 5), then a dense layer from the 5×16×16 map to 2 outputs
+    # (5*16*16*2 + 2).
     answer = solve("lecture.1").answer
     assert answer == {"conv_params": 3 * 5 * 9 + 5, "fc_params": 5 * 16 * 16 * 2 + 2,
                       "total": 2702}

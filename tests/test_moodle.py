@@ -43,6 +43,7 @@ def _questions(data: bytes) -> dict[str, ET.Element]:
     return {q.findtext("idnumber") or "": q for q in root if q.get("type") != "category"}
 
 
+@pytest.mark.slow
 def test_the_bank_passes_every_check(built: tuple[bytes, list[Planned]]) -> None:
     data, planned = built
     assert check(data, planned) == []
@@ -60,6 +61,7 @@ def test_the_bank_passes_every_check(built: tuple[bytes, list[Planned]]) -> None
     assert kinds["lab.3-v1"] == "essay" and kinds["paper.4-v3"] == "multichoice"
 
 
+@pytest.mark.slow
 def test_run_writes_the_same_bytes_for_the_same_seed(built: tuple[bytes, list[Planned]],
                                                      tmp_path: Path) -> None:
     out = tmp_path / "bank.xml"
@@ -67,6 +69,7 @@ def test_run_writes_the_same_bytes_for_the_same_seed(built: tuple[bytes, list[Pl
     assert out.read_bytes() == built[0]
 
 
+@pytest.mark.slow
 def test_the_bank_holds_the_variants_of_key_json(built: tuple[bytes, list[Planned]]) -> None:
     data, planned = built
     questions = cli.questions(None)
@@ -87,6 +90,7 @@ def test_the_bank_holds_the_variants_of_key_json(built: tuple[bytes, list[Planne
     assert [float(g.exact) for g in ewma] == pytest.approx([answers["S"], answers["S_hat"]])
 
 
+@pytest.mark.slow
 def test_the_replay_marks_each_gap_as_planned(built: tuple[bytes, list[Planned]]) -> None:
     data, planned = built
     found = _questions(data)
@@ -111,6 +115,7 @@ def _gap_of(data: bytes, idnumber: str, index: int = 0) -> str:
     return cloze.parse_gaps(text)[0][index].source
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", ["fraction", "cloze fraction", "broken gap", "not a number",
                                   "dangling file", "undecodable file", "exact excluded",
                                   "rounded excluded", "shuffled", "two right"])
@@ -142,6 +147,7 @@ def test_tampering_fails_the_check(built: tuple[bytes, list[Planned]], case: str
         verify(bad, planned)
 
 
+@pytest.mark.slow
 def test_a_missing_declaration_or_root_fails(built: tuple[bytes, list[Planned]]) -> None:
     data, _ = built
     assert structure(data[len(DECLARATION):])[0].startswith("line 1")

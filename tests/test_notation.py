@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from solver.model import Figure
 from solver.registry import entries
 from solver.render.html import fragment
-from tests.conftest import run_cli, solve
+from tests.conftest import solve
 
 IDS = list(entries())
 LECTURES = [qid for qid in IDS if qid.startswith("lecture.")]
@@ -146,18 +144,48 @@ def test_lecture3_variant_is_two_typeset_matrices() -> None:
     assert all(f.count(r"\\") == 2 for f in variant)  # 3 rows each
 
 
-@pytest.fixture(scope="module")
-def lecture_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("notation") / "lectures.pdf"
-    result = run_cli("pdf", "--output", str(path), "--only", *LECTURES)
-    assert result.returncode == 0, result.stderr
-    return path
+def _from(pattern: str, text: str) -> int:
+    found = re.search(pattern, text, re.M)
+    return found.start() if found else -1
 
 
-def test_the_pdf_text_layer_has_no_latex_source(lecture_pdf: Path) -> None:
-    """The lecture questions have no code listings: their whole text layer is checked
-    (formulas are images, so their LaTeX must not reach the text)."""
-    text = "\n".join(page.extract_text() or "" for page in PdfReader(lecture_pdf).pages)
+def lecture_text(pages: list[str]) -> str:
+    """The lecture questions' part of the sheet's text layer: from the heading "Lecture 1: "
+    up to the first paper question's heading, and the lectures' reading notes in the
+    appendix (what a lectures-only sheet holds besides its cover, contents and key)."""
+    start = next(i for i, text in enumerate(pages) if _from(r"^Lecture 1: ", text) >= 0)
+    end = next(i for i in range(start, len(pages)) if _from(r"^Paper 1: ", pages[i]) >= 0)
+    questions = "\n".join([pages[start][_from(r"^Lecture 1: ", pages[start]):],
+                           *pages[start + 1:end],
+                           pages[end][:_from(r"^Paper 1: ", pages[end])]])
+    rest = "\n".join(pages[end:])
+    appendix = rest[rest.index("Appendix: reading notes"):]
+    notes = _from(r"^Lecture \d+: ", appendix)
+    if notes < 0:
+        return questions
+    papers = _from(r"^Paper \d+: ", appendix[notes:])
+    return questions + "\n" + appendix[notes:][:papers if papers >= 0 else None]
+
+
+def test_the_rules_catch_latex_source_and_ascii_maths() -> None:
+    """The PDF check below can fail: each rule finds what it names."""
+    for sample in (r"\frac", "S_{2}", "x^{2}"):
+        assert offences(sample, LATEX), sample
+    for sample in ("rho^2", "sigma'(z)", "sigma(z)", "lambda", "z-bar", "S-hat", "sqrt(2)",
+                   "a -> b", "||W||", "x^(2)", "h_t", "2 pi"):
+        assert offences(sample, ASCII), sample
+
+
+@pytest.mark.slow
+@pytest.mark.sheet
+def test_the_pdf_text_layer_has_no_latex_source(sheet_pages: list[str]) -> None:
+    """The lecture questions have no code listings: their whole text layer in the full
+    sheet is checked (formulas are images, so their LaTeX must not reach the text)."""
+    text = lecture_text(sheet_pages)
+    for qid in LECTURES:  # the slice holds every lecture and nothing else
+        meta = entries()[qid].meta
+        assert f"{meta.heading}: {meta.title}" in re.sub(r"\s+", " ", text), qid
+    assert "Paper 1: " not in text and not re.search(r"^Lab \d+: ", text, re.M)
     problems = offences(text, LATEX) + offences(text, ASCII)
     problems += [f"an untypeset $…$: …{text[max(0, m.start() - 40):m.end() + 40]}…"
                  for m in re.finditer(r"\$", text)]

@@ -11,17 +11,13 @@ from pypdf import PdfReader
 
 from solver import sheet
 from solver.registry import entries
-from tests.conftest import run_cli, solve
+from tests.conftest import build_sheet, run_cli, solve
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    folder = tmp_path_factory.mktemp("sheet")
-    first, second = folder / "first.pdf", folder / "second.pdf"
-    for path in (first, second):
-        result = run_cli("pdf", "--output", str(path))
-        assert result.returncode == 0, result.stderr
-    return first, second
+def reader(sheet_pdf: Path) -> PdfReader:
+    """The sheet, parsed once for the tests that read its objects (fonts, tags, links)."""
+    return PdfReader(sheet_pdf)
 
 
 def pdf_text(path: Path) -> str:
@@ -29,33 +25,49 @@ def pdf_text(path: Path) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def test_text_layer_has_every_heading_and_answer(built: tuple[Path, Path]) -> None:
-    text = pdf_text(built[0])
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.mark.slow
+@pytest.mark.sheet
+def test_text_layer_has_every_heading_and_answer(sheet_pages: list[str]) -> None:
+    text = flat("\n".join(sheet_pages))
     for entry in entries().values():
         assert f"{entry.meta.heading}: {entry.meta.title}" in text
-    # Final answers are selectable text (exam values, computed independently in NOTES.md).
+    # Final answers are selectable text. The values are the exam's, worked out by hand:
+    # lecture 1's 3·5·9 + 5 = 140 and 5·16·16·2 + 2 = 2562 parameters (2702 in all),
+    # lecture 5's S₂ = 1·(1 − 0.95²) = 39/400, and lecture 3's output (the 3×3 window sums of
+    # the exam's 5×5×2 image, each times 1/18).
     for needle in ("2702", "140", "2562", "39/400", "[[0, 1, 2], [1, 1, 1], [1, 1, 1/2]]"):
         assert needle in text, needle
     # Every sub-question's final answer of every question, ignoring line breaks.
-    flat = re.sub(r"\s+", "", text)
+    squeezed = re.sub(r"\s+", "", text)
     for qid in entries():
         for part in solve(qid).parts:
-            assert re.sub(r"\s+", "", part.text) in flat, (qid, part.label)
+            assert re.sub(r"\s+", "", part.text) in squeezed, (qid, part.label)
 
 
-def test_two_builds_are_byte_identical(built: tuple[Path, Path]) -> None:
-    assert built[0].read_bytes() == built[1].read_bytes()
+@pytest.mark.slow
+@pytest.mark.sheet
+def test_two_builds_are_byte_identical(sheet_pdf: Path, tmp_path: Path) -> None:
+    second = build_sheet(tmp_path / "second.pdf")
+    assert second.read_bytes() == sheet_pdf.read_bytes()
 
 
-def test_no_dates_in_the_pdf(built: tuple[Path, Path]) -> None:
-    data = built[0].read_bytes()
+@pytest.mark.slow
+@pytest.mark.sheet
+def test_no_dates_in_the_pdf(sheet_pdf: Path) -> None:
+    data = sheet_pdf.read_bytes()
     assert b"/CreationDate" not in data and b"/ModDate" not in data
 
 
-def test_page_renders_to_png(built: tuple[Path, Path], tmp_path: Path) -> None:
+@pytest.mark.slow
+@pytest.mark.sheet
+def test_page_renders_to_png(sheet_pdf: Path, tmp_path: Path) -> None:
     import pypdfium2
 
-    document = pypdfium2.PdfDocument(str(built[0]))
+    document = pypdfium2.PdfDocument(str(sheet_pdf))
     try:
         assert len(document) >= 3
         image = document[2].render(scale=1).to_pil()
@@ -67,8 +79,9 @@ def test_page_renders_to_png(built: tuple[Path, Path], tmp_path: Path) -> None:
         document.close()
 
 
-def test_fonts_are_embedded_and_bundled(built: tuple[Path, Path]) -> None:
-    reader = PdfReader(built[0])
+@pytest.mark.slow
+@pytest.mark.sheet
+def test_fonts_are_embedded_and_bundled(reader: PdfReader) -> None:
     names = set()
     for page in reader.pages:
         fonts = page["/Resources"].get_object().get("/Font", {})
@@ -115,6 +128,8 @@ def test_failed_build_keeps_previous_pdf(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert [p.name for p in tmp_path.iterdir()] == ["answers.pdf"]
 
 
+@pytest.mark.slow
+@pytest.mark.sheet
 def test_only_and_bad_output(tmp_path: Path) -> None:
     out = tmp_path / "one.pdf"
     result = run_cli("pdf", "--only", "lecture.5", "--output", str(out))
@@ -152,30 +167,23 @@ def test_cli_build_failure_exits_1_with_its_cause(
     assert not target.exists()
 
 
-# --- issue 9: listings, a searchable and tagged PDF, the answer key ------------------------
+# --- listings, a searchable and tagged PDF, the answer key --------------------------------
 
 
-@pytest.fixture(scope="module")
-def texts(built: tuple[Path, Path]) -> list[str]:
-    """The first build's text layer, page by page (extracted once: it takes seconds)."""
-    return [page.extract_text() or "" for page in PdfReader(built[0]).pages]
-
-
-def flat(text: str) -> str:
-    return re.sub(r"\s+", " ", text)
-
-
-def test_listings_are_monospaced_and_copy_as_code(built: tuple[Path, Path]) -> None:
+@pytest.mark.slow
+@pytest.mark.sheet
+def test_listings_are_monospaced_and_copy_as_code(reader: PdfReader,
+                                                   sheet_pages: list[str]) -> None:
     """Every code line of lab 1 comes out of the text layer as it is in the source: its
     indentation intact, no line number before it, in DejaVu Sans Mono."""
     from solver.questions.labkit import source
     from solver.render.html import strip_noqa
 
-    reader = PdfReader(built[0])
-    index = next(i for i, page in enumerate(reader.pages)
-                 if "Lab 1: Linear layer forward pass" in (page.extract_text() or ""))
+    index = next(i for i, text in enumerate(sheet_pages)
+                 if "Lab 1: Linear layer forward pass" in text)
     pages = reader.pages[index:index + 2]
-    lines = {line.rstrip() for page in pages for line in (page.extract_text() or "").splitlines()}
+    lines = {line.rstrip() for text in sheet_pages[index:index + 2]
+             for line in text.splitlines()}
     code = strip_noqa(source("solver.labs.linear"))
     for line in code.splitlines():
         if line.strip() and len(line) < 90:
@@ -194,16 +202,17 @@ def test_listings_are_monospaced_and_copy_as_code(built: tuple[Path, Path]) -> N
         assert used and all("DejaVu-Sans-Mono" in name for name in used), (token, used)
 
 
-def test_no_noqa_or_line_numbers_in_what_students_see(texts: list[str]) -> None:
-    text = "\n".join(texts)
+@pytest.mark.slow
+@pytest.mark.sheet
+def test_no_noqa_or_line_numbers_in_what_students_see(sheet_pages: list[str]) -> None:
+    text = "\n".join(sheet_pages)
     assert "noqa" not in text
     assert "solver/labs/" not in text
 
 
-def test_the_pdf_is_tagged_with_alt_text_metadata_and_open_outlines(
-    built: tuple[Path, Path],
-) -> None:
-    reader = PdfReader(built[0])
+@pytest.mark.slow
+@pytest.mark.sheet
+def test_the_pdf_is_tagged_with_alt_text_metadata_and_open_outlines(reader: PdfReader) -> None:
     catalog = reader.trailer["/Root"]
     assert "/StructTreeRoot" in catalog
     assert bool(catalog["/MarkInfo"]["/Marked"])
@@ -227,12 +236,14 @@ def test_the_pdf_is_tagged_with_alt_text_metadata_and_open_outlines(
     assert any(alt.startswith("Input summed") or "EWMA" in alt for alt in alts)  # a figure
 
 
-def test_formulas_carry_their_text(texts: list[str]) -> None:
+@pytest.mark.slow
+@pytest.mark.sheet
+def test_formulas_carry_their_text(sheet_pages: list[str]) -> None:
     """Each typeset formula of lecture 5 is found in the text layer, in Unicode."""
     from solver.model import Math
     from solver.render.unimath import unicode_math
 
-    text = flat(" ".join(texts))
+    text = flat(" ".join(sheet_pages))
     formulas = [unicode_math(step.latex) for step in solve("lecture.5").steps
                 if isinstance(step, Math)]
     assert formulas and any("39/400" in f and "0.0975" in f for f in formulas)
@@ -243,7 +254,10 @@ def test_formulas_carry_their_text(texts: list[str]) -> None:
         assert needle in text
 
 
-def test_answer_key_page(texts: list[str]) -> None:
+@pytest.mark.slow
+@pytest.mark.sheet
+def test_answer_key_page(sheet_pages: list[str]) -> None:
+    texts = sheet_pages
     index = next(i for i, text in enumerate(texts) if "Answer key at a glance" in text
                  and "Lab 1" in text and "Contents" not in text)
     key = flat(texts[index])
@@ -257,8 +271,9 @@ def test_answer_key_page(texts: list[str]) -> None:
     assert "Lab assignments" in texts[index + 1]  # the next page starts the questions
 
 
-def test_links_header_and_numbering(built: tuple[Path, Path], texts: list[str]) -> None:
-    reader = PdfReader(built[0])
+@pytest.mark.slow
+@pytest.mark.sheet
+def test_links_header_and_numbering(reader: PdfReader, sheet_pages: list[str]) -> None:
     uris = set()
     for page in reader.pages:
         for annotation in page.get("/Annots") or []:
@@ -268,14 +283,17 @@ def test_links_header_and_numbering(built: tuple[Path, Path], texts: list[str]) 
     assert "https://arxiv.org/abs/1909.06674" in uris
     names = reader.named_destinations
     assert "note-lab-1-1" in names and "reading-lab-1-1" in names  # and back
-    text = " ".join(texts)
+    text = " ".join(sheet_pages)
     assert "Lab 1 – Linear layer forward pass" in text  # the running header
     assert "Figure 1." in text and "Table 1." in text
 
 
-def test_contents_read_in_order_and_give_each_questions_page(texts: list[str]) -> None:
+@pytest.mark.slow
+@pytest.mark.sheet
+def test_contents_read_in_order_and_give_each_questions_page(sheet_pages: list[str]) -> None:
     """Each contents line copies as heading, title, points, page (no dots in the text),
     and the page it gives holds that question's heading."""
+    texts = sheet_pages
     contents = texts[1]
     assert contents.startswith("Contents") and "..." not in contents
     lines = re.split(r"\n(?=(?:Key|Lab|Lecture|Paper|Appendix) )", contents)[1:]
@@ -286,6 +304,8 @@ def test_contents_read_in_order_and_give_each_questions_page(texts: list[str]) -
         assert f"{kind} {number}: " in texts[int(page) - 1], (kind, number, page)
 
 
-def test_points_are_singular_for_one(texts: list[str]) -> None:
-    text = flat(" ".join(texts))
+@pytest.mark.slow
+@pytest.mark.sheet
+def test_points_are_singular_for_one(sheet_pages: list[str]) -> None:
+    text = flat(" ".join(sheet_pages))
     assert "1 pts" not in text and "(1 pt)" in text

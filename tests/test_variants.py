@@ -103,6 +103,7 @@ def test_a_variant_that_fails_its_check_names_variant_question_and_check(
         solve_variant(1, 2, [lookup("lecture.5").meta])
 
 
+@pytest.mark.slow
 def test_variants_key_json(tmp_path: Path) -> None:
     only = ["lecture.1", "lecture.5", "paper.3", "lab.1"]
     result = run_cli("variants", "--seed", "4", "--count", "3", "--out", str(tmp_path / "a"),
@@ -151,6 +152,8 @@ def test_variants_bad_input_is_one_line(tmp_path: Path, args: list[str], expecte
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
+@pytest.mark.sheet
 def test_variant_pdfs_paper_has_no_answers_and_the_key_does(tmp_path: Path) -> None:
     from pypdf import PdfReader
 

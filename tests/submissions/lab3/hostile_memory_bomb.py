@@ -1,6 +1,6 @@
 # ruff: noqa
 # A student submission in the exam template's style (a grading test fixture).
-"""Hostile: a memory bomb in forward. Expected: A 1, B 0, C 0."""
+"""Hostile: a memory bomb in forward: 1 TiB in one allocation, far past the sandbox's 2 GiB address-space limit, so it fails at once with MemoryError (however busy the machine). Expected: A 1, B 0, C 0."""
 import torch
 
 
@@ -28,9 +28,7 @@ class Conv2d(object):
         self.bias = torch.rand_like(self.bias)
 
     def forward(self, x):
-        hoard = []
-        while True:
-            hoard.append(bytearray(1 << 26))
+        hoard = bytearray(1 << 40)
         # Pad the input
         x_padded = torch.nn.functional.pad(x, [self.padding] * 4)
         # Unpack the needed dimensions
