@@ -39,7 +39,7 @@ from typing import Any, NoReturn
 
 SWITCH = "SOLVER_SPEEDUPS"
 # Every shortcut by name: the WeasyPrint and pydyf patches (solver.speedups), then these.
-NAMES = ("paths", "replay", "deflate", "pages", "collector", "fast-exit", "eager-torch")
+NAMES = ("paths", "replay", "deflate", "collector", "fast-exit", "eager-torch")
 
 
 def enabled(name: str) -> bool:
