@@ -15,6 +15,8 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
+from importlib import import_module
 from typing import Any, NoReturn
 
 from solver import interrupt
@@ -60,7 +62,6 @@ def _parser() -> argparse.ArgumentParser:
     pdf.add_argument("--output", default="build/answers.pdf", help="default: %(default)s")
     pdf.add_argument("--only", nargs="+", metavar="ID", help="only these questions")
     from solver.grading.cli import configure as configure_grade
-    from solver.moodle.cli import configure as configure_moodle
     from solver.variants_cli import configure_stress, configure_variants
 
     configure_variants(commands.add_parser(
@@ -69,10 +70,18 @@ def _parser() -> argparse.ArgumentParser:
         "stress", help="one question over many seeded draws, every draw verified"))
     export = commands.add_parser("export", help="export the variants to a learning platform")
     targets = export.add_subparsers(dest="target", required=True, parser_class=_Parser)
-    configure_moodle(targets.add_parser("moodle", help="a Moodle XML question bank"))
+    for target, (module, words) in EXPORT_TARGETS.items():
+        import_module(module).configure(targets.add_parser(target, help=words))
     configure_grade(commands.add_parser(
         "grade", help="grade students' lab submissions in a sandbox"))
     return parser
+
+
+# solver export TARGET: the module whose configure(parser) and run(args) serve it, and what
+# it writes. argparse refuses any other target (exit 2, one line).
+EXPORT_TARGETS: dict[str, tuple[str, str]] = {
+    "moodle": ("solver.moodle.cli", "a Moodle XML question bank"),
+}
 
 
 def _run_command(args: argparse.Namespace) -> int:
@@ -82,9 +91,9 @@ def _run_command(args: argparse.Namespace) -> int:
 
         return run_grade(args)
     if args.command == "export":
-        from solver.moodle.cli import run as run_moodle
-
-        return run_moodle(args)
+        run: Callable[[argparse.Namespace], int] = import_module(
+            EXPORT_TARGETS[args.target][0]).run
+        return run(args)
     from solver.variants_cli import run_stress, run_variants
 
     return run_variants(args) if args.command == "variants" else run_stress(args)

@@ -18,22 +18,19 @@ from typing import Any
 
 from solver.engine import solve
 from solver.model import BuildError, InputError, SelfCheckError, Solution, failed_check_message
+from solver.output import (
+    check_output,
+    make_parents,
+    remove_empty,
+    sweep_stale,
+    write_atomically,
+)
 from solver.registry import entries, exam, lookup
 from solver.render.diskcache import building
 from solver.render.html import environment, fragment
 from solver.runtime import collector_paused, eager_torch
 from solver.seed import SEED
-from solver.typeset import (
-    check_output,
-    make_parents,
-    preload,
-    progress,
-    remove_empty,
-    sweep_stale,
-    typeset,
-    workspace,
-    write_atomically,
-)
+from solver.typeset import preload, progress, typeset, workspace
 
 # A worker that has sent its results exits at once; this only bounds a pathological case.
 WORKER_EXIT_SECONDS = 30

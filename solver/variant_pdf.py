@@ -47,9 +47,10 @@ def paper_html(seed: int, number: int, questions: list[Question],
 
 def write_variant_pdfs(folder: Path, seed: int, questions: list[Question],
                        variants: list[Variant]) -> None:
+    from solver.output import write_atomically
     from solver.render.html import fragment
     from solver.sheet import sheet_html
-    from solver.typeset import progress, typeset, write_atomically
+    from solver.typeset import progress, typeset
 
     for variant in variants:
         number = variant.number

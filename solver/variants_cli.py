@@ -49,7 +49,7 @@ def _out_dir(out: str) -> Path:
 
 
 def run_variants(args: argparse.Namespace) -> int:
-    from solver.typeset import write_atomically
+    from solver.output import write_atomically
     from solver.variants import check_seed_and_count, key_json, progress_line, solve_variants
 
     check_seed_and_count(args.seed, args.count)

@@ -12,6 +12,8 @@ import pytest
 from tests.conftest import run_cli
 
 BAD_INPUT = [
+    (["export", "canvas", "--seed", "1", "--count", "1", "--out", "x.xml"],
+     "invalid choice: 'canvas' (choose from 'moodle')"),
     (["solve", "lecture.9"], "unknown question id"),
     (["solve", "lectur.1"], "did you mean lecture.1"),
     (["solve", "lecture.1", "--param"], "expected one argument"),

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from solver import cli, sheet
+from solver import cli, output, sheet
 from solver import typeset as ts
 from solver.model import BuildError, InputError
 from solver.params import MAX_INT_DIGITS, MAX_NESTING, MAX_VALUE_CHARS, parse_value
@@ -196,7 +196,7 @@ def test_output_name_of_242_bytes_is_refused_before_the_build(tmp_path: Path) ->
         assert len(os.fsencode(name)) == 242
         result = run("pdf", "--only", "lecture.1", "--output", str(tmp_path / name))
         assert result.returncode == 2
-        assert_one_line(result.stderr, f"at most {ts.MAX_OUTPUT_NAME} bytes")
+        assert_one_line(result.stderr, f"at most {output.MAX_OUTPUT_NAME} bytes")
         assert "solving" not in result.stderr  # refused before any work
     long_folder = tmp_path / ("d" * 256) / "x.pdf"
     result = run("pdf", "--output", str(long_folder))
@@ -296,8 +296,8 @@ def test_another_users_file_in_a_sticky_folder_is_bad_input(
     os.chown(theirs, 65534, 65534)
     monkeypatch.setattr(os, "geteuid", lambda: 1000)  # as an ordinary user would run it
     with pytest.raises(InputError, match="belongs to another user"):
-        ts.check_output(str(theirs))
-    assert ts.check_output(str(shared / "mine.pdf")) == shared / "mine.pdf"
+        output.check_output(str(theirs))
+    assert output.check_output(str(shared / "mine.pdf")) == shared / "mine.pdf"
 
 
 def test_disk_full_while_writing_is_one_line_exit_1(tmp_path: Path) -> None:
@@ -326,9 +326,9 @@ def test_no_space_left_keeps_the_old_pdf(monkeypatch: pytest.MonkeyPatch, tmp_pa
     def full(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(ts.os, "fsync", full)
+    monkeypatch.setattr(output.os, "fsync", full)
     with pytest.raises(BuildError, match="No space left on device"):
-        ts.write_atomically(target, b"%PDF-new")
+        output.write_atomically(target, b"%PDF-new")
     assert target.read_bytes() == b"%PDF-previous"
     assert [p.name for p in tmp_path.iterdir()] == ["answers.pdf"]
 
@@ -368,7 +368,7 @@ def test_sweep_removes_only_abandoned_temporaries_of_the_same_output(tmp_path: P
     abandoned_file.write_bytes(b"half a pdf")
     abandoned_dir = tmp_path / ".answers.pdf.dir_5678.tmp"
     abandoned_dir.mkdir()
-    (abandoned_dir / ts.LOCK_NAME).write_text("")
+    (abandoned_dir / output.LOCK_NAME).write_text("")
     (abandoned_dir / "fonts.conf").write_text("")
     busy = tmp_path / ".answers.pdf.busy0000.tmp"
     busy.write_bytes(b"a running build")
@@ -383,7 +383,7 @@ def test_sweep_removes_only_abandoned_temporaries_of_the_same_output(tmp_path: P
     fd = os.open(busy, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        swept = ts.sweep_stale(target)
+        swept = output.sweep_stale(target)
     finally:
         os.close(fd)
     assert sorted(swept) == sorted([abandoned_dir.name, abandoned_file.name])
@@ -397,7 +397,7 @@ def test_sweep_leaves_other_users_files(tmp_path: Path) -> None:
     other = tmp_path / ".answers.pdf.abcd1234.tmp"
     other.write_bytes(b"someone else's")
     os.chown(other, 65534, 65534)
-    assert ts.sweep_stale(tmp_path / "answers.pdf") == []
+    assert output.sweep_stale(tmp_path / "answers.pdf") == []
     assert other.exists()
 
 
@@ -436,10 +436,10 @@ def test_fontconfig_folders_are_private_and_fresh(
     target = tmp_path / "answers.pdf"
     with ts.workspace(target) as conf:
         assert conf.parent.parent == tmp_path
-        assert ts._temporary_name(target, conf.parent.name)
+        assert output._temporary_name(target, conf.parent.name)
         assert stat.S_IMODE(conf.parent.stat().st_mode) == 0o700
         # a running build's folder is locked: a concurrent build does not sweep it
-        assert ts.sweep_stale(target) == []
+        assert output.sweep_stale(target) == []
     assert list(tmp_path.iterdir()) == []
 
 

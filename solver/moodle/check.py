@@ -28,7 +28,9 @@ import xml.etree.ElementTree as ET
 
 from solver.model import SelfCheckError
 from solver.moodle.cloze import parse_gaps, problems, valid_number
-from solver.moodle.export import DECLARATION, Planned
+from solver.moodle.export import Planned
+from solver.moodle.reading import parse, text_of
+from solver.moodle.replay import independent, replay
 from solver.moodle.tolerance import ALLOWED
 
 TYPES = ("category", "cloze", "multichoice", "essay", "numerical")
@@ -38,30 +40,12 @@ _PLUGINFILE = re.compile(r"@@PLUGINFILE@@/([^\"'\s<>?#]+)")
 _CATEGORY_SPLIT = re.compile(r"(?<!/)/(?!/)")
 
 
-def text_of(element: ET.Element | None, path: str = "text") -> str | None:
-    found = None if element is None else element.find(path)
-    return None if found is None else (found.text or "")
-
-
 def _percent_ok(value: str) -> bool:
     try:
         number = float(value)
     except ValueError:
         return False
     return any(abs(number - float(allowed)) < 1e-9 for allowed in ALLOWED)
-
-
-def parse(data: bytes) -> tuple[ET.Element | None, list[str]]:
-    found = []
-    if not data.startswith(DECLARATION.encode("ascii")):
-        found.append(f"line 1 is not the declaration {DECLARATION.strip()}")
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as error:
-        return None, [*found, f"not well-formed XML: {error}"]
-    if root.tag != "quiz":
-        found.append(f"the root is <{root.tag}>, not <quiz>")
-    return root, found
 
 
 def structure(data: bytes) -> list[str]:
@@ -182,8 +166,6 @@ def _files(question: ET.Element) -> list[str]:
 def check(data: bytes, bank: list[Planned]) -> list[str]:
     """Every check: :func:`structure`, then :func:`solver.moodle.replay.replay` and
     :func:`solver.moodle.replay.independent`."""
-    from solver.moodle.replay import independent, replay
-
     return structure(data) + replay(data, bank) + independent(data)
 
 

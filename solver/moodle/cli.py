@@ -25,7 +25,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def check_out(out: str) -> Path:
     """The --out path, or an InputError before any work if it cannot be written."""
     from solver.model import InputError
-    from solver.typeset import MAX_OUTPUT_NAME, shown
+    from solver.output import MAX_OUTPUT_NAME, shown
 
     name = shown(out)
     if not out or "\0" in out:
@@ -72,7 +72,7 @@ def bank(seed: int, count: int, chosen: list[Any], progress: bool = False) -> tu
 
 
 def run(args: argparse.Namespace) -> int:
-    from solver.typeset import write_atomically
+    from solver.output import write_atomically
     from solver.variants import check_seed_and_count
 
     check_seed_and_count(args.seed, args.count)

@@ -9,11 +9,11 @@ import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from solver.moodle.check import parse, text_of
 from solver.moodle.cloze import grade, parse_gaps, problems, to_float
 from solver.moodle.export import Planned
 from solver.moodle.feedback import inline, read_params
 from solver.moodle.plan import GapPlan
+from solver.moodle.reading import parse, text_of
 from solver.moodle.tolerance import answer_text, decimal_text
 
 
