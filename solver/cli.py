@@ -8,13 +8,8 @@ stderr). Heavy libraries are imported only by the commands that need them.
 from __future__ import annotations
 
 import argparse
-import codecs
-import contextlib
-import io
-import os
 import signal
 import sys
-import threading
 from collections.abc import Callable
 from importlib import import_module
 from typing import Any, NoReturn
@@ -23,21 +18,37 @@ from solver import interrupt
 from solver.interrupt import Signalled as _Signalled
 from solver.model import BuildError, InputError, SelfCheckError
 from solver.render import FORMATS
+from solver.stdio import (
+    SIGNAL_WORDS,
+    UNENCODABLE,
+    StdoutFailed,
+    StdoutGone,
+    flush_quietly,
+    flush_stdout,
+    one_line,
+    report,
+    report_raw,
+    reserve_std_fds,
+    restore_signals,
+    signals_as_exceptions,
+    tolerant_stdout,
+    write,
+)
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         """One line, not argparse's usage block: the message and where to look."""
-        self.exit(2, f"solver: error: {_one_line(message)} (see 'solver --help')\n")
+        self.exit(2, f"solver: error: {one_line(message)} (see 'solver --help')\n")
 
     def _print_message(self, message: str, file: Any = None) -> None:
         """--help and usage text: a failure to write stdout is reported, not swallowed."""
         if not message:
             return
         if file is None or file is sys.stderr:
-            _report_raw(message)
+            report_raw(message)
         else:
-            _write(message)
+            write(message)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -106,7 +117,7 @@ def _list() -> int:
     rows = [(e.meta.id, e.meta.title, points_text(e.meta.total)) for e in entries().values()]
     width = max(len(row[0]) for row in rows)
     for qid, title, points in rows:
-        _write(f"{qid:<{width}}  {points:>6}  {title}\n")
+        write(f"{qid:<{width}}  {points:>6}  {title}\n")
     return 0
 
 
@@ -119,7 +130,7 @@ def _solve(args: argparse.Namespace) -> int:
 
     question = lookup(args.id).meta
     solution = solve(question, parse_assignments(args.param))
-    _write(render(solution, args.format), _UNENCODABLE.get(args.format, "backslashreplace"))
+    write(render(solution, args.format), UNENCODABLE.get(args.format, "backslashreplace"))
     if solution.failed_checks:
         raise SelfCheckError(failed_check_message(args.id, solution.failed_checks))
     return 0
@@ -148,9 +159,9 @@ def _pdf(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every outcome is an exit status and at most one line on stderr."""
-    _reserve_std_fds()
-    _tolerant_stdout()
-    saved = _signals_as_exceptions()
+    reserve_std_fds()
+    tolerant_stdout()
+    saved = signals_as_exceptions()
     try:
         try:
             args = _parser().parse_args(argv)
@@ -167,231 +178,38 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 status = _run_command(args)
             interrupt.check()
-            _flush_stdout()
+            flush_stdout()
             return status
         except InputError as error:
-            return _report(2, f"error: {error}")
+            return report(2, f"error: {error}")
         except SelfCheckError as error:
-            return _report(1, str(error))
+            return report(1, str(error))
         except BuildError as error:
-            return _report(1, f"build failed: {error}")
-        except _StdoutGone:
+            return report(1, f"build failed: {error}")
+        except StdoutGone:
             return 0  # the reader went away (`solver list | head -1`): nothing to say
-        except _StdoutFailed as error:
-            return _report(1, f"error: cannot write to standard output: {error}")
+        except StdoutFailed as error:
+            return report(1, f"error: cannot write to standard output: {error}")
         except SystemExit:  # argparse: --help, or a usage error already reported
-            _flush_stdout()
+            flush_stdout()
             raise
         except _Signalled as caught:
-            return _report(128 + caught.signum, _SIGNAL_WORDS.get(caught.signum, "stopped"))
+            return report(128 + caught.signum, SIGNAL_WORDS.get(caught.signum, "stopped"))
         except KeyboardInterrupt:
-            return _report(128 + signal.SIGINT, "interrupted")
+            return report(128 + signal.SIGINT, "interrupted")
         except RecursionError as error:
-            return _report(1, f"internal error: recursion too deep ({error})")
+            return report(1, f"internal error: recursion too deep ({error})")
         except MemoryError:
-            return _report(1, "error: out of memory")
+            return report(1, "error: out of memory")
         except OSError as error:
             where = f": {error.filename!r}" if error.filename is not None else ""
-            return _report(1, f"error: {error.strerror or error}{where}")
+            return report(1, f"error: {error.strerror or error}{where}")
         except Exception as error:
-            return _report(1, f"internal error: {type(error).__name__}: {error}")
-    except _StdoutGone:  # from the flush after --help
+            return report(1, f"internal error: {type(error).__name__}: {error}")
+    except StdoutGone:  # from the flush after --help
         return 0
-    except _StdoutFailed as error:
-        return _report(1, f"error: cannot write to standard output: {error}")
+    except StdoutFailed as error:
+        return report(1, f"error: cannot write to standard output: {error}")
     finally:
-        _restore_signals(saved)
-        _flush_quietly()
-
-
-# --- robust output, one-line errors, signals ----------------------------------------------
-
-_SIGNAL_WORDS: dict[int, str] = {
-    signal.SIGINT: "interrupted", signal.SIGTERM: "terminated", signal.SIGHUP: "hangup",
-}
-MAX_MESSAGE = 2000
-
-
-class _StdoutGone(Exception):
-    """Standard output is a pipe whose reader has gone."""
-
-
-class _StdoutFailed(Exception):
-    """Standard output cannot be written (closed, disk full, I/O error)."""
-
-
-def _one_line(text: str) -> str:
-    """``text`` on one line: control characters shown escaped, length bounded."""
-    if not text.isprintable():
-        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + "..."
-
-
-def _silence(fd: int) -> None:
-    """Point ``fd`` at /dev/null so a failed stream's final flush cannot fail again."""
-    try:
-        null = os.open(os.devnull, os.O_WRONLY)
-    except OSError:
-        return
-    with contextlib.suppress(OSError):
-        os.dup2(null, fd)
-    os.close(null)
-
-
-def _fileno(stream: Any) -> int | None:
-    try:
-        fd: int = stream.fileno()
-    except (AttributeError, OSError, ValueError):  # pytest's capture, a closed stream
-        return None
-    return fd
-
-
-def _report_raw(text: str) -> None:
-    """Write ``text`` to stderr if it can be written; a failing stderr is silenced."""
-    stream = sys.stderr
-    if stream is None:
-        return
-    try:
-        stream.write(text)
-        stream.flush()
-    except (OSError, ValueError):
-        fd = _fileno(stream)
-        if fd is not None:
-            _silence(fd)
-
-
-def _report(status: int, message: str) -> int:
-    """Write one line ``solver: MESSAGE`` to stderr (if it can be written) and return status."""
-    _report_raw(f"solver: {_one_line(message)}\n")
-    return status
-
-
-def _json_escape(error: UnicodeError) -> tuple[str, int]:
-    """Codec error handler: characters the encoding lacks as JSON \\uXXXX escapes."""
-    if not isinstance(error, UnicodeEncodeError):
-        raise error
-    out = []
-    for char in error.object[error.start:error.end]:
-        code = ord(char)
-        if code > 0xFFFF:  # a UTF-16 surrogate pair, as JSON spells it
-            code -= 0x10000
-            out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
-        else:
-            out.append(f"\\u{code:04x}")
-    return "".join(out), error.end
-
-
-# What replaces a character that stdout's encoding (PYTHONIOENCODING=ascii) cannot hold:
-# an escape that keeps each format valid and the text recoverable.
-_UNENCODABLE = {"text": "backslashreplace", "markdown": "backslashreplace",
-                "json": "solver-json-escape", "html": "xmlcharrefreplace"}
-
-
-def _write(text: str, errors: str = "backslashreplace") -> None:
-    """Write to stdout, turning its failures into _StdoutGone / _StdoutFailed."""
-    stream = sys.stdout
-    if stream is None:
-        raise _StdoutFailed("it is closed")
-    encoding = getattr(stream, "encoding", None) or "utf-8"
-    try:
-        text.encode(encoding)
-    except UnicodeEncodeError:
-        if errors == "solver-json-escape":
-            codecs.register_error(errors, _json_escape)
-        text = text.encode(encoding, errors).decode(encoding)
-    except LookupError:
-        pass
-    with _stdout_errors(stream):
-        stream.write(text)
-
-
-def _flush_stdout() -> None:
-    stream = sys.stdout
-    if stream is None:
-        return
-    with _stdout_errors(stream):
-        stream.flush()
-
-
-@contextlib.contextmanager
-def _stdout_errors(stream: Any) -> Any:
-    """A reader that went away ends quietly; any other write failure is one line."""
-    try:
-        yield
-    except BrokenPipeError:
-        _drop_stdout(stream)
-        raise _StdoutGone from None
-    except (OSError, ValueError) as error:
-        _drop_stdout(stream)
-        raise _StdoutFailed(getattr(error, "strerror", None) or str(error)) from None
-
-
-def _drop_stdout(stream: Any) -> None:
-    fd = _fileno(stream)
-    if fd is not None:
-        _silence(fd)
-
-
-def _flush_quietly() -> None:
-    """Flush both streams; one that fails is silenced (else Python exits 120 at shutdown)."""
-    for stream in (sys.stdout, sys.stderr):
-        if stream is None:
-            continue
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            fd = _fileno(stream)
-            if fd is not None:
-                _silence(fd)
-                with contextlib.suppress(OSError, ValueError):
-                    stream.flush()  # the buffered rest goes to /dev/null
-
-
-def _reserve_std_fds() -> None:
-    """Open /dev/null on a closed fd 0, 1 or 2, so no file we open lands there."""
-    for fd in (0, 1, 2):
-        try:
-            os.fstat(fd)
-        except OSError:
-            try:
-                null = os.open(os.devnull, os.O_RDWR)
-            except OSError:
-                return
-            if null != fd:
-                os.dup2(null, fd)
-                os.close(null)
-
-
-def _tolerant_stdout() -> None:
-    """Text that the output encoding cannot hold (PYTHONIOENCODING=ascii) is escaped."""
-    stream = sys.stdout
-    if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
-        with contextlib.suppress(OSError, ValueError):
-            stream.reconfigure(errors="backslashreplace")
-
-
-def _on_signal(signum: int, frame: Any) -> None:
-    for other in _SIGNAL_WORDS:  # a second signal must not interrupt the cleanup
-        if signal.getsignal(other) is _on_signal:
-            signal.signal(other, signal.SIG_IGN)
-    interrupt.received.append(signum)
-    raise _Signalled(signum)
-
-
-def _signals_as_exceptions() -> dict[int, Any]:
-    """Turn SIGINT/SIGTERM/SIGHUP into _Signalled (main thread; not if they are ignored)."""
-    if threading.current_thread() is not threading.main_thread():
-        return {}
-    interrupt.received.clear()
-    saved: dict[int, Any] = {}
-    for signum in _SIGNAL_WORDS:
-        current = signal.getsignal(signum)
-        if current in (signal.SIG_DFL, signal.default_int_handler):
-            saved[signum] = signal.signal(signum, _on_signal)
-    return saved
-
-
-def _restore_signals(saved: dict[int, Any]) -> None:
-    for signum, handler in saved.items():
-        signal.signal(signum, handler)
-    interrupt.received.clear()
+        restore_signals(saved)
+        flush_quietly()
