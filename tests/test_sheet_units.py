@@ -88,7 +88,7 @@ def test_listing_has_no_line_numbers_and_marks_lines_in_place() -> None:
 
 
 def test_short_answers_for_the_key() -> None:
-    from solver.sheet import KEY_CODE_CHARS, short_answer
+    from solver.answer_key import KEY_CODE_CHARS, short_answer
 
     assert short_answer("h = h0\nfor t in range(T):\n    h = f(h,\n          x)\n", True) \
         == "h = h0; for t in range(T): h = f(h, x)"
