@@ -126,6 +126,34 @@ class Check:
     tolerance: float | None = None
 
 
+# Moodle's list of grades for an answer (percent): the credits a known mistake may earn
+# (below 100), and the fractions the Moodle bank may write (solver.moodle.tolerance).
+MOODLE_FRACTIONS = ("100", "90", "83.33333", "80", "75", "70", "66.66667", "60", "50", "40",
+                    "33.33333", "30", "25", "20", "16.66667", "14.28571", "12.5", "11.11111",
+                    "10", "5", "0")
+
+
+@dataclass(frozen=True)
+class WrongPath:
+    """A known mistake on one answer (a question module's ``wrong_paths``): the value it
+    gives and the partial credit it earns, whatever its name says.
+
+    ``answer`` is the answer key it stands for, ``name`` the mistake as the feedback names
+    it, ``value`` the JSON value it gives, ``credit`` the percent of that answer's marks it
+    earns: a grade from Moodle's list below 100.
+    """
+
+    answer: str
+    name: str
+    value: Any
+    credit: str
+
+    def __post_init__(self) -> None:
+        if self.credit not in MOODLE_FRACTIONS or self.credit == "100":
+            raise ValueError(f"wrong path {self.name!r}: credit {self.credit!r} is not a "
+                             f"grade of Moodle's list below 100 ({', '.join(MOODLE_FRACTIONS)})")
+
+
 @dataclass(frozen=True)
 class Rubric:
     part: str

@@ -16,7 +16,7 @@ from typing import Any
 
 from solver.engine import module_for, solve
 from solver.exam import Question
-from solver.model import Solution
+from solver.model import Solution, WrongPath
 from solver.variants import check_seed_and_count, draw
 
 
@@ -36,12 +36,15 @@ def _summary(values: list[Any]) -> dict[str, Any]:
     return summary
 
 
-def wrong_paths(question: Question, solution: Solution) -> dict[str, dict[str, Any]]:
-    """answer key -> {wrong path: the value it gives}, from the module's ``wrong_paths``."""
+def wrong_paths(question: Question, solution: Solution) -> tuple[WrongPath, ...]:
+    """The known mistakes of this solution (each with its answer key, value and credit),
+    in the order of the module's ``wrong_paths``; () when the module has none."""
     module = module_for(question)
     if not hasattr(module, "wrong_paths"):
-        return {}
-    found: dict[str, dict[str, Any]] = module.wrong_paths(solution)
+        return ()
+    found = tuple(module.wrong_paths(solution))
+    if not all(isinstance(path, WrongPath) for path in found):
+        raise TypeError(f"{question.id}: wrong_paths must give WrongPath records")
     return found
 
 
@@ -71,10 +74,9 @@ def stress(question: Question, count: int, seed: int) -> dict[str, Any]:
                              "checks": [c.name for c in solution.failed_checks]})
         for key, value in solution.answer.items():
             answers.setdefault(key, []).append(value)
-        for key, paths in wrong_paths(question, solution).items():
-            for name, value in paths.items():
-                if _same(value, solution.answer[key]):
-                    coincide[f"{key}: {name}"] += 1
+        for path in wrong_paths(question, solution):
+            if _same(path.value, solution.answer[path.answer]):
+                coincide[f"{path.answer}: {path.name}"] += 1
         if question.solver == "choice":
             letters[solution.answer["choice"]] += 1
     report: dict[str, Any] = {

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from solver.model import InputError, SelfCheckError
+from solver.model import InputError, SelfCheckError, WrongPath
 from solver.moodle import cli, cloze, tolerance
 from solver.moodle.check import check, structure, verify
 from solver.moodle.export import DECLARATION, Planned, plan_bank, render
@@ -200,9 +200,11 @@ def test_tolerance_policy() -> None:
     assert tolerance.decimal_text(Fraction(-1, 8)) == "-0.125"
     assert tolerance.decimal_text(Fraction(2, 3), 4) == "0.6667"
     assert tolerance.answer_text(Fraction(1, 3)) == "0.3333333333333333"
-    assert {percent for _, percent in tolerance.CREDIT} <= tolerance.ALLOWED
-    assert tolerance.credit("left out the regulariser term 2λw₁") == "50"
-    assert tolerance.credit("a mistake nobody listed") == tolerance.DEFAULT_CREDIT
+    # A known mistake's credit is in its record (tests/test_wrong_paths.py), from Moodle's list.
+    assert WrongPath("value", "a mistake", 1.5, "50").credit in tolerance.ALLOWED
+    for off_the_list in ("55", "100", "-50", "50 %", ""):
+        with pytest.raises(ValueError, match="Moodle's list"):
+            WrongPath("value", "a mistake", 1.5, off_the_list)
 
 
 def test_a_wrong_path_within_the_right_tolerance_is_left_out() -> None:
@@ -210,7 +212,8 @@ def test_a_wrong_path_within_the_right_tolerance_is_left_out() -> None:
     solution = solve("lecture.2", x=0.5, y=0.2, w1=0.3, b1=0.1, w2=-0.8, b2=0.2, lam=0.0,
                      activation="tanh")
     (plan,) = gaps(question, solution)
-    assert plan.wrong == () and plan.left_out == tuple(wrong_paths(question, solution)["value"])
+    assert plan.wrong == () and plan.left_out == tuple(
+        path.name for path in wrong_paths(question, solution) if path.answer == "value")
 
 
 def test_weights_split_points_over_cells_as_whole_numbers() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections import Counter
@@ -10,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from solver.model import Solution, WrongPath
+from solver.questions import lecture1
 from solver.registry import entries, lookup
+from solver.stress import stress
 from solver.variants import draw, solve_variant, varies
 from tests.conftest import run_cli, solve
 
@@ -196,6 +200,22 @@ def test_stress_report_names_what_a_variant_does_not_test() -> None:
     assert sorted(choice["key_letters"].values()) == [10, 10, 10, 10]
     text = run_cli("stress", "lecture.1", "--count", "20").stdout
     assert "failures: 0" in text and "coincide with a typical wrong path" in text
+
+
+def test_stress_names_a_coinciding_wrong_path_as_its_record_does(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    question = lookup("lecture.1").meta
+    found = stress(question, 10, 1)["coincides_with_wrong_path"]
+    assert set(found) == {"total: flattened the input, not the conv output"}
+    original = lecture1.wrong_paths
+
+    def renamed(solution: Solution) -> list[WrongPath]:
+        return [dataclasses.replace(path, name=f"mistake {i}")
+                for i, path in enumerate(original(solution))]
+
+    monkeypatch.setattr(lecture1, "wrong_paths", renamed)
+    assert stress(question, 10, 1)["coincides_with_wrong_path"] == {
+        "total: mistake 0": found["total: flattened the input, not the conv output"]}
 
 
 def test_a_lab_question_paper_shows_the_template_without_the_answer_lines() -> None:

@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 from solver.exam import Question
-from solver.model import Solution
+from solver.model import Solution, WrongPath
 from solver.moodle import tolerance as policy
 
 
@@ -127,20 +127,20 @@ def gaps(question: Question, solution: Solution) -> list[GapPlan]:
         right = policy.tolerance(exact, places)
         kept: list[WrongAnswer] = []
         left_out: list[str] = []
-        for name, value in (wrong.get(key, {}) if not index else {}).items():
-            wrong_value = policy.number(value)
+        for path in ([] if index else [w for w in wrong if w.answer == key]):
+            wrong_value = policy.number(path.value)
             taken = [(exact, right)] + [(w.value, w.tolerance) for w in kept]
             if any(abs(wrong_value - v) <= tol for v, tol in taken):
-                left_out.append(name)
+                left_out.append(path.name)
                 continue
-            kept.append(WrongAnswer(name, wrong_value, policy.tolerance(wrong_value, places),
-                                    policy.credit(name)))
+            kept.append(WrongAnswer(path.name, wrong_value,
+                                    policy.tolerance(wrong_value, places), path.credit))
         plans.append(GapPlan(key, index, label, labels[position], exact, places, right, weight,
                              tuple(kept), tuple(left_out)))
     return plans
 
 
-def _wrong_paths(question: Question, solution: Solution) -> dict[str, dict[str, Any]]:
+def _wrong_paths(question: Question, solution: Solution) -> tuple[WrongPath, ...]:
     from solver.stress import wrong_paths
 
     return wrong_paths(question, solution)

@@ -13,49 +13,32 @@ the EXACT answer (a ``fractions.Fraction`` read from the solver's exact text):
   ``max(0.005 * |exact|, 10**-D)``, rounded up to two significant digits. So the exact
   answer and the answer rounded to D decimals (an error of at most 0.5 * 10**-D, at most
   0.05 % of the value) both score 100 %, and an answer 10 % off scores nothing.
-- **Known wrong paths** (``wrong_paths(solution)`` of the question's module, such as
-  S_t without the bias correction) become extra answers after the right one, marked by
-  the same rule around the wrong value, with partial credit (:data:`CREDIT`, default 25 %)
-  and feedback naming the mistake. One whose value lies within the right answer's
+- **Known wrong paths** (``wrong_paths(solution)`` of the question's module: records
+  :class:`solver.model.WrongPath`, such as S_t without the bias correction) become extra
+  answers after the right one, marked by the same rule around the wrong value, with the
+  partial credit the record gives (written next to the mistake in its module, with the
+  reason) and feedback naming the mistake. One whose value lies within the right answer's
   tolerance, or within an earlier wrong path's, is left out: Moodle gives a response the
   fraction of the FIRST answer whose tolerance holds it, so it could never be reached.
-- Fractions come only from Moodle's grade list (:data:`MOODLE_FRACTIONS`).
+- Fractions come only from Moodle's grade list (:data:`MOODLE_FRACTIONS`, defined with
+  the wrong-path record that checks its credit against it).
 """
 
 from __future__ import annotations
 
 import math
-import unicodedata
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
+
+from solver.model import MOODLE_FRACTIONS as MOODLE_FRACTIONS  # re-exported
 
 RELATIVE = Fraction(1, 200)  # 0.5 %
 MIN_DECIMALS = 4
 SIGNIFICANT = 4
 
 # Moodle's list of grades for an answer (percent); their negatives are allowed too.
-MOODLE_FRACTIONS = ("100", "90", "83.33333", "80", "75", "70", "66.66667", "60", "50", "40",
-                    "33.33333", "30", "25", "20", "16.66667", "14.28571", "12.5", "11.11111",
-                    "10", "5", "0")
 ALLOWED = frozenset(MOODLE_FRACTIONS) | {f"-{f}" for f in MOODLE_FRACTIONS if f != "0"}
-
-# Partial credit of a known wrong path (percent, from Moodle's list): how much of the asked
-# value's work the mistake leaves right. Matched by a phrase of the path's name (the
-# module's wording may change: "2λw_1", "2λw₁"); any other wrong path earns DEFAULT_CREDIT.
-CREDIT = (
-    ("forgot the bias", "50"),  # layers, output size and flatten right
-    ("flattened the input", "25"),  # the conv layer alone right
-    ("regulariser", "50"),  # the data path through z̄_2 right
-    ("without the bias correction", "25"),  # S_t right, the correction missing
-    ("started the average", "25"),  # the recursion right, its start wrong
-)
-DEFAULT_CREDIT = "25"
-
-
-def credit(path: str) -> str:
-    name = unicodedata.normalize("NFKC", path).lower()
-    return next((percent for phrase, percent in CREDIT if phrase in name), DEFAULT_CREDIT)
 
 
 def exact(text: str, value: Any) -> Fraction:

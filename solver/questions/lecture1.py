@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from solver.model import Check, Math, Meta, Reading, Solution, Table, Text
+from solver.model import Check, Math, Meta, Reading, Solution, Table, Text, WrongPath
 from solver.params import as_dict, require
 
 
@@ -170,7 +170,7 @@ def sample(rng: random.Random) -> dict[str, Any]:
     }
 
 
-def wrong_paths(solution: Solution) -> dict[str, dict[str, Any]]:
+def wrong_paths(solution: Solution) -> list[WrongPath]:
     """Typical wrong totals: biases forgotten, or the flatten size taken from the input."""
     p = solution.params
     out_h, out_w = solution.words["out_h"], solution.words["out_w"]
@@ -180,7 +180,9 @@ def wrong_paths(solution: Solution) -> dict[str, dict[str, Any]]:
     biases = p["hidden_channels"] + p["out_features"] if p["bias"] else 0
     flat_input = (p["hidden_channels"] * p["in_channels"] * k2
                   + p["in_channels"] * p["height"] * p["width"] * p["out_features"] + biases)
-    paths = {"flattened the input, not the conv output": flat_input}
+    paths = [WrongPath("total", "flattened the input, not the conv output", flat_input,
+                       credit="25")]  # the conv layer alone right
     if p["bias"]:
-        paths["forgot the bias terms"] = weights
-    return {"total": paths}
+        paths.append(WrongPath("total", "forgot the bias terms", weights,
+                               credit="50"))  # layers, output size and flatten right
+    return paths

@@ -10,7 +10,7 @@ from typing import Any
 
 import sympy as sp
 
-from solver.model import Check, Math, Meta, Reading, Solution, Table, Text
+from solver.model import Check, Math, Meta, Reading, Solution, Table, Text, WrongPath
 from solver.params import as_dict, require
 
 ACTIVATIONS = ("sigmoid", "tanh")
@@ -279,10 +279,11 @@ def sample(rng: random.Random) -> dict[str, Any]:
     }
 
 
-def wrong_paths(solution: Solution) -> dict[str, dict[str, Any]]:
+def wrong_paths(solution: Solution) -> list[WrongPath]:
     """With numbers: the gradient without the regulariser's 2λw_1 term."""
     p = solution.params
     if "value" not in solution.answer:
-        return {}
-    return {"value": {"left out the regulariser term 2λw₁":
-                      solution.answer["value"] - 2 * p["lam"] * p["w1"]}}
+        return []
+    return [WrongPath("value", "left out the regulariser term 2λw₁",
+                      solution.answer["value"] - 2 * p["lam"] * p["w1"],
+                      credit="50")]  # the data path through z̄_2 right

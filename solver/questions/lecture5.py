@@ -9,7 +9,18 @@ from typing import Any
 import sympy as sp
 
 from solver.exact import rational, to_json, to_text
-from solver.model import Check, Figure, Math, Meta, Reading, Series, Solution, Table, Text
+from solver.model import (
+    Check,
+    Figure,
+    Math,
+    Meta,
+    Reading,
+    Series,
+    Solution,
+    Table,
+    Text,
+    WrongPath,
+)
 from solver.params import as_dict, require, require_decimals
 
 MAX_T = 500
@@ -212,7 +223,9 @@ def sample(rng: random.Random) -> dict[str, Any]:
             "value": rng.choice((0.5, 1.0, 1.5, 2.0, 3.0))}
 
 
-def wrong_paths(solution: Solution) -> dict[str, dict[str, Any]]:
+def wrong_paths(solution: Solution) -> list[WrongPath]:
     """Ŝ_t without the bias correction is S_t itself; S_t from S_0 = y instead of 0 is y."""
-    return {"S_hat": {"S_t without the bias correction": solution.answer["S"]},
-            "S": {"started the average at S_0 = y": solution.params["value"]}}
+    return [WrongPath("S_hat", "S_t without the bias correction", solution.answer["S"],
+                      credit="25"),  # S_t right, the correction missing
+            WrongPath("S", "started the average at S_0 = y", solution.params["value"],
+                      credit="25")]  # the recursion right, its start wrong
