@@ -4,7 +4,9 @@ An exam is a folder holding ``exam.toml`` (the bundled one is
 ``solver/exams/deep_learning``). Reading it imports nothing heavy (``tomllib`` only), so
 ``solver list`` stays fast; the statement templates are filled in by ``solver.wording``
 when a question is solved. Every problem with the file is an InputError naming the file,
-the question and what is allowed.
+the question and what is allowed. A lab record's optional ``grader`` must name a module
+pair of ``solver.grading`` (``checks/NAME.py`` and ``probes/NAME.py``); only the labs
+that name one are gradable (``Exam.gradable``).
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class Question(Numbered):
     parts: tuple[Part, ...]
     params: dict[str, Any] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
+    grader: str = ""  # a lab's grader (solver/grading/checks and probes): "" not gradable
 
     @property
     def points(self) -> dict[str, int]:
@@ -74,6 +77,15 @@ class Exam:
     @property
     def total(self) -> int:
         return sum(question.total for question in self.questions.values())
+
+    @property
+    def file(self) -> Path:
+        return self.path / EXAM_FILE
+
+    @property
+    def gradable(self) -> tuple[str, ...]:
+        """The ids of the labs whose record names a grader, in exam order."""
+        return tuple(qid for qid, question in self.questions.items() if question.grader)
 
     def section(self, kind: str) -> Section:
         return next(section for section in self.sections if section.kind == kind)
@@ -151,12 +163,13 @@ def _question(where: str, table: dict[str, Any]) -> Question:
     labels = [part.label for part in parts]
     if not parts or len(set(labels)) != len(labels) or ("" in labels and len(labels) > 1):
         raise InputError(f"{where}: parts need distinct labels ('' only for a single part)")
-    known = {"id", "title", "solver", "statement", "parts", "params"}
+    known = {"id", "title", "solver", "statement", "parts", "params", "grader"}
     question = Question(
         id=qid, title=_need(where, table, "title", str), solver=solver,
         statement=_need(where, table, "statement", str).strip(), parts=parts,
         params=dict(_need(where, table, "params", dict, {})),
         data={key: value for key, value in table.items() if key not in known},
+        grader=_grader(where, table, solver),
     )
     if solver == "choice":
         _check_choice(where, question)
@@ -164,6 +177,23 @@ def _question(where: str, table: dict[str, Any]) -> Question:
         for key in ("template", "checks"):
             _need(where, question.data, key, str)
     return question
+
+
+def _grader(where: str, table: dict[str, Any], solver: str) -> str:
+    """A lab record's grader: a module pair of solver.grading (checks and probes), or ""."""
+    if "grader" not in table:
+        return ""
+    name: str = _need(where, table, "grader", str)
+    if solver != "lab":
+        raise InputError(f"{where}: only a lab record (solver = \"lab\") names a grader")
+    from solver.grading import graders
+
+    known = graders()
+    if name not in known:
+        raise InputError(
+            f"{where}: grader {name!r} does not exist (one of {', '.join(known)}: "
+            "solver/grading/checks/NAME.py with solver/grading/probes/NAME.py)")
+    return name
 
 
 def _part(where: str, table: Any) -> Part:

@@ -95,6 +95,25 @@ def test_the_fixture_exam_builds_its_pdf(tmp_path: Path) -> None:
     assert "Lab assignments" not in text
 
 
+LAB_RECORD = (
+    'title = "x"\n[[sections]]\nkind = "lab"\nname = "L"\n[[questions]]\nid = "lab.1"\n'
+    'title = "t"\nsolver = "lab"\nchecks = "lab1"\ntemplate = "solver.labs.linear"\n'
+    '{grader}\nstatement = "s"\nparts = [{{ label = "A", points = 1 }}]\n')
+
+
+def test_a_lab_record_names_its_grader() -> None:
+    """The gradable labs are the exam file's: the bundled exam names a grader in each lab
+    record, the fixture exam has no lab."""
+    from solver.exam import BUNDLED, read_exam
+
+    bundled = read_exam(BUNDLED)
+    assert bundled.gradable == tuple(f"lab.{n}" for n in range(1, 9))
+    assert bundled.questions["lab.3"].grader == "lab3"
+    assert "grader" not in bundled.questions["lab.3"].data
+    assert bundled.questions["lecture.1"].grader == ""
+    assert read_exam(FIXTURE).gradable == ()
+
+
 @pytest.mark.parametrize(("content", "expected"), [
     ("title = ", "not valid TOML"),
     ('title = "x"\n', "'sections' must be a list"),
@@ -108,6 +127,15 @@ def test_the_fixture_exam_builds_its_pdf(tmp_path: Path) -> None:
      'justification = "j"\ndistractor = "d"\ncitation = "c"\n'
      'parts = [{ label = "", points = 1 }]\noptions = { A = "a", B = "b" }\n',
      "key must be one of the options"),
+    (LAB_RECORD.format(grader='grader = "nosuch"'),
+     "lab.1: grader 'nosuch' does not exist (one of lab1, lab2, lab3"),
+    (LAB_RECORD.format(grader='grader = "kit"'), "grader 'kit' does not exist"),
+    (LAB_RECORD.format(grader="grader = 3"), "lab.1: 'grader' must be a str"),
+    ('title = "x"\n[[sections]]\nkind = "paper"\nname = "P"\n[[questions]]\n'
+     'id = "paper.1"\ntitle = "t"\nsolver = "choice"\nstatement = "s"\nkey = "A"\n'
+     'justification = "j"\ndistractor = "d"\ncitation = "c"\ngrader = "lab1"\n'
+     'parts = [{ label = "", points = 1 }]\noptions = { A = "a", B = "b" }\n',
+     'paper.1: only a lab record (solver = "lab") names a grader'),
 ])
 def test_a_broken_exam_file_is_one_clear_line(tmp_path: Path, content: str,
                                               expected: str) -> None:

@@ -262,6 +262,112 @@ def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None
     assert len(lines) == 1 and message in lines[0], result.stderr
 
 
+# Another exam: its lab.1 is graded by the momentum grader, its lab.2 names no grader.
+TWO_LABS = """
+title = "Two labs"
+[[sections]]
+kind = "lab"
+name = "Labs"
+
+[[questions]]
+id = "lab.1"
+title = "Momentum, graded"
+solver = "lab"
+checks = "lab4"
+grader = "lab4"
+template = "solver.labs.momentum"
+statement = "Complete momentum."
+parts = [{ label = "", points = 4 }]
+
+[[questions]]
+id = "lab.2"
+title = "Conv, not graded"
+solver = "lab"
+checks = "lab3"
+template = "solver.labs.conv"
+statement = "Complete Conv2d."
+parts = [{ label = "A", points = 1 }, { label = "B", points = 2 }, { label = "C", points = 3 }]
+"""
+
+
+def _exam(folder: Path, text: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    (folder / "exam.toml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def _one_error_line(result: Any) -> str:
+    """The one line of a bad-input exit (a sandbox note, when bwrap is missing, aside)."""
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("solver: note:")]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_the_fixture_exam_has_no_gradable_lab() -> None:
+    line = _one_error_line(run_cli("--exam", str(ROOT / "tests" / "fixture_exam"), "grade",
+                                   "lab.3", "x.py"))
+    assert "unknown lab 'lab.3': no lab record of " in line
+    assert "fixture_exam/exam.toml names a grader" in line
+
+
+def test_only_labs_whose_record_names_a_grader_are_gradable(tmp_path: Path) -> None:
+    """The gradable labs are the active exam file's: a lab without a grader, or one the
+    exam does not have (lab.3, gradable in the bundled exam), is a bad input."""
+    exam = str(_exam(tmp_path / "exam", TWO_LABS))
+    line = _one_error_line(run_cli("--exam", exam, "grade", "lab.2", "x.py"))
+    assert "lab 'lab.2' names no grader in " in line and line.endswith("LAB is one of lab.1")
+    line = _one_error_line(run_cli("--exam", exam, "grade", "lab.3", "x.py"))
+    assert line.endswith("unknown lab 'lab.3': LAB is one of lab.1")
+
+
+@pytest.mark.slow
+def test_another_exams_lab_is_graded_by_its_records_grader(tmp_path: Path) -> None:
+    """That exam's lab.1 is the momentum lab: its record's grader, labels and points, not
+    the bundled lab.1 (Linear)."""
+    exam = str(_exam(tmp_path / "exam", TWO_LABS))
+    result = run_cli("--exam", exam, "grade", "lab.1",
+                     str(SUBMISSIONS / "lab4" / "wrong_no_dampening.py"), "--format", "json",
+                     "--timeout", TIMEOUT)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["lab"] == "lab.1" and data["max_score"] == 4
+    [part] = data["submissions"][0]["parts"]
+    assert (part["label"], part["max_points"], part["points"]) == ("", 4, 0)
+    assert re.search(r"returned v\[0\]: expected [-\d.]+, got", part["message"])
+    assert "worked solution, lab.1: " in part["message"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("change", "message"), [
+    (('label = "A"', 'label = "a"'), "grader 'lab1' judges the parts 'A', 'B' but the "
+                                     "record's parts are 'a', 'B'"),
+    (('label = "B", points = 3', 'label = "B", points = 2 }, { label = "C", points = 1'),
+     "grader 'lab1' judges the parts 'A', 'B' but the record's parts are 'A', 'B', 'C'"),
+    (('template = "solver.labs.linear"', 'template = "solver.labs.conv"'),
+     "grader 'lab1' computes the reference with solver.labs.linear but the record's "
+     "template is solver.labs.conv"),
+])
+def test_the_grader_and_the_exam_record_must_agree(tmp_path: Path, change: tuple[str, str],
+                                                    message: str) -> None:
+    """A record whose parts (or template) are not the ones its grader judges is a clear
+    bad-input error, before any submission is scored."""
+    import tomllib
+
+    bundled = (ROOT / "solver" / "exams" / "deep_learning" / "exam.toml").read_text()
+    start = bundled.index('[[questions]]\nid = "lab.1"')
+    record = bundled[start:bundled.index("[[questions]]", start + 1)]
+    assert record.count(change[0]) == 1
+    text = ('title = "One lab"\n[[sections]]\nkind = "lab"\nname = "Labs"\n\n'
+            + record.replace(*change))
+    assert tomllib.loads(text)["questions"][0]["grader"] == "lab1"
+    result = run_cli("--exam", str(_exam(tmp_path / "exam", text)), "grade", "lab.1",
+                     str(SUBMISSIONS / "lab1" / "right.py"), "--timeout", TIMEOUT)
+    line = _one_error_line(result)
+    assert "exam.toml, lab.1: " in line and message in line, line
+
+
 def test_grade_command_imports_nothing_heavy_to_build_the_parser() -> None:
     import subprocess
 

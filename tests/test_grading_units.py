@@ -144,3 +144,38 @@ def test_a_sandbox_that_cannot_start_is_the_graders_failure(
     data = json.loads(captured.out)
     assert data["submissions"][0]["error"].startswith("grader failure: the sandbox did not start")
     assert "solver: grader failure:" in captured.err
+
+
+def test_every_bundled_grader_judges_its_records_labels() -> None:
+    """Each gradable lab of the bundled exam: its grader's checks declare the record's part
+    labels and compute the reference from the record's template."""
+    from solver.exam import BUNDLED, read_exam
+    from solver.grading.grader import checks_of
+
+    exam = read_exam(BUNDLED)
+    assert exam.gradable == tuple(f"lab.{n}" for n in range(1, 9))
+    for lab in exam.gradable:
+        question = exam.questions[lab]
+        checks = checks_of(question, exam)
+        assert checks.__name__ == f"solver.grading.checks.{question.grader}"
+        assert tuple(checks.LABELS) == tuple(question.points)
+        assert question.data["template"] == checks.MODULE
+
+
+def test_a_record_whose_labels_differ_from_its_grader_is_refused() -> None:
+    import dataclasses
+
+    from solver.exam import BUNDLED, Part, read_exam
+    from solver.grading.grader import checks_of
+    from solver.model import InputError
+
+    exam = read_exam(BUNDLED)
+    question = exam.questions["lab.3"]
+    relabelled = dataclasses.replace(question, parts=(Part("1", 1), Part("2", 2), Part("3", 3)))
+    with pytest.raises(InputError, match=r"exam.toml, lab.3: grader 'lab3' judges the parts "
+                                         r"'A', 'B', 'C' but the record's parts are '1', '2', "
+                                         r"'3'$"):
+        checks_of(relabelled, exam)
+    other = dataclasses.replace(question, grader="lab1")  # the Linear grader for a Conv2d lab
+    with pytest.raises(InputError, match=r"grader 'lab1' judges the parts 'A', 'B' but"):
+        checks_of(other, exam)

@@ -18,7 +18,9 @@ DEFAULT_TIMEOUT = 30.0
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("lab", metavar="LAB", help="the lab: lab.1 ... lab.8")
+    parser.add_argument("lab", metavar="LAB",
+                        help="a lab whose exam record names a grader (lab.1 ... lab.8 in the "
+                             "bundled exam)")
     parser.add_argument("paths", nargs="+", metavar="PATH",
                         help="a submission .py file (the completed exam template) or a "
                              "folder of them")
@@ -63,11 +65,10 @@ def run(args: argparse.Namespace) -> int:
     """Grade; 0 when grading ran (whatever the scores), 1 when the grader itself failed."""
     from pathlib import Path
 
-    from solver.grading.grader import LABS, grade
+    from solver.grading.grader import gradable, grade
     from solver.model import InputError
 
-    if args.lab not in LABS:
-        raise InputError(f"unknown lab {args.lab!r}: LAB is one of {', '.join(LABS)}")
+    gradable(args.lab)
     jobs, timeout = _jobs(args.jobs), _timeout(args.timeout)
     out = Path(args.out) if args.out else None
     if out is not None and out.exists() and not out.is_dir():

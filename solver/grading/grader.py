@@ -1,6 +1,11 @@
 """Grade submissions: run each in the sandbox (``--jobs`` at a time) while the parent
 builds the reference once, then score each per sub-question.
 
+What can be graded is the active exam file's: a lab whose record names a grader
+(``grader = "lab3"``: ``checks/lab3.py`` and ``probes/lab3.py``), scored with the
+record's part labels and points. The grader's checks declare the labels they judge
+(``LABELS``) and the reference they compute (``MODULE``); both must agree with the record.
+
 The children start first; torch and the reference are imported in the parent while they
 run, so one submission costs about one torch import of wall time, not two.
 """
@@ -15,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from solver.exam import Exam, Question
 from solver.model import InputError
+from solver.seed import SEED
 
-SEED = 20_240_611
-LABS = tuple(f"lab.{n}" for n in range(1, 9))
 MAX_SOURCE_BYTES = 1 << 20
 MAX_MESSAGE = 1500
 
@@ -80,6 +85,45 @@ def discover(paths: list[str]) -> list[tuple[str, Path]]:
     return [(shown, path) for path, shown in found.items()]
 
 
+def gradable(lab: str) -> Question:
+    """The active exam's record of ``lab`` when it names a grader; otherwise an InputError
+    that names the labs it can grade."""
+    from solver.registry import exam
+
+    active = exam()
+    question = active.questions.get(lab)
+    if question is not None and question.grader:
+        return question
+    labs = active.gradable
+    if not labs:
+        raise InputError(f"unknown lab {lab!r}: no lab record of {active.file} names a "
+                         "grader, so it has nothing to grade")
+    if question is not None and question.kind == "lab":
+        raise InputError(f"lab {lab!r} names no grader in {active.file}: LAB is one of "
+                         f"{', '.join(labs)}")
+    raise InputError(f"unknown lab {lab!r}: LAB is one of {', '.join(labs)}")
+
+
+def _labels(labels: Any) -> str:
+    return ", ".join(repr(label) for label in labels)
+
+
+def checks_of(question: Question, active: Exam) -> Any:
+    """The grader's checks module for a gradable record, or an InputError when the two
+    disagree: the part labels it judges, or the reference it computes (the template)."""
+    checks: Any = importlib.import_module(f"solver.grading.checks.{question.grader}")
+    where = f"{active.file}, {question.id}"
+    labels = tuple(question.points)
+    if sorted(checks.LABELS) != sorted(labels):
+        raise InputError(f"{where}: grader {question.grader!r} judges the parts "
+                         f"{_labels(checks.LABELS)} but the record's parts are {_labels(labels)}")
+    template = question.data.get("template")
+    if template != checks.MODULE:
+        raise InputError(f"{where}: grader {question.grader!r} computes the reference with "
+                         f"{checks.MODULE} but the record's template is {template}")
+    return checks
+
+
 def worked_lines(module: str) -> dict[str, list[str]]:
     """The reference's marked answer lines by letter, a statement split over lines joined."""
     from solver.questions.labkit import answer_lines, source
@@ -116,11 +160,9 @@ def _run(sandbox: Any, probe: str, shown: str, path: Path, timeout: float) -> An
 
 def grade(lab: str, paths: list[str], jobs: int, timeout: float,
           progress: Callable[[str], None]) -> Report:
-    from solver.registry import lookup
+    from solver.registry import exam
 
-    if lab not in LABS:
-        raise InputError(f"unknown lab {lab!r}: LAB is one of {', '.join(LABS)}")
-    meta = lookup(lab).meta
+    meta = gradable(lab)
     points = {str(label): int(value) for label, value in meta.points.items()}
     items = discover(paths)
     from solver.grading import isolation
@@ -130,7 +172,7 @@ def grade(lab: str, paths: list[str], jobs: int, timeout: float,
     if box.note:
         _note_once(f"{box.note}; submissions run with resource limits and a seccomp filter "
                    "only (no private file system, no network namespace)")
-    probe = f"lab{lab.split('.')[1]}"
+    probe = meta.grader
     graded: dict[int, Graded] = {}
     failures: list[str] = []
     executor = ThreadPoolExecutor(max_workers=jobs)
@@ -138,7 +180,7 @@ def grade(lab: str, paths: list[str], jobs: int, timeout: float,
         futures: dict[Future[Any], int] = {
             executor.submit(_run, box, probe, shown, path, timeout): index
             for index, (shown, path) in enumerate(items)}
-        checks: Any = importlib.import_module(f"solver.grading.checks.{probe}")
+        checks = checks_of(meta, exam())
         reference = checks.reference(SEED)
         marked = worked_lines(checks.MODULE)
         for done in as_completed(futures):
@@ -197,14 +239,15 @@ def _score(lab: str, points: dict[str, int], checks: Any, reference: Any,
     judge = Judge(lab, len(points) == 1, SEED, transcript, result, timeout, marked)
     try:
         verdicts = checks.judge(judge, reference)
-        if len(verdicts) != len(points):
-            raise RuntimeError(f"{len(verdicts)} verdicts for {len(points)} parts")
+        if sorted(verdicts) != sorted(points):
+            raise RuntimeError(f"verdicts for the parts {_labels(verdicts)}, not "
+                               f"{_labels(points)}")
     except Exception as error:  # a bug of the grader, not of the submission
         reason = f"internal error while checking: {type(error).__name__}: {error}"
         return zero(f"not graded: {reason}", f"grader failure: {reason}"), reason
-    parts = tuple(Part(label, value if verdict.passed else 0, value, verdict.passed,
-                       one_line(verdict.message))
-                  for (label, value), verdict in zip(points.items(), verdicts, strict=True))
+    parts = tuple(Part(label, value if verdicts[label].passed else 0, value,
+                       verdicts[label].passed, one_line(verdicts[label].message))
+                  for label, value in points.items())
     errors = []
     if judge.load_error:
         errors.append(f"loading the file raised {judge.load_error}")

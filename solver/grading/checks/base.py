@@ -1,10 +1,12 @@
 """What every lab check needs: verdicts, the child's results with a reason for each
-missing one, the worked-solution steps, and the reference's gradients."""
+missing one, the worked-solution steps, and the reference loop of a forward pass (build
+the leaves, install the grader's parameters, run forward, keep the output and the
+reference gradients), written once."""
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,7 +104,6 @@ class Judge:
                 return wrong
         return None
 
-
     def output_then_gradients(self, key: str, doing: str, label: str, got: Any, expected: Any,
                               names: dict[str, str], expected_grads: dict[str, Any],
                               subject: str = "") -> str | None:
@@ -116,6 +117,69 @@ class Judge:
         if not wrong:
             return None
         return f"{subject or label} is right but {wrong} (L = sum({label} * upstream))"
+
+    def shapes(self, key: str, model: str,
+               wanted: Iterable[tuple[str, list[int], str]]) -> Verdict | None:
+        """A failed verdict for the first of ``model``'s placeholders (name, expected
+        shape, its meaning) whose shape is wrong, from step ``key``; None if all are right."""
+        values = self.step(key, model).values
+        for name, want, meaning in wanted:
+            if values.get(name) != want:
+                return Verdict(False, (
+                    f"{model}.{name} has shape {shape_list(values.get(name))}, expected "
+                    f"{shape_list(want)} ({meaning}); {self.worked('A', name)}"))
+        return None
+
+    def forward_cases(self, letter: str, ref: dict[str, Any],
+                      cases: Iterable[tuple[str, str, str]], label: str,
+                      names: dict[str, str]) -> str | None:
+        """The first wrong case of a forward-pass part, as its message (what is wrong; the
+        input; the worked solution), or None. Case ``index`` is (its step key, what it
+        calls, its input), its value ``y`` compared with the reference ``y{index}`` (named
+        ``label``) and then its gradients with ``grads{index}`` (named ``names``)."""
+        for index, (key, doing, source) in enumerate(cases):
+            wrong = self.output_then_gradients(key, doing, label, self.value(key, "y", doing),
+                                               ref[f"y{index}"], names, ref[f"grads{index}"])
+            if wrong:
+                return f"{wrong}; {source}; {self.worked(letter)}"
+        return None
+
+
+Build = Callable[[int, Any], tuple[Callable[[Any], Any], dict[str, Any]]]
+
+
+def forward_references(data: dict[str, Any], cases: Sequence[Any], build: Build,
+                       ref: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The reference loop, once per seeded case: ``build(index, case)`` makes the reference
+    layer with the grader's parameters installed and returns (what to call on x, the leaves:
+    ``x`` and the installed parameters); ``y{index}`` is its output and ``grads{index}``
+    each leaf's gradient of sum(y * up{index}). Added to ``ref`` when given."""
+    found: dict[str, Any] = {} if ref is None else ref
+    for index, case in enumerate(cases):
+        forward, leaves = build(index, case)
+        keep(found, index, forward(leaves["x"]), data[f"up{index}"], leaves)
+    return found
+
+
+def keep(ref: dict[str, Any], tag: int | str, output: Any, upstream: Any,
+         leaves: dict[str, Any]) -> None:
+    """One reference forward pass: ``y{tag}`` and ``grads{tag}`` (reference_gradients)."""
+    ref[f"y{tag}"] = output.detach()
+    ref[f"grads{tag}"] = reference_gradients(output, upstream, leaves)
+
+
+def case_leaves(data: dict[str, Any], index: int, names: Iterable[str]) -> dict[str, Any]:
+    """Fresh leaves of case ``index``: each ``name`` from ``data[f"{name}{index}"]``."""
+    return {name: leaf(data[f"{name}{index}"]) for name in names}
+
+
+def weight_and_bias(layer: Any, data: dict[str, Any],
+                    index: int) -> tuple[Callable[[Any], Any], dict[str, Any]]:
+    """``layer`` with case ``index``'s W and b installed as its weight and bias: (its
+    forward, the leaves x, W, b), a ``build`` result for forward_references."""
+    leaves = case_leaves(data, index, ("x", "W", "b"))
+    layer.weight, layer.bias = leaves["W"], leaves["b"]
+    return layer.forward, leaves
 
 
 def reference_gradients(output: Any, upstream: Any, leaves: dict[str, Any]) -> dict[str, Any]:

@@ -8,14 +8,14 @@ from typing import Any
 from solver.grading.checks.base import (
     Judge,
     Verdict,
-    leaf,
-    reference_gradients,
+    forward_references,
     reference_module,
-    shape_list,
+    weight_and_bias,
 )
 from solver.grading.probes import lab1 as probe
 
 MODULE = "solver.labs.linear"
+LABELS = ("A", "B")
 GRADS = {"x": "dL/dx", "W": "dL/dW", "b": "dL/db"}
 
 
@@ -23,40 +23,29 @@ def reference(seed: int) -> dict[str, Any]:
     labs = reference_module(MODULE)
 
     data = probe.inputs(seed)
-    ref: dict[str, Any] = {}
-    for index, (_, n_in, n_out) in enumerate(probe.CASES):
-        layer = labs.Linear(n_in, n_out)
-        leaves = {name: leaf(data[f"{name}{index}"]) for name in ("x", "W", "b")}
-        layer.weight, layer.bias = leaves["W"], leaves["b"]
-        y = layer.forward(leaves["x"])
-        ref[f"y{index}"] = y.detach()
-        ref[f"grads{index}"] = reference_gradients(y, data[f"up{index}"], leaves)
-    return ref
+    return forward_references(data, probe.CASES, lambda index, case: weight_and_bias(
+        labs.Linear(case[1], case[2]), data, index))
 
 
-def judge(j: Judge, ref: dict[str, Any]) -> list[Verdict]:
+def judge(j: Judge, ref: dict[str, Any]) -> dict[str, Verdict]:
     def part_a() -> Verdict:
         for n_in, n_out in probe.SHAPES:
-            values = j.step(f"A.{n_in}x{n_out}", f"Linear({n_in}, {n_out})").values
-            for name, want, meaning in (("weight", [n_in, n_out], "in_feat, out_feat"),
-                                        ("bias", [n_out], "out_feat")):
-                if values.get(name) != want:
-                    return Verdict(False, (
-                        f"Linear({n_in}, {n_out}).{name} has shape "
-                        f"{shape_list(values.get(name))}, expected {shape_list(want)} "
-                        f"({meaning}); {j.worked('A', name)}"))
+            wrong = j.shapes(f"A.{n_in}x{n_out}", f"Linear({n_in}, {n_out})",
+                             (("weight", [n_in, n_out], "in_feat, out_feat"),
+                              ("bias", [n_out], "out_feat")))
+            if wrong:
+                return wrong
         return Verdict(True, "weight (in_feat, out_feat) and bias (out_feat,) for "
                              "Linear(3, 5) and Linear(6, 2)")
 
     def part_b() -> Verdict:
-        for index, (batch, n_in, n_out) in enumerate(probe.CASES):
-            key, doing = f"B.{index}", f"Linear({n_in}, {n_out}).forward(x)"
-            source = (f"input x {batch}x{n_in} with W {n_in}x{n_out} and b ({n_out},), "
-                      f"{j.seed_of(index)}")
-            wrong = j.output_then_gradients(key, doing, "y", j.value(key, "y", doing),
-                                            ref[f"y{index}"], GRADS, ref[f"grads{index}"])
-            if wrong:
-                return Verdict(False, f"{wrong}; {source}; {j.worked('B')}")
+        wrong = j.forward_cases("B", ref, [
+            (f"B.{index}", f"Linear({n_in}, {n_out}).forward(x)",
+             f"input x {batch}x{n_in} with W {n_in}x{n_out} and b ({n_out},), "
+             f"{j.seed_of(index)}")
+            for index, (batch, n_in, n_out) in enumerate(probe.CASES)], "y", GRADS)
+        if wrong:
+            return Verdict(False, wrong)
         return Verdict(True, f"y and its gradients match on {len(probe.CASES)} seeded cases")
 
-    return [j.part(part_a), j.part(part_b)]
+    return {"A": j.part(part_a), "B": j.part(part_b)}

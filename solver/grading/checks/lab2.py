@@ -10,6 +10,7 @@ from solver.grading.compare import first_wrong
 from solver.grading.probes import lab2 as probe
 
 MODULE = "solver.labs.activations"
+LABELS = ("A", "B")
 
 
 def reference(seed: int) -> dict[str, Any]:
@@ -26,7 +27,7 @@ def reference(seed: int) -> dict[str, Any]:
     return ref
 
 
-def judge(j: Judge, ref: dict[str, Any]) -> list[Verdict]:
+def judge(j: Judge, ref: dict[str, Any]) -> dict[str, Verdict]:
     def part(letter: str, name: str) -> Verdict:
         for index, shape in enumerate(probe.CASES):
             key, doing = f"{letter}.{index}", f"{name}.backward(dupstream)"
@@ -43,4 +44,4 @@ def judge(j: Judge, ref: dict[str, Any]) -> list[Verdict]:
                 return Verdict(False, f"{wrong}; {source}; {j.worked(letter)}")
         return Verdict(True, f"dx matches on {len(probe.CASES)} seeded inputs, with zeros")
 
-    return [j.part(lambda: part("A", "ReLU")), j.part(lambda: part("B", "Sigmoid"))]
+    return {"A": j.part(lambda: part("A", "ReLU")), "B": j.part(lambda: part("B", "Sigmoid"))}

@@ -23,15 +23,15 @@ from solver.grading.checks.base import (
     Judge,
     Unreached,
     Verdict,
-    leaf,
-    reference_gradients,
+    forward_references,
     reference_module,
-    shape_list,
+    weight_and_bias,
 )
 from solver.grading.compare import close, first_wrong
 from solver.grading.probes import lab3 as probe
 
 MODULE = "solver.labs.conv"
+LABELS = ("A", "B", "C")
 GRADS = {"x": "dL/dx", "W": "dL/dweight", "b": "dL/dbias"}
 
 
@@ -41,14 +41,10 @@ def reference(seed: int) -> dict[str, Any]:
     labs = reference_module(MODULE)
 
     data = probe.inputs(seed)
-    ref: dict[str, Any] = {"data": data}
-    for index, (_, c, _, _, f, k, s, p) in enumerate(probe.CASES):
-        layer = labs.Conv2d(c, f, k, s, p)
-        leaves = {name: leaf(data[f"{name}{index}"]) for name in ("x", "W", "b")}
-        layer.weight, layer.bias = leaves["W"], leaves["b"]
-        y = layer.forward(leaves["x"])
-        ref[f"y{index}"] = y.detach()
-        ref[f"grads{index}"] = reference_gradients(y, data[f"up{index}"], leaves)
+    ref = forward_references(data, probe.CASES, lambda index, case: weight_and_bias(
+        labs.Conv2d(case[1], *case[4:]), data, index), {"data": data})
+    for index, (_, _, _, _, _, k, s, p) in enumerate(probe.CASES):
+        y = ref[f"y{index}"]
         padded = F.pad(data[f"x{index}"], [p] * 4)
         ref[f"windows{index}"] = {
             (i, j): padded[:, :, i * s:i * s + k, j * s:j * s + k]
@@ -139,17 +135,13 @@ def _carried(seen: dict[Any, Any], got: Any, index: int, data: dict[str, Any]) -
     return close(got, expected)
 
 
-def judge(j: Judge, ref: dict[str, Any]) -> list[Verdict]:
+def judge(j: Judge, ref: dict[str, Any]) -> dict[str, Verdict]:
     def part_a() -> Verdict:
         for c, f, k, s, p in probe.SHAPES:
-            values = j.step(f"A.{c}-{f}-{k}", f"Conv2d({c}, {f}, {k}, {s}, {p})").values
-            for name, want, meaning in (("weight", [f, c, k, k], "F, C, k, k"),
-                                        ("bias", [f], "F")):
-                if values.get(name) != want:
-                    return Verdict(False, (
-                        f"Conv2d({c}, {f}, {k}, {s}, {p}).{name} has shape "
-                        f"{shape_list(values.get(name))}, expected {shape_list(want)} "
-                        f"({meaning}); {j.worked('A', name)}"))
+            wrong = j.shapes(f"A.{c}-{f}-{k}", f"Conv2d({c}, {f}, {k}, {s}, {p})",
+                             (("weight", [f, c, k, k], "F, C, k, k"), ("bias", [f], "F")))
+            if wrong:
+                return wrong
         return Verdict(True, "weight (F, C, k, k) and bias (F,) for two layers")
 
     outcomes = [_forward(j, ref, index) for index in range(len(probe.CASES))]
@@ -160,7 +152,7 @@ def judge(j: Judge, ref: dict[str, Any]) -> list[Verdict]:
     c = c_fail or Verdict(True, f"y and its gradients match on {len(probe.CASES)} seeded "
                                 "cases" + ("" if b.passed else
                                            " (given your window: error carried forward)"))
-    return [j.part(part_a), b, c]
+    return {"A": j.part(part_a), "B": b, "C": c}
 
 
 def _forward(j: Judge, ref: dict[str, Any], index: int) -> tuple[Verdict, Verdict]:

@@ -11,6 +11,7 @@ from solver.grading.compare import first_wrong
 from solver.grading.probes import lab4 as probe
 
 MODULE = "solver.labs.momentum"
+LABELS = ("",)  # one undivided part
 
 
 def reference(seed: int) -> dict[str, Any]:
@@ -27,7 +28,7 @@ def reference(seed: int) -> dict[str, Any]:
     return ref
 
 
-def judge(j: Judge, ref: dict[str, Any]) -> list[Verdict]:
+def judge(j: Judge, ref: dict[str, Any]) -> dict[str, Verdict]:
     def part() -> Verdict:
         for index, (rho, rate) in enumerate(probe.CASES):
             doing = f"momentum(X, {rho}, {rate}, prev_value, Grad=...)"
@@ -45,4 +46,4 @@ def judge(j: Judge, ref: dict[str, Any]) -> list[Verdict]:
                     return Verdict(False, f"{wrong}; {source}; {j.worked('A', marker)}")
         return Verdict(True, f"X and v match on {len(probe.CASES)} seeded steps")
 
-    return [j.part(part)]
+    return {"": j.part(part)}

@@ -16,11 +16,18 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from solver.grading.checks.base import Judge, Verdict, leaf, reference_gradients, reference_module
+from solver.grading.checks.base import (
+    Judge,
+    Verdict,
+    case_leaves,
+    forward_references,
+    reference_module,
+)
 from solver.grading.compare import first_wrong
 from solver.grading.probes import lab5 as probe
 
 MODULE = "solver.labs.dropout_net"
+LABELS = ("A", "B")
 GRADS = {"x": "dL/dx", **{f"{n}.{k}": f"dL/d{n}.{k}" for n, _, _ in probe.SIZES
                           for k in ("weight", "bias")}}
 
@@ -37,17 +44,16 @@ def reference(seed: int) -> dict[str, Any]:
             getattr(net, name).weight.copy_(data[f"{name}.weight"])
             getattr(net, name).bias.copy_(data[f"{name}.bias"])
     net.eval()
-    ref: dict[str, Any] = {}
-    for index in range(len(probe.BATCHES)):
+
+    def build(index: int, _batch: int) -> tuple[Any, dict[str, Any]]:
         net.zero_grad()
-        leaves = {"x": leaf(data[f"x{index}"])}
-        y = net(leaves["x"])
-        grads = reference_gradients(y, data[f"up{index}"], leaves)
+        leaves = case_leaves(data, index, ("x",))
         for name, _, _ in probe.SIZES:
             for kind in ("weight", "bias"):
-                grads[f"{name}.{kind}"] = getattr(getattr(net, name), kind).grad.clone()
-        ref[f"y{index}"], ref[f"grads{index}"] = y.detach(), grads
-    return ref
+                leaves[f"{name}.{kind}"] = getattr(getattr(net, name), kind)
+        return net, leaves
+
+    return forward_references(data, probe.BATCHES, build)
 
 
 def _dropout(j: Judge, name: str, values: dict[str, Any]) -> str | None:
@@ -77,7 +83,7 @@ def _dropout(j: Judge, name: str, values: dict[str, Any]) -> str | None:
     return None
 
 
-def judge(j: Judge, ref: dict[str, Any]) -> list[Verdict]:
+def judge(j: Judge, ref: dict[str, Any]) -> dict[str, Verdict]:
     def part_a() -> Verdict:
         values = j.step("A.dropout", "FCNet_do()").values
         names = values.get("names") or []
@@ -93,13 +99,12 @@ def judge(j: Judge, ref: dict[str, Any]) -> list[Verdict]:
                              "scaling and eval-mode identity checked")
 
     def part_b() -> Verdict:
-        for index, batch in enumerate(probe.BATCHES):
-            key, doing = f"B.eval{index}", "FCNet_do().eval() forward"
-            source = f"eval mode, input x {batch}x16 and fc weights, {j.seed_of(1 + index)}"
-            wrong = j.output_then_gradients(key, doing, "v", j.value(key, "y", doing),
-                                            ref[f"y{index}"], GRADS, ref[f"grads{index}"])
-            if wrong:
-                return Verdict(False, f"{wrong}; {source}; {j.worked('B')}")
+        wrong = j.forward_cases("B", ref, [
+            (f"B.eval{index}", "FCNet_do().eval() forward",
+             f"eval mode, input x {batch}x16 and fc weights, {j.seed_of(1 + index)}")
+            for index, batch in enumerate(probe.BATCHES)], "v", GRADS)
+        if wrong:
+            return Verdict(False, wrong)
         values = j.step("B.train", "FCNet_do().train() forward").values
         first, second = values.get("first"), values.get("second")
         wrong = first_wrong("train-mode v", first, ref["y0"], rtol=1e9, atol=1e9)
@@ -112,4 +117,4 @@ def judge(j: Judge, ref: dict[str, Any]) -> list[Verdict]:
         return Verdict(True, "v and its gradients match in eval mode on 2 seeded batches; "
                              "train mode is stochastic")
 
-    return [j.part(part_a), j.part(part_b)]
+    return {"A": j.part(part_a), "B": j.part(part_b)}

@@ -10,14 +10,15 @@ from typing import Any
 from solver.grading.checks.base import (
     Judge,
     Verdict,
-    leaf,
-    reference_gradients,
+    case_leaves,
+    forward_references,
     reference_module,
     shape_list,
 )
 from solver.grading.probes import lab6 as probe
 
 MODULE = "solver.labs.rnn"
+LABELS = ("A", "B")
 GRADS = {"x": "dL/dx", **{name: f"dL/d{name}" for name in probe.NAMES}}
 
 
@@ -27,20 +28,20 @@ def reference(seed: int) -> dict[str, Any]:
     labs = reference_module(MODULE)
 
     data = probe.inputs(seed)
-    ref: dict[str, Any] = {}
-    for index, (_, _, d, h) in enumerate(probe.CASES):
+
+    def build(index: int, case: tuple[int, ...]) -> tuple[Any, dict[str, Any]]:
+        _, _, d, h = case
         model = labs.VanillaRNN(d, h)
-        leaves = {"x": leaf(data[f"x{index}"])}
+        leaves = case_leaves(data, index, ("x",))
         for name in probe.NAMES:
             leaves[name] = torch.nn.Parameter(data[f"{name}{index}"].clone())
             setattr(model, name, leaves[name])
-        y = model(leaves["x"])
-        ref[f"y{index}"] = y.detach()
-        ref[f"grads{index}"] = reference_gradients(y, data[f"up{index}"], leaves)
-    return ref
+        return model, leaves
+
+    return forward_references(data, probe.CASES, build)
 
 
-def judge(j: Judge, ref: dict[str, Any]) -> list[Verdict]:
+def judge(j: Judge, ref: dict[str, Any]) -> dict[str, Verdict]:
     def part_a() -> Verdict:
         for d, h in probe.SHAPES:
             model = f"VanillaRNN({d}, {h})"
@@ -62,14 +63,13 @@ def judge(j: Judge, ref: dict[str, Any]) -> list[Verdict]:
         return Verdict(True, "four nn.Parameters of the right shapes for two sizes")
 
     def part_b() -> Verdict:
-        for index, (n, t, d, h) in enumerate(probe.CASES):
-            key, doing = f"B.{index}", f"VanillaRNN({d}, {h}).forward(x)"
-            source = (f"input x {n}x{t}x{d} (N, T, D), hidden size {h}, parameters and "
-                      f"non-zero biases from {j.seed_of(index)}")
-            wrong = j.output_then_gradients(key, doing, "y", j.value(key, "y", doing),
-                                            ref[f"y{index}"], GRADS, ref[f"grads{index}"])
-            if wrong:
-                return Verdict(False, f"{wrong}; {source}; {j.worked('B')}")
+        wrong = j.forward_cases("B", ref, [
+            (f"B.{index}", f"VanillaRNN({d}, {h}).forward(x)",
+             f"input x {n}x{t}x{d} (N, T, D), hidden size {h}, parameters and non-zero "
+             f"biases from {j.seed_of(index)}")
+            for index, (n, t, d, h) in enumerate(probe.CASES)], "y", GRADS)
+        if wrong:
+            return Verdict(False, wrong)
         return Verdict(True, f"y and its gradients match on {len(probe.CASES)} seeded cases")
 
-    return [j.part(part_a), j.part(part_b)]
+    return {"A": j.part(part_a), "B": j.part(part_b)}

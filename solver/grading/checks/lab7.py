@@ -22,14 +22,15 @@ from solver.grading.checks.base import (
     Judge,
     Unreached,
     Verdict,
-    leaf,
-    reference_gradients,
+    case_leaves,
+    forward_references,
     reference_module,
 )
 from solver.grading.compare import close, first_wrong
 from solver.grading.probes import lab7 as probe
 
 MODULE = "solver.labs.attention"
+LABELS = ("A", "B", "C")
 GRADS = {"x": "dL/dx", "Wq": "dL/dW_q", "Wk": "dL/dW_k", "Wv": "dL/dW_v"}
 ROLES = (("q", "queries", "self.q(x)"), ("k", "keys", "self.k(x)"), ("v", "values", "self.v(x)"))
 
@@ -40,18 +41,19 @@ def reference(seed: int) -> dict[str, Any]:
     labs = reference_module(MODULE)
 
     data = probe.inputs(seed)
-    ref: dict[str, Any] = {}
-    for index, (_, _, d) in enumerate(probe.CASES):
-        layer = labs.SelfAttention(d)
-        leaves = {"x": leaf(data[f"x{index}"])}
+
+    def build(index: int, case: tuple[int, ...]) -> tuple[Any, dict[str, Any]]:
+        layer = labs.SelfAttention(case[2])
+        leaves = case_leaves(data, index, ("x",))
         for name in ("q", "k", "v"):
             linear = getattr(layer, name)
             with torch.no_grad():
                 linear.weight.copy_(data[f"W{name}{index}"])
             leaves[f"W{name}"] = linear.weight
-        y = layer(leaves["x"])
-        ref[f"y{index}"] = y.detach()
-        ref[f"grads{index}"] = reference_gradients(y, data[f"up{index}"], leaves)
+        return layer, leaves
+
+    ref = forward_references(data, probe.CASES, build)
+    for index, (_, _, d) in enumerate(probe.CASES):
         with torch.no_grad():
             x = ref[f"x{index}"] = data[f"x{index}"]
             for name in ("q", "k", "v"):
@@ -120,7 +122,7 @@ def _stochastic(w: Any) -> bool:
         bool(np.allclose(w.sum(axis=axis), 1.0, atol=1e-4)) for axis in (1, 2))
 
 
-def judge(j: Judge, ref: dict[str, Any]) -> list[Verdict]:
+def judge(j: Judge, ref: dict[str, Any]) -> dict[str, Verdict]:
     parts: dict[str, Verdict] = {}
     carried_any = False
     for index, (b, t, d) in enumerate(probe.CASES):
@@ -134,8 +136,8 @@ def judge(j: Judge, ref: dict[str, Any]) -> list[Verdict]:
                 parts[letter] = Verdict(False, f"{lead}{problem}; {source}; "
                                                f"{j.worked(letter, marker)}")
     passed = f"checked on {len(probe.CASES)} seeded cases"
-    return [parts.get("A", Verdict(True, f"queries, keys and values {passed}")),
-            parts.get("B", Verdict(True, f"attention weights {passed}")),
-            parts.get("C", Verdict(True, f"y = w v for your attention weights w {passed} "
-                                         "(error carried forward from B)" if carried_any
-                                   else f"y and its gradients {passed}"))]
+    return {"A": parts.get("A", Verdict(True, f"queries, keys and values {passed}")),
+            "B": parts.get("B", Verdict(True, f"attention weights {passed}")),
+            "C": parts.get("C", Verdict(True, f"y = w v for your attention weights w {passed} "
+                                              "(error carried forward from B)" if carried_any
+                                        else f"y and its gradients {passed}"))}

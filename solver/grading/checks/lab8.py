@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from solver.grading.checks.base import Judge, Verdict, leaf, reference_gradients, reference_module
+from solver.grading.checks.base import Judge, Verdict, keep, leaf, reference_module
 from solver.grading.compare import first_wrong
 from solver.grading.probes import lab8 as probe
 
 MODULE = "solver.labs.autoencoder"
+LABELS = ("A", "B", "C", "D")
 
 
 def reference(seed: int) -> dict[str, Any]:
@@ -38,16 +39,12 @@ def reference(seed: int) -> dict[str, Any]:
             layer = probe.linear(data, f"{part}.{name}")
             setattr(module, name, layer)
             leaves[f"{name}.weight"], leaves[f"{name}.bias"] = layer.weight, layer.bias
-        output = module(leaves[given])
-        ref[f"y{letter}"] = output.detach()
-        ref[f"grads{letter}"] = reference_gradients(output, data[f"up.{letter}"], leaves)
+        keep(ref, letter, module(leaves[given]), data[f"up.{letter}"], leaves)
     encoder, decoder = probe.stand_ins(data)
     leaves = {"x": leaf(data["x"])}
     leaves.update({f"encoder.{k}": p for k, p in encoder.named_parameters()})
     leaves.update({f"decoder.{k}": p for k, p in decoder.named_parameters()})
-    output = decoder(encoder(leaves["x"])).view_as(leaves["x"])
-    ref["yD"] = output.detach()
-    ref["gradsD"] = reference_gradients(output, data["up.D"], leaves)
+    keep(ref, "D", decoder(encoder(leaves["x"])).view_as(leaves["x"]), data["up.D"], leaves)
     return ref
 
 
@@ -86,18 +83,18 @@ def _forward(j: Judge, ref: dict[str, Any], letter: str, doing: str, source: str
     return Verdict(True, "output and gradients match")
 
 
-def judge(j: Judge, ref: dict[str, Any]) -> list[Verdict]:
+def judge(j: Judge, ref: dict[str, Any]) -> dict[str, Verdict]:
     n, s, l_dim = probe.BATCH, probe.S_IMG, probe.L_DIM
     seed = j.seed_of(1)
-    return [
-        j.part(lambda: _layers(j, ref)),
-        j.part(lambda: _forward(j, ref, "B", "Encoder.forward(x) with the grader's layers",
-                                f"input x {n}x1x{s}x{s}, layers from {j.seed_of(0)}, {seed}",
-                                ())),
-        j.part(lambda: _forward(j, ref, "C", "Decoder.forward(z) with the grader's layers",
-                                f"input z {n}x{l_dim}, layers from {j.seed_of(0)}, {seed}",
-                                ((n, 1, s, s),))),
-        j.part(lambda: _forward(j, ref, "D", "Autoencoder.forward(x) with stand-in encoder "
-                                "(flatten, linear) and decoder (linear, unflatten)",
-                                f"input x {n}x1x{s}x{s}, {seed}", ((n, s, s),))),
-    ]
+    return {
+        "A": j.part(lambda: _layers(j, ref)),
+        "B": j.part(lambda: _forward(j, ref, "B", "Encoder.forward(x) with the grader's layers",
+                                     f"input x {n}x1x{s}x{s}, layers from {j.seed_of(0)}, "
+                                     f"{seed}", ())),
+        "C": j.part(lambda: _forward(j, ref, "C", "Decoder.forward(z) with the grader's layers",
+                                     f"input z {n}x{l_dim}, layers from {j.seed_of(0)}, {seed}",
+                                     ((n, 1, s, s),))),
+        "D": j.part(lambda: _forward(j, ref, "D", "Autoencoder.forward(x) with stand-in "
+                                     "encoder (flatten, linear) and decoder (linear, unflatten)",
+                                     f"input x {n}x1x{s}x{s}, {seed}", ((n, s, s),))),
+    }

@@ -38,6 +38,24 @@ def leaf(tensor: Tensor) -> Tensor:
     return tensor.detach().clone().requires_grad_(True)
 
 
+def case_leaves(data: dict[str, Any], index: int, names: tuple[str, ...]) -> dict[str, Tensor]:
+    """Fresh leaves of case ``index``: each ``name`` from ``data[f"{name}{index}"]``."""
+    return {name: leaf(data[f"{name}{index}"]) for name in names}
+
+
+def weight_and_bias(layer: Any, data: dict[str, Any], index: int) -> dict[str, Tensor]:
+    """Case ``index``'s W and b installed as ``layer``'s weight and bias; the leaves x, W
+    and b (the parent installs the same: ``checks.base.weight_and_bias``)."""
+    leaves = case_leaves(data, index, ("x", "W", "b"))
+    layer.weight, layer.bias = leaves["W"], leaves["b"]
+    return leaves
+
+
+def sent(y: Any, upstream: Tensor, leaves: dict[str, Tensor]) -> dict[str, Any]:
+    """What a forward step sends: its output ``y`` and the gradients of sum(y * upstream)."""
+    return {"y": y, **backward(y, upstream, leaves)}
+
+
 def shape_of(value: Any) -> Any:
     """A tensor's shape as a list, or what the value is instead."""
     if isinstance(value, torch.Tensor):

@@ -35,11 +35,8 @@ def run(namespace: dict[str, Any], data: dict[str, Any], step: kit.Step) -> None
     def forward(index: int) -> dict[str, Any]:
         _, n_in, n_out = CASES[index]
         layer = kit.need(namespace, "Linear")(n_in, n_out)
-        leaves = {"x": kit.leaf(data[f"x{index}"]), "W": kit.leaf(data[f"W{index}"]),
-                  "b": kit.leaf(data[f"b{index}"])}
-        layer.weight, layer.bias = leaves["W"], leaves["b"]
-        y = layer.forward(leaves["x"])
-        return {"y": y, **kit.backward(y, data[f"up{index}"], leaves)}
+        leaves = kit.weight_and_bias(layer, data, index)
+        return kit.sent(layer.forward(leaves["x"]), data[f"up{index}"], leaves)
 
     for n_in, n_out in SHAPES:
         step(f"A.{n_in}x{n_out}", partial(shapes, n_in, n_out))

@@ -71,15 +71,13 @@ def run(namespace: dict[str, Any], data: dict[str, Any], step: kit.Step) -> None
     def forward(index: int, windows: Windows) -> dict[str, Any]:
         _, c, _, _, f, k, s, p = CASES[index]
         layer = kit.need(namespace, "Conv2d")(c, f, k, s, p)
-        leaves = {"x": kit.leaf(data[f"x{index}"]), "W": kit.leaf(data[f"W{index}"]),
-                  "b": kit.leaf(data[f"b{index}"])}
-        layer.weight, layer.bias = leaves["W"], leaves["b"]
+        leaves = kit.weight_and_bias(layer, data, index)
         code = kit.code_of(type(layer).forward)
         if code is None:
             y = layer.forward(leaves["x"])
         else:
             y = kit.Tracer(code, windows.look, windows.look).call(layer.forward, leaves["x"])
-        return {"y": y, **kit.backward(y, data[f"up{index}"], leaves)}
+        return kit.sent(y, data[f"up{index}"], leaves)
 
     def sent(windows: Windows) -> dict[str, Any]:
         return {"count": windows.count, **{f"w.{key}": w for key, w in windows.seen.items()}}

@@ -66,12 +66,11 @@ def run(namespace: dict[str, Any], data: dict[str, Any], step: kit.Step) -> None
     def evaluate(index: int) -> dict[str, Any]:
         net = _network(namespace, data)
         net.eval()
-        leaves = {"x": kit.leaf(data[f"x{index}"])}
+        leaves = kit.case_leaves(data, index, ("x",))
         for name, _, _ in SIZES:
             for kind in ("weight", "bias"):
                 leaves[f"{name}.{kind}"] = getattr(getattr(net, name), kind)
-        y = net(leaves["x"])
-        return {"y": y, **kit.backward(y, data[f"up{index}"], leaves)}
+        return kit.sent(net(leaves["x"]), data[f"up{index}"], leaves)
 
     def train() -> dict[str, Any]:
         net = _network(namespace, data)

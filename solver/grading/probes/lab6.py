@@ -48,13 +48,12 @@ def run(namespace: dict[str, Any], data: dict[str, Any], step: kit.Step) -> None
     def forward(index: int) -> dict[str, Any]:
         _, _, d, h = CASES[index]
         model = kit.need(namespace, "VanillaRNN")(d, h)
-        leaves = {"x": kit.leaf(data[f"x{index}"])}
+        leaves = kit.case_leaves(data, index, ("x",))
         for name in NAMES:
             parameter = torch.nn.Parameter(data[f"{name}{index}"].clone())
             setattr(model, name, parameter)
             leaves[name] = parameter
-        y = model(leaves["x"])
-        return {"y": y, **kit.backward(y, data[f"up{index}"], leaves)}
+        return kit.sent(model(leaves["x"]), data[f"up{index}"], leaves)
 
     for d, h in SHAPES:
         step(f"A.{d}x{h}", partial(placeholders, d, h))

@@ -56,7 +56,7 @@ def run(namespace: dict[str, Any], data: dict[str, Any], step: kit.Step) -> None
         if not own_d:
             namespace["d"] = d
         layer = kit.need(namespace, "SelfAttention")(d)
-        leaves = {"x": kit.leaf(data[f"x{index}"])}
+        leaves = kit.case_leaves(data, index, ("x",))
         for name in ("q", "k", "v"):
             linear = torch.nn.Linear(d, d, bias=False)
             with torch.no_grad():
@@ -68,7 +68,7 @@ def run(namespace: dict[str, Any], data: dict[str, Any], step: kit.Step) -> None
             y = layer(leaves["x"])
         else:
             y = kit.Tracer(code, None, found.keep).call(layer, leaves["x"])
-        return {"y": y, **kit.backward(y, data[f"up{index}"], leaves)}
+        return kit.sent(y, data[f"up{index}"], leaves)
 
     for index in range(len(CASES)):
         found = Locals()
