@@ -155,6 +155,36 @@ class WrongPath:
 
 
 @dataclass(frozen=True)
+class AnswerGap:
+    """One value of a computed question that a platform asks the student to type in, as
+    a question module declares it: ``GAPS``, or ``gaps(solution)`` when the gaps depend on
+    the variant. A question that declares none is not asked for values (an essay).
+
+    ``answer`` is the answer key whose value is asked; ``label`` what the question prints
+    before it; ``part`` the sub-question it answers by position among the exam's parts (0:
+    the first), so another exam's labels apply. ``cells`` asks a nested-list answer cell
+    by cell, each labelled ``label[i,j]``; with it, ``uniform`` is the label of the one
+    value asked instead when every cell holds the same value ("": always cell by cell), and
+    ``channels_last`` names the cells of an answer stored channel first, ``[c][i][j]``, as
+    ``label[i,j,c]``. The decimals asked are not declared: the platform derives them from
+    the exact answers (none for whole numbers).
+    """
+
+    answer: str
+    label: str
+    part: int = 0
+    cells: bool = False
+    uniform: str = ""
+    channels_last: bool = False
+
+    def __post_init__(self) -> None:
+        if self.part < 0:
+            raise ValueError(f"gap {self.answer!r}: part is a position, 0 or more")
+        if (self.uniform or self.channels_last) and not self.cells:
+            raise ValueError(f"gap {self.answer!r}: uniform and channels_last need cells")
+
+
+@dataclass(frozen=True)
 class Rubric:
     part: str
     points: int

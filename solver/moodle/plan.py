@@ -1,9 +1,11 @@
 """What the bank asks of a computed question: its gaps, their exact answers, tolerances,
 weights and wrong-path answers, derived from the solved variant (no XML here).
 
-A question whose solver has a gap rule below becomes a cloze question (lecture 2 only
-when its variant has numbers); every other lab and lecture question becomes an essay, and
-a multiple-choice question stays one. The checker replays the written bank against the
+A computed question whose module declares gaps (:class:`solver.model.AnswerGap`: ``GAPS``,
+or ``gaps(solution)`` when they depend on the variant, as lecture 2's exist only when its
+variant has numbers) becomes a cloze question with one gap per value asked; a question that
+declares none (every lab, the explain questions) becomes an essay, and a multiple-choice
+question stays one. The checker replays the written bank against the
 same plan, and compares each plan value with the solver's JSON answer.
 """
 
@@ -11,13 +13,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from solver.engine import module_for
 from solver.exam import Question
-from solver.model import Solution, WrongPath
+from solver.model import AnswerGap, Solution, WrongPath
 from solver.moodle import tolerance as policy
 
 
@@ -43,23 +45,43 @@ class GapPlan:
     left_out: tuple[str, ...]  # wrong paths within an earlier answer's tolerance
 
 
-# --- per solver: which values are asked, one gap each ---------------------------------
+# --- the question module's declaration: which values are asked, one gap each ----------
 
 # key, index, label, the sub-question's position (0: the first; another exam may label the
 # parts differently, the engine matches them in order), exact value
 Spec = tuple[str, tuple[int, ...], str, int, Fraction]
 
 
-def _lecture1(solution: Solution) -> list[Spec]:
-    value = policy.exact(solution.answer_text["total"], solution.answer["total"])
-    return [("total", (), "Total number of learnable parameters", 0, value)]
+def declared(question: Question, solution: Solution) -> tuple[AnswerGap, ...]:
+    """The gaps the question's module declares for this solution: its ``gaps(solution)``,
+    else its ``GAPS``; () when it declares neither (an essay, as labs and theory are)."""
+    module = module_for(question)
+    if hasattr(module, "gaps") and hasattr(module, "GAPS"):
+        raise TypeError(f"{question.id}: declare GAPS or gaps(solution), not both")
+    found = tuple(module.gaps(solution) if hasattr(module, "gaps")
+                  else getattr(module, "GAPS", ()))
+    for gap in found:
+        if not isinstance(gap, AnswerGap):
+            raise TypeError(f"{question.id}: its gaps must be AnswerGap records, got {gap!r}")
+        if gap.answer not in solution.answer:
+            raise ValueError(f"{question.id}: gap {gap.answer!r} is not one of its answers "
+                             f"({', '.join(solution.answer)})")
+        if gap.part >= len(question.parts):
+            raise ValueError(f"{question.id}: gap {gap.answer!r} answers part {gap.part}; "
+                             f"the exam asks {len(question.parts)} (0 is the first)")
+    return found
 
 
-def _lecture2(solution: Solution) -> list[Spec]:
-    if "value" not in solution.answer:
-        return []
-    value = policy.exact(solution.answer_text["value"], solution.answer["value"])
-    return [("value", (), "∂L_reg/∂w_1 at the given values", 0, value)]
+def _specs(gap: AnswerGap, solution: Solution) -> list[Spec]:
+    text, value = solution.answer_text[gap.answer], solution.answer[gap.answer]
+    if not gap.cells:
+        return [(gap.answer, (), gap.label, gap.part, policy.exact(text, value))]
+    cells = _exact_cells(text, value)
+    entries = {exact for _, exact in cells}
+    if gap.uniform and len(entries) == 1:
+        return [(gap.answer, (), gap.uniform, gap.part, entries.pop())]
+    return [(gap.answer, index, gap.label + _index_label(index, gap.channels_last), gap.part,
+             exact) for index, exact in cells]
 
 
 def _cells(value: Any, index: tuple[int, ...] = ()) -> list[tuple[tuple[int, ...], Any]]:
@@ -77,44 +99,15 @@ def _exact_cells(text: str, value: Any) -> list[tuple[tuple[int, ...], Fraction]
     return [(index, Fraction(token)) for (index, _), token in zip(cells, tokens, strict=True)]
 
 
-def _lecture3(solution: Solution) -> list[Spec]:
-    kernel = _exact_cells(solution.answer_text["kernel"], solution.answer["kernel"])
-    entries = {value for _, value in kernel}
-    specs: list[Spec] = []
-    if len(entries) == 1:
-        specs.append(("kernel", (), "Every entry of the kernel", 0, entries.pop()))
-    else:
-        specs += [("kernel", index, "K" + _index_label(index), 0, value)
-                  for index, value in kernel]
-    output = _exact_cells(solution.answer_text["output"], solution.answer["output"])
-    specs += [("output", index, "Y" + _index_label(index), 1, value)
-              for index, value in output]
-    return specs
-
-
-def _index_label(index: tuple[int, ...]) -> str:
-    """Y[i,j] for a joint output; Y[i,j,c] (the exam's channels-last notation) per channel."""
-    shown = index if len(index) < 3 else (*index[1:], index[0])
+def _index_label(index: tuple[int, ...], channels_last: bool) -> str:
+    """[i,j]; with ``channels_last``, the channel-first cell [c][i][j] as [i,j,c]."""
+    shown = (*index[1:], index[0]) if channels_last and len(index) >= 3 else index
     return "[" + ",".join(map(str, shown)) + "]"
-
-
-def _lecture5(solution: Solution) -> list[Spec]:
-    t = solution.params["t"]
-    return [(key, (), f"{name}_{t}", part,
-             policy.exact(solution.answer_text[key], solution.answer[key]))
-            for key, name, part in (("S", "S", 0), ("S_hat", "Ŝ", 1))]
-
-
-RULES: dict[str, Callable[[Solution], list[Spec]]] = {
-    "lecture1": _lecture1, "lecture2": _lecture2, "lecture3": _lecture3,
-    "lecture5": _lecture5,
-}
 
 
 def gaps(question: Question, solution: Solution) -> list[GapPlan]:
     """The gaps of a computed question's variant; [] when it is not a cloze question."""
-    rule = RULES.get(question.solver)
-    specs = rule(solution) if rule else []
+    specs = [spec for gap in declared(question, solution) for spec in _specs(gap, solution)]
     if not specs:
         return []
     specs.sort(key=lambda spec: spec[3])  # stable: the question's part order

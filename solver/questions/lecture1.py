@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from solver.model import Check, Math, Meta, Reading, Solution, Table, Text, WrongPath
+from solver.model import AnswerGap, Check, Math, Meta, Reading, Solution, Table, Text, WrongPath
 from solver.params import as_dict, require
 
 
@@ -168,6 +168,10 @@ def sample(rng: random.Random) -> dict[str, Any]:
         "width": rng.choice((side, side, side + 4)), "out_features": rng.randint(2, 10),
         "bias": rng.random() < 0.8,
     }
+
+
+# The total only: the per-layer counts are its working, not asked.
+GAPS = (AnswerGap("total", "Total number of learnable parameters"),)
 
 
 def wrong_paths(solution: Solution) -> list[WrongPath]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import sympy as sp
 
-from solver.model import Check, Math, Meta, Reading, Solution, Table, Text, WrongPath
+from solver.model import AnswerGap, Check, Math, Meta, Reading, Solution, Table, Text, WrongPath
 from solver.params import as_dict, require
 
 ACTIVATIONS = ("sigmoid", "tanh")
@@ -277,6 +277,13 @@ def sample(rng: random.Random) -> dict[str, Any]:
         "w2": weights[1], "b2": value(-1, 1), "lam": rng.choice((0.01, 0.05, 0.1, 0.5)),
         "activation": rng.choice(ACTIVATIONS),
     }
+
+
+def gaps(solution: Solution) -> tuple[AnswerGap, ...]:
+    """The value, asked only with numbers: without them the answer is an expression."""
+    if "value" not in solution.answer:
+        return ()
+    return (AnswerGap("value", "∂L_reg/∂w_1 at the given values"),)
 
 
 def wrong_paths(solution: Solution) -> list[WrongPath]:

@@ -9,7 +9,7 @@ from typing import Any
 import sympy as sp
 
 from solver.exact import matrix_latex, max_abs_diff, rational, to_json, to_text
-from solver.model import Check, Figure, Math, Meta, Reading, Solution, Table, Text
+from solver.model import AnswerGap, Check, Figure, Math, Meta, Reading, Solution, Table, Text
 from solver.params import as_dict, number_grid, require, require_decimals
 
 # The exam's image, channels first: X[:, :, 0] and X[:, :, 1].
@@ -283,3 +283,10 @@ def sample(rng: random.Random) -> dict[str, Any]:
             break
     return {"image": image, "kernel_size": kernel, "stride": stride, "padding": 0,
             "mode": "joint"}
+
+
+# Cell by cell, named channels last as the exam writes them (K[i,j,c], Y[i,j,c]); a kernel
+# of equal entries (the average kernel) is asked once.
+GAPS = (AnswerGap("kernel", "K", cells=True, uniform="Every entry of the kernel",
+                  channels_last=True),
+        AnswerGap("output", "Y", part=1, cells=True, channels_last=True))

@@ -10,6 +10,7 @@ import sympy as sp
 
 from solver.exact import rational, to_json, to_text
 from solver.model import (
+    AnswerGap,
     Check,
     Figure,
     Math,
@@ -221,6 +222,12 @@ def sample(rng: random.Random) -> dict[str, Any]:
     """ρ from a short list, a few steps, a constant gradient with at most one decimal."""
     return {"rho": rng.choice(RHO_CHOICES), "t": rng.randint(2, 4),
             "value": rng.choice((0.5, 1.0, 1.5, 2.0, 3.0))}
+
+
+def gaps(solution: Solution) -> tuple[AnswerGap, ...]:
+    """S_t and Ŝ_t, labelled with this variant's t; the explain parts 3 and 4 are text."""
+    t = solution.params["t"]
+    return (AnswerGap("S", f"S_{t}", part=0), AnswerGap("S_hat", f"Ŝ_{t}", part=1))
 
 
 def wrong_paths(solution: Solution) -> list[WrongPath]:
