@@ -274,6 +274,15 @@ class Solution:
         self.answer[key] = value
         self.answer_text[key] = text
 
+    def label(self, position: int) -> str:
+        """The exam's label of the sub-question at ``position`` (0: the first), for prose
+        that refers to it ("Sub-question 1", "a."): a solver's words fit any exam's
+        labels. An undivided question's only part is numbered 1."""
+        asks = self.meta.asks
+        if 0 <= position < len(asks) and asks[position].label:
+            return asks[position].label
+        return str(position + 1)
+
     def answer_part(self, label: str, text: str) -> None:
         """The answer to sub-question ``label`` ("" for an undivided question)."""
         self.part_text[label] = text

@@ -195,7 +195,8 @@ def solve(params: Params, meta: Meta) -> Solution:
         ),
         Reading("A convolution in deep learning is a cross-correlation (no kernel flip); "
                 "for a constant kernel the two coincide."),
-        Text(f"Sub-question 1: the kernel. {'Joint' if joint else 'Per-channel'} reading: "
+        Text(f"Sub-question {solution.label(0)}: "
+             f"the kernel. {'Joint' if joint else 'Per-channel'} reading: "
              f"every entry is {weight}, so that the entries sum to 1 over what they average."),
     )
     for c in range(channels):
@@ -203,7 +204,8 @@ def solve(params: Params, meta: Meta) -> Solution:
     out_h = (len(image[0]) - k) // p.stride + 1
     out_w = (len(image[0][0]) - k) // p.stride + 1
     solution.add(
-        Text("Sub-question 2: the output size, then each output cell from its window."),
+        Text(f"Sub-question {solution.label(1)}: "
+             "the output size, then each output cell from its window."),
         Math(rf"H' = \left\lfloor \frac{{{len(p.image[0])} + 2 \cdot {p.padding} - {k}}}"
              rf"{{{p.stride}}} \right\rfloor + 1 = {out_h}, \quad W' = {out_w}"),
     )

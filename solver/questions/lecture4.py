@@ -107,18 +107,22 @@ def solve(params: Params, meta: Meta) -> Solution:
                        Series("validation", tuple(map(float, degrees)), tuple(val))),
                log_y=True),
         _fits_figure(x_train, y_train, models, [1, best, p.max_degree], labels),
-        Text("1. Underfitting: the model is too simple (too little capacity, too much "
+        Text(f"{solution.label(0)}. "
+             "Underfitting: the model is too simple (too little capacity, too much "
              "regularisation, or too little training) to capture the structure of the data, "
              "so it has high bias: it does poorly even on the data it was trained on. "
              + _underfit_evidence(under, train, noise_floor)),
-        Text("2. Overfitting: the model fits the training set too closely, including its "
+        Text(f"{solution.label(1)}. "
+             "Overfitting: the model fits the training set too closely, including its "
              "noise, and fails to generalise: high variance. "
              + _overfit_evidence(over, train, val, best, p)),
-        Text("3. Detecting underfitting: the training error itself is high (well above the "
+        Text(f"{solution.label(2)}. "
+             "Detecting underfitting: the training error itself is high (well above the "
              "achievable level), and the validation error is about as high, with a small "
              "gap; learning curves plateau early. More capacity or less regularisation "
              "lowers both errors."),
-        Text("4. Detecting overfitting: monitor a held-out validation set. The training "
+        Text(f"{solution.label(3)}. "
+             "Detecting overfitting: monitor a held-out validation set. The training "
              "error keeps falling while the validation error stops falling and rises: a "
              "large and growing gap. Early stopping, regularisation (weight decay, dropout, "
              f"augmentation) or more data close it. Here the validation error is lowest at "

@@ -50,7 +50,8 @@ def solve(params: Params, meta: Meta) -> Solution:
     solution.add(
         Reading("The bias-correction formula prints 1 − aᵗ; it means 1 − ρᵗ. "
                 "The average starts at S₀ = 0."),
-        Text(f"Sub-question 1: iterate from $S_0 = 0$ with $y_i = {sp.latex(value)}$ and "
+        Text(f"Sub-question {solution.label(0)}: iterate from $S_0 = 0$ "
+             f"with $y_i = {sp.latex(value)}$ and "
              rf"$\rho = {params.rho:g}" + ("" if rho.q == 1 else rf" = {_slash(rho)}")
              + "$."),
     )
@@ -73,7 +74,8 @@ def solve(params: Params, meta: Meta) -> Solution:
     correction = 1 - rho**t
     s_hat = s / correction
     solution.add(
-        Text(r"Sub-question 2: divide by $1 - \rho^t$, the total weight the average has "
+        Text(f"Sub-question {solution.label(1)}: "
+             r"divide by $1 - \rho^t$, the total weight the average has "
              f"collected after {t} steps."),
         Math(rf"\hat{{S}}_{{{t}}} = \frac{{S_{{{t}}}}}{{1 - \rho^{{{t}}}}} = "
              rf"\frac{{{_slash(s)}}}{{{_slash(correction)}}} = {_latex(s_hat)}"),
@@ -81,12 +83,14 @@ def solve(params: Params, meta: Meta) -> Solution:
               tuple((str(i), _short(h), _short(1 - rho**i), _short(h / (1 - rho**i)))
                     for i, h in list(enumerate(history, start=1))[:10]),
               caption="The average and its correction per step"),
-        Text("Sub-question 3 (goal): $S_0 = 0$ biases the early averages towards zero; "
+        Text(f"Sub-question {solution.label(2)} (goal): "
+             "$S_0 = 0$ biases the early averages towards zero; "
              r"the weights $(1 - \rho)\,\rho^{t-i}$ sum to only $1 - \rho^t$, not 1. "
              r"Dividing by $1 - \rho^t$ rescales them to sum to 1, so the estimate is "
              "unbiased from the first step: for a constant input it returns the input "
              f"exactly (${sp.latex(s_hat)}$)."),
-        Text(r"Sub-question 4 (after many iterations): $\rho^t \to 0$, so "
+        Text(f"Sub-question {solution.label(3)} (after many iterations): "
+             r"$\rho^t \to 0$, so "
              r"$1 - \rho^t \to 1$ and the correction fades out: $\hat{S}_t \approx S_t$. "
              f"It only matters in the warm-up phase (with ρ = {params.rho:g}, "
              rf"$1 - \rho^t$ first reaches 0.99 at $t = {_warmup_steps(rho)}$)."),

@@ -143,7 +143,8 @@ def solve(params: Params, meta: Meta) -> Solution:
     s = d // h
     solution = Solution(meta, as_dict(p))
     solution.add(
-        Text("1. Computational advantage. An RNN must process the positions one after "
+        Text(f"{solution.label(0)}. "
+             "Computational advantage. An RNN must process the positions one after "
              "another: $h_t$ needs $h_{t-1}$, so a layer takes $O(t)$ sequential steps and "
              "information between distant positions travels $O(t)$ steps. Self-attention "
              "computes all pairwise interactions with matrix products that run in "
@@ -154,12 +155,14 @@ def solve(params: Params, meta: Meta) -> Solution:
             ("self-attention", f"$t^2 d$ = {t * t * d}", "1", "1"),
             ("recurrent", f"$t d^2$ = {t * d * d}", f"$t$ = {t}", f"$t$ = {t}"),
         ), caption=f"At t = {t}, d = {d} (Vaswani et al. 2017, Table 1)"),
-        Text("2. Multiple heads. One head's softmax gives one weighted average per "
+        Text(f"{solution.label(1)}. "
+             "Multiple heads. One head's softmax gives one weighted average per "
              "position, so it can focus on one kind of relation at a time. Several heads, "
              "each with its own query/key/value maps, attend to different positions and "
              "relations (syntax, coreference, nearby tokens) in parallel, and their outputs "
              "are concatenated and mixed by an output projection."),
-        Text(f"3. Narrow vs wide, here with $d = {d}$ and $h = {h}$ heads. Wide: every head "
+        Text(f"{solution.label(2)}. "
+             f"Narrow vs wide, here with $d = {d}$ and $h = {h}$ heads. Wide: every head "
              r"has its own $d \times d$ query, key and value maps on the whole "
              f"{d}-dimensional embedding, so $h$ heads cost $h$ times the maps of a single "
              "head; their $h$ outputs of size $d$ are concatenated and projected back to "
@@ -184,7 +187,8 @@ def solve(params: Params, meta: Meta) -> Solution:
               tuple((labels[kind], str(counts[kind][t][0]), str(counts[kind][t][1] or "none"),
                      str(total[kind])) for kind in counts),
               caption=f"Weights each layer's forward pass reads (d = {d}, h = {h})"),
-        Text("4. Sequence length. The weights are $d \\times d$ (or smaller) matrices "
+        Text(f"{solution.label(3)}. "
+             "Sequence length. The weights are $d \\times d$ (or smaller) matrices "
              "applied to each position: none of their shapes involves $t$. Doubling $t$ "
              "doubles the number of positions and quadruples the attention matrix "
              r"($t \times t$), but the parameter count does not change. Measured by running "
