@@ -1,5 +1,10 @@
 """The answer key at a glance: every sub-question's final answer in short, one row each,
-and the multiple-choice letters in one table (the sheet's key page)."""
+and the multiple-choice letters in a table per section (the sheet's key page).
+
+Where an answer goes is decided by its question's kind (``solver.render.kinds``), not by
+its section: a multiple-choice question's letter is in a letters table wherever it is
+filed, every other answer in the rows (a lab's as code). The letters are grouped by the
+section they are filed under, which heads them ("Papers", "Lecture 3")."""
 
 from __future__ import annotations
 
@@ -49,19 +54,36 @@ def short_answer(text: str, code: bool) -> str:
     return _cut(first, KEY_PROSE_CHARS)
 
 
-def answer_key(solutions: list[Solution]) -> dict[str, Any]:
-    """Every question's final answers for the key page: a row per sub-question, and the
-    multiple-choice letters in one table."""
+def _letters(choices: list[Solution]) -> dict[str, Any]:
+    """One letters table: the multiple-choice questions filed under one section, headed
+    by the section's kind ("Papers") or the one question's heading ("Paper 3")."""
     from solver.render.html import anchor
+    from solver.render.printer import points_text
+
+    first = choices[0].meta
+    heading = f"{first.kind.capitalize()}s" if len(choices) > 1 else first.heading
+    points = {part.points for solution in choices for part in solution.parts}
+    each = f"{points_text(points.pop())} each" if len(points) == 1 and len(choices) > 1 else ""
+    letters = [{"number": s.meta.number, "anchor": anchor(s),
+                "letter": str(s.answer.get("choice", "")) or s.parts[0].text[:1]}
+               for s in choices]
+    return {"heading": heading, "points": each, "letters": letters}
+
+
+def answer_key(solutions: list[Solution]) -> dict[str, Any]:
+    """Every question's final answers for the key page: ``rows``, a row per sub-question,
+    and ``choices``, the multiple-choice letters as a table per section (exam order)."""
+    from solver.render.html import anchor
+    from solver.render.kinds import CHOICE, LAB, kind_of
     from solver.render.printer import part_name, points_text
 
     rows: list[dict[str, Any]] = []
-    letters: list[dict[str, Any]] = []
+    choices: dict[str, list[Solution]] = {}
     for solution in solutions:
         meta = solution.meta
-        if meta.kind == "paper":
-            choice = str(solution.answer.get("choice", "")) or solution.parts[0].text[:1]
-            letters.append({"number": meta.number, "letter": choice, "anchor": anchor(solution)})
+        kind = kind_of(meta)
+        if kind == CHOICE:
+            choices.setdefault(meta.kind, []).append(solution)
             continue
         for index, part in enumerate(solution.parts):
             rows.append({
@@ -69,15 +91,10 @@ def answer_key(solutions: list[Solution]) -> dict[str, Any]:
                 "anchor": anchor(solution),
                 "part": part_name(part.label) if part.label else "",
                 "points": points_text(part.points),
-                "code": meta.kind == "lab",
-                "text": short_answer(part.text, meta.kind == "lab"),
+                "code": kind == LAB,
+                "text": short_answer(part.text, kind == LAB),
             })
-    numbers = [int(item["number"]) for item in letters]
-    heading = "Papers" if len(numbers) > 1 else f"Paper {numbers[0]}" if numbers else ""
-    points = {part.points for s in solutions if s.meta.kind == "paper" for part in s.parts}
-    each = f"{points_text(points.pop())} each" if len(points) == 1 and len(letters) > 1 else ""
-    return {"rows": rows, "letters": letters, "letters_heading": heading,
-            "letters_points": each}
+    return {"rows": rows, "choices": [_letters(group) for group in choices.values()]}
 
 
 __all__ = ["KEY_CODE_CHARS", "KEY_PROSE_CHARS", "answer_key", "short_answer"]

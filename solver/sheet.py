@@ -28,6 +28,7 @@ from solver.output import (
 from solver.registry import entries, exam, lookup
 from solver.render.diskcache import building
 from solver.render.html import environment, fragment
+from solver.render.kinds import LAB, question_kind
 from solver.runtime import collector_paused, eager_torch
 from solver.seed import SEED
 from solver.typeset import preload, progress, typeset, workspace
@@ -137,8 +138,8 @@ def _solve_and_render(ids: list[str]) -> list[Rendered]:
     PR_SET_PDEATHSIG).
     """
     position = {qid: index for index, qid in enumerate(ids, start=1)}
-    labs = [qid for qid in ids if qid.startswith("lab.")]
-    rest = [qid for qid in ids if not qid.startswith("lab.")]
+    labs = [qid for qid in ids if question_kind(lookup(qid).meta) == LAB]
+    rest = [qid for qid in ids if qid not in labs]
     if not labs or not rest or (os.cpu_count() or 1) < 2:
         return _render(_solve_in_order(ids, position))
     import multiprocessing
@@ -196,7 +197,13 @@ def _preload_typesetter() -> None:
 
 def sheet_html(rendered: list[Rendered], header: str = "") -> str:
     """The whole sheet as one HTML document, from the questions' fragments; ``header``
-    (a variant's seed and number) stands at the top of every page."""
+    (a variant's seed and number) stands at the top of every page.
+
+    The sections are presentation: each question is grouped under the section it is filed
+    under (its id's prefix names it), which gives the headings, running headers and
+    section points; how a question is rendered and keyed is its kind's
+    (``solver.render.kinds``).
+    """
     from solver.render.html import anchor, code_css, inline
     from solver.render.printer import points_text
 

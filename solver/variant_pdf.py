@@ -21,11 +21,13 @@ def paper_html(seed: int, number: int, questions: list[Question],
     from solver.questions.labkit import blank_template, source
     from solver.registry import exam
     from solver.render.html import environment, inline
+    from solver.render.kinds import CHOICE, LAB, question_kind
     from solver.render.printer import part_name, points_text
 
     sections: dict[str, dict[str, Any]] = {}
-    for question in questions:
+    for question in questions:  # grouped by the section each is filed under
         solution = variant.solutions[question.id]
+        kind = question_kind(question)
         section = exam().section(question.kind)
         entry = sections.setdefault(question.kind, {
             "name": section.name, "statement": section.statement, "points": 0, "questions": []})
@@ -33,9 +35,9 @@ def paper_html(seed: int, number: int, questions: list[Question],
         entry["questions"].append({
             "meta": solution.meta,
             "template": (blank_template(source(question.data["template"]))
-                         if question.solver == "lab" else ""),
+                         if kind == LAB else ""),
             "options": (options(question, solution.params.get("order", ""))
-                        if question.solver == "choice" else {}),
+                        if kind == CHOICE else {}),
         })
     template = environment().get_template("paper.html.j2")
     return str(template.render(

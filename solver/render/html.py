@@ -21,6 +21,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from solver.model import Code, Figure, Math, Reading, Solution, Table, Text, step_to_dict
+from solver.render.kinds import CHOICE, CSS_CLASS, kind_of
 from solver.render.mathsvg import cached, img
 from solver.render.printer import Printer, part_name, points_text
 from solver.render.unimath import unicode_math
@@ -197,6 +198,7 @@ class HtmlPrinter(Printer):
 
     ``anchor`` (the question's HTML id) names the reading notes, which link to their copy
     in the appendix (``note-ANCHOR-N``) and are linked back to (``reading-ANCHOR-N``).
+    ``kind`` is the question's kind (``solver.render.kinds``), never its section.
     """
 
     def __init__(self, anchor: str = "", kind: str = "") -> None:
@@ -207,7 +209,7 @@ class HtmlPrinter(Printer):
     def print_text(self, step: Text) -> Markup:
         # A sentence that introduces what follows ends in a colon: it stays with it.
         lead = ' class="lead"' if step.text.rstrip().endswith(":") else ""
-        label = _LABEL.match(step.text) if self.kind == "paper" else None
+        label = _LABEL.match(step.text) if self.kind == CHOICE else None
         if label:  # a multiple-choice question's "Why:", "Source:" …
             return Markup('<p{}><span class="label">{}</span>{}</p>').format(
                 Markup(lead), label.group(0), inline(step.text[label.end():]))
@@ -277,24 +279,28 @@ def anchor(solution: Solution) -> str:
     return solution.meta.id.replace(".", "-")
 
 
-def _paper_answer_step(solution: Solution) -> int:
+def _choice_answer_step(solution: Solution, kind: str) -> int:
     """A multiple-choice question's "Answer: X) …" line, shown as its answer box instead
     (the text, markdown and JSON formats keep the line); -1 for other questions."""
-    if solution.meta.kind != "paper":
+    if kind != CHOICE:
         return -1
     return next((index for index, step in enumerate(solution.steps)
                  if isinstance(step, Text) and step.text.startswith("Answer:")), -1)
 
 
 def fragment(solution: Solution) -> Markup:
-    printer = HtmlPrinter(anchor(solution), solution.meta.kind)
+    """One question's HTML, rendered as its kind is (whatever section it is filed under)."""
+    kind = kind_of(solution.meta)
+    printer = HtmlPrinter(anchor(solution), kind)
     template = environment().get_template("question.html.j2")
     return Markup(template.render(
         solution=solution,
         meta=solution.meta,
+        kind=kind,
+        kind_class=CSS_CLASS[kind],
         anchor=anchor(solution),
         steps=[printer.step(step) for step in solution.steps],
-        answer_at=_paper_answer_step(solution),
+        answer_at=_choice_answer_step(solution, kind),
         inline=inline, part_name=part_name, points_text=points_text, strip_noqa=strip_noqa,
     ))
 
