@@ -98,7 +98,7 @@ def gradable(lab: str) -> Question:
     if not labs:
         raise InputError(f"unknown lab {lab!r}: no lab record of {active.file} names a "
                          "grader, so it has nothing to grade")
-    if question is not None and question.kind == "lab":
+    if question is not None and question.solver == "lab":  # a lab record, in any section
         raise InputError(f"lab {lab!r} names no grader in {active.file}: LAB is one of "
                          f"{', '.join(labs)}")
     raise InputError(f"unknown lab {lab!r}: LAB is one of {', '.join(labs)}")

@@ -31,6 +31,7 @@ from solver.moodle import feedback as fb
 from solver.moodle.cloze import gap_text
 from solver.moodle.plan import GapPlan, gaps
 from solver.moodle.tolerance import answer_text, decimal_text
+from solver.render.kinds import LAB, question_kind
 from solver.variants import Variant
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -232,7 +233,7 @@ def _essay_text(planned: Planned) -> str:
 
 
 def _essay_options(element: ET.Element, planned: Planned, printer: fb.MoodlePrinter) -> None:
-    lab = planned.question.kind == "lab"
+    lab = question_kind(planned.question) == LAB
     _sub(element, "responseformat", "monospaced" if lab else "editor")
     _sub(element, "responserequired", "1")
     _sub(element, "responsefieldlines", "20" if lab else "15")
