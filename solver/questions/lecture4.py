@@ -56,12 +56,43 @@ def _fit_legendre(x: Any, y: Any, degree: int) -> Any:
     return Legendre.fit(x, y, degree)
 
 
+@dataclass(frozen=True)
+class _Sweep:
+    """The capacity sweep: one least-squares fit per degree, its errors and diagnosis."""
+
+    x_train: Any
+    y_train: Any
+    degrees: list[int]
+    models: list[Any]
+    train: list[float]
+    val: list[float]
+    labels: list[str]
+    under: list[int]
+    over: list[int]
+    best: int
+    noise_floor: float
+    worst: float  # largest relative disagreement with the Legendre fits
+    agreement: float  # its tolerance
+
+
 def solve(params: Params, meta: Meta) -> Solution:
+    sweep = _sweep(params)
+    solution = Solution(meta, as_dict(params))
+    _demonstration(solution, sweep, params)
+    _part_underfitting(solution, sweep)
+    _part_overfitting(solution, sweep, params)
+    _part_detecting_underfitting(solution)
+    _part_detecting_overfitting(solution, sweep)
+    _answers(solution, sweep)
+    _checks(solution, sweep)
+    return solution
+
+
+def _sweep(p: Params) -> _Sweep:
     import numpy as np
 
     from solver.seed import numpy_rng
 
-    p = params
     rng = numpy_rng(4)
     x_train = np.sort(rng.uniform(0, 1, p.train_points))
     y_train = _truth(x_train) + rng.normal(0, p.noise, p.train_points)
@@ -86,76 +117,102 @@ def solve(params: Params, meta: Meta) -> Solution:
               for d, t, v in zip(degrees, train, val, strict=True)]
     under = [d for d in degrees if "underfitting" in labels[d]]
     over = [d for d in degrees if labels[d] == "overfitting"]
-    solution = Solution(meta, as_dict(p))
+    return _Sweep(x_train, y_train, degrees, models, train, val, labels, under, over, best,
+                  noise_floor, worst, agreement)
+
+
+def _demonstration(solution: Solution, s: _Sweep, p: Params) -> None:
     solution.add(
         Text(rf"Demonstration: {p.train_points} noisy samples of $\sin(2\pi x)$ (noise "
              f"standard deviation {p.noise}, seeded), fitted by least-squares polynomials "
              f"of degree 0 to {p.max_degree}; errors measured on the training set and on "
              f"{p.validation_points} held-out validation samples. A degree is marked "
              f"underfitting when its training error is above twice the noise variance "
-             f"{noise_floor:.3g} (the best achievable error), and overfitting when it lies "
+             f"{s.noise_floor:.3g} (the best achievable error), and overfitting when it lies "
              "above the best degree and its validation error is over 1.5 times its "
              "training error."),
         Table(("degree", "train MSE", "validation MSE", "diagnosis"),
               tuple((str(d), f"{t:.4f}", f"{v:.4f}", label)
-                    for d, t, v, label in zip(degrees, train, val, labels, strict=True)),
-              caption=f"Capacity sweep (noise variance {noise_floor:.3g} is the best "
+                    for d, t, v, label in zip(s.degrees, s.train, s.val, s.labels, strict=True)),
+              caption=f"Capacity sweep (noise variance {s.noise_floor:.3g} is the best "
                       "achievable MSE)"),
-        Figure(caption=_sweep_caption(bool(under), bool(over), best, p.max_degree),
+        Figure(caption=_sweep_caption(bool(s.under), bool(s.over), s.best, p.max_degree),
                xlabel="polynomial degree (capacity)", ylabel="mean squared error",
-               series=(Series("train", tuple(map(float, degrees)), tuple(train)),
-                       Series("validation", tuple(map(float, degrees)), tuple(val))),
+               series=(Series("train", tuple(map(float, s.degrees)), tuple(s.train)),
+                       Series("validation", tuple(map(float, s.degrees)), tuple(s.val))),
                log_y=True),
-        _fits_figure(x_train, y_train, models, [1, best, p.max_degree], labels),
-        Text(f"{solution.label(0)}. "
-             "Underfitting: the model is too simple (too little capacity, too much "
-             "regularisation, or too little training) to capture the structure of the data, "
-             "so it has high bias: it does poorly even on the data it was trained on. "
-             + _underfit_evidence(under, train, noise_floor)),
-        Text(f"{solution.label(1)}. "
-             "Overfitting: the model fits the training set too closely, including its "
-             "noise, and fails to generalise: high variance. "
-             + _overfit_evidence(over, train, val, best, p)),
-        Text(f"{solution.label(2)}. "
-             "Detecting underfitting: the training error itself is high (well above the "
-             "achievable level), and the validation error is about as high, with a small "
-             "gap; learning curves plateau early. More capacity or less regularisation "
-             "lowers both errors."),
-        Text(f"{solution.label(3)}. "
-             "Detecting overfitting: monitor a held-out validation set. The training "
-             "error keeps falling while the validation error stops falling and rises: a "
-             "large and growing gap. Early stopping, regularisation (weight decay, dropout, "
-             f"augmentation) or more data close it. Here the validation error is lowest at "
-             f"degree {best} ({val[best]:.4f})."),
+        _fits_figure(s.x_train, s.y_train, s.models, [1, s.best, p.max_degree], s.labels),
     )
-    solution.give("best_degree", best, str(best))
-    for label, text in (
-        ("1", "Underfitting: the model is too simple (too little capacity, too much "
-              "regularisation or too little training) to capture the structure of the data; "
-              "it has high bias and does poorly even on its own training data."),
-        ("2", "Overfitting: the model fits the training data too closely, noise included, "
-              "and fails to generalise to new data (high variance)."),
-        ("3", "Underfitting shows as a high training error, with the validation error about "
-              "as high (a small gap); more capacity or less regularisation lowers both."),
-        ("4", "Overfitting shows on a held-out validation set: the training error keeps "
-              "falling while the validation error stops falling and rises, a large and "
-              "growing gap."),
-    ):
-        solution.answer_part(label, text)
-    solution.give("train_mse", train, ", ".join(f"{v:.4f}" for v in train))
-    solution.give("validation_mse", val, ", ".join(f"{v:.4f}" for v in val))
+
+
+def _part_underfitting(solution: Solution, s: _Sweep) -> None:
+    solution.add(Text(
+        f"{solution.label(0)}. "
+        "Underfitting: the model is too simple (too little capacity, too much "
+        "regularisation, or too little training) to capture the structure of the data, "
+        "so it has high bias: it does poorly even on the data it was trained on. "
+        + _underfit_evidence(s.under, s.train, s.noise_floor)))
+    solution.answer_part("1", (
+        "Underfitting: the model is too simple (too little capacity, too much "
+        "regularisation or too little training) to capture the structure of the data; "
+        "it has high bias and does poorly even on its own training data."))
+
+
+def _part_overfitting(solution: Solution, s: _Sweep, p: Params) -> None:
+    solution.add(Text(
+        f"{solution.label(1)}. "
+        "Overfitting: the model fits the training set too closely, including its "
+        "noise, and fails to generalise: high variance. "
+        + _overfit_evidence(s.over, s.train, s.val, s.best, p)))
+    solution.answer_part("2", (
+        "Overfitting: the model fits the training data too closely, noise included, "
+        "and fails to generalise to new data (high variance)."))
+
+
+def _part_detecting_underfitting(solution: Solution) -> None:
+    solution.add(Text(
+        f"{solution.label(2)}. "
+        "Detecting underfitting: the training error itself is high (well above the "
+        "achievable level), and the validation error is about as high, with a small "
+        "gap; learning curves plateau early. More capacity or less regularisation "
+        "lowers both errors."))
+    solution.answer_part("3", (
+        "Underfitting shows as a high training error, with the validation error about "
+        "as high (a small gap); more capacity or less regularisation lowers both."))
+
+
+def _part_detecting_overfitting(solution: Solution, s: _Sweep) -> None:
+    solution.add(Text(
+        f"{solution.label(3)}. "
+        "Detecting overfitting: monitor a held-out validation set. The training "
+        "error keeps falling while the validation error stops falling and rises: a "
+        "large and growing gap. Early stopping, regularisation (weight decay, dropout, "
+        f"augmentation) or more data close it. Here the validation error is lowest at "
+        f"degree {s.best} ({s.val[s.best]:.4f})."))
+    solution.answer_part("4", (
+        "Overfitting shows on a held-out validation set: the training error keeps "
+        "falling while the validation error stops falling and rises, a large and "
+        "growing gap."))
+
+
+def _answers(solution: Solution, s: _Sweep) -> None:
+    solution.give("best_degree", s.best, str(s.best))
+    solution.give("train_mse", s.train, ", ".join(f"{v:.4f}" for v in s.train))
+    solution.give("validation_mse", s.val, ", ".join(f"{v:.4f}" for v in s.val))
+
+
+def _checks(solution: Solution, s: _Sweep) -> None:
     solution.checks.append(Check(
         "every fit agrees with a least-squares fit on a Legendre basis",
-        worst <= agreement,
-        f"largest prediction difference {worst:.3g} (relative to max(1, |prediction|)) over "
-        "all degrees; tolerance: machine epsilon times the condition number of the "
+        s.worst <= s.agreement,
+        f"largest prediction difference {s.worst:.3g} (relative to max(1, |prediction|)) "
+        "over all degrees; tolerance: machine epsilon times the condition number of the "
         "monomial basis",
-        max_abs_error=worst, tolerance=agreement))
+        max_abs_error=s.worst, tolerance=s.agreement))
     solution.checks.append(Check(
         "training error never rises with capacity (nested least-squares models)",
-        all(b <= a + TOLERANCE for a, b in itertools.pairwise(train)),
+        all(b <= a + TOLERANCE for a, b in itertools.pairwise(s.train)),
         "train MSE is non-increasing in the degree"))
-    return solution
 
 
 def _fits_figure(x_train: Any, y_train: Any, models: list[Any], degrees: list[int],

@@ -83,12 +83,32 @@ def _finite_difference(w: Any, inputs: Any, back: int, eps: float = 1e-6) -> Any
     return np.stack(columns, axis=1)
 
 
+@dataclass(frozen=True)
+class _Measured:
+    """Jacobian norms k steps back, for the small and the large ||W||_2, and the largest
+    relative gap between the chain-rule and finite-difference Jacobians."""
+
+    small: list[float]
+    large: list[float]
+    worst: float
+
+
 def solve(params: Params, meta: Meta) -> Solution:
+    measured = _measure(params)
+    solution = Solution(meta, as_dict(params))
+    _explain_jacobian_product(solution)
+    _show_measurement(solution, measured, params)
+    _list_fixes(solution)
+    _answers(solution, measured, params)
+    _checks(solution, measured, params)
+    return solution
+
+
+def _measure(p: Params) -> _Measured:
     import numpy as np
 
     from solver.seed import numpy_rng
 
-    p = params
     rng = numpy_rng(6)
     inputs = rng.normal(0, p.input_scale, size=(p.steps, p.hidden_size))
     orthogonal = _orthogonal(p.hidden_size, rng)  # the same directions for both radii
@@ -107,10 +127,11 @@ def solve(params: Params, meta: Meta) -> Solution:
         scale = max(1.0, float(np.max(np.abs(product))))
         worst = max(worst, float(np.max(np.abs(product - numeric))) / scale)
         results[radius] = norms
-    small, large = results[p.radius_small], results[p.radius_large]
-    shown = sorted({0, 1, 2, 5, 10, 20, p.steps} & set(range(p.steps + 1)))
-    rs, rl = f"{p.radius_small:g}", f"{p.radius_large:g}"
-    solution = Solution(meta, as_dict(p))
+    return _Measured(results[p.radius_small], results[p.radius_large], worst)
+
+
+def _explain_jacobian_product(solution: Solution) -> None:
+    """Why the gradient vanishes or explodes: the bound by a power of ||W||_2."""
     solution.add(
         Text("Why. Backpropagation through time multiplies one Jacobian per time step. "
              r"For $h_t = \tanh(W h_{t-1} + U x_t + b)$:"),
@@ -128,6 +149,14 @@ def solve(params: Params, meta: Meta) -> Solution:
              r"sufficient: the factors $\tanh'$ are below 1, and near 0 for saturated units, "
              "so they can hold the product down. When it does grow, it grows exponentially: "
              "the gradient explodes, giving huge, unstable updates and overflow (NaNs)."),
+    )
+
+
+def _show_measurement(solution: Solution, m: _Measured, p: Params) -> None:
+    small, large = m.small, m.large
+    shown = sorted({0, 1, 2, 5, 10, 20, p.steps} & set(range(p.steps + 1)))
+    rs, rl = f"{p.radius_small:g}", f"{p.radius_large:g}"
+    solution.add(
         Text(f"Measured: a tanh RNN with {p.hidden_size} units, {p.steps} steps, small "
              f"seeded inputs (standard deviation {p.input_scale:g}), and $W = rQ$ with $Q$ a "
              "random orthogonal matrix, so that every singular value of $W$ is $r$: "
@@ -145,6 +174,11 @@ def solve(params: Params, meta: Meta) -> Solution:
                               tuple(float(k) for k in range(len(large))), tuple(large))),
                log_y=True),
         Text(_evidence(small, large, p)),
+    )
+
+
+def _list_fixes(solution: Solution) -> None:
+    solution.add(
         Text("Fixes, and why they work:"),
         Table(("change", "why it helps"), (
             ("LSTM / GRU gating", "the cell state is updated additively, "
@@ -167,6 +201,9 @@ def solve(params: Params, meta: Meta) -> Solution:
              "keeps the pre-activations in tanh's responsive range"),
         )),
     )
+
+
+def _answers(solution: Solution, m: _Measured, p: Params) -> None:
     solution.answer_part("", (
         "Backpropagation through time multiplies one Jacobian diag(tanh′)·W per time step, "
         "the same W every step, so the gradient reaching an early step is bounded by a "
@@ -178,22 +215,24 @@ def solve(params: Params, meta: Meta) -> Solution:
         "gradient clipping against explosion, orthogonal or identity initialisation, skip "
         "connections, and truncated backpropagation through time, which bounds the product "
         "but cannot learn dependencies longer than its window."))
-    solution.give("norm_small_radius", small[-1], f"{small[-1]:.4g} after {p.steps} steps")
-    solution.give("norm_large_radius", large[-1], f"{large[-1]:.4g} after {p.steps} steps")
+    solution.give("norm_small_radius", m.small[-1], f"{m.small[-1]:.4g} after {p.steps} steps")
+    solution.give("norm_large_radius", m.large[-1], f"{m.large[-1]:.4g} after {p.steps} steps")
+
+
+def _checks(solution: Solution, m: _Measured, p: Params) -> None:
     solution.checks.append(Check(
         "chain-rule Jacobian product equals a finite-difference Jacobian (10 steps back)",
-        worst <= TOLERANCE, "central differences with step 1e-6 / max(1, Jacobian norm), "
+        m.worst <= TOLERANCE, "central differences with step 1e-6 / max(1, Jacobian norm), "
         "for both matrices W",
-        max_abs_error=worst, tolerance=TOLERANCE))
+        max_abs_error=m.worst, tolerance=TOLERANCE))
     # ||prod diag(1 - h^2) W|| <= prod ||W|| = rho^k, since |tanh'| <= 1 and ||W|| = rho.
-    bound_excess = max(n - p.radius_small**k for k, n in enumerate(small))
+    bound_excess = max(n - p.radius_small**k for k, n in enumerate(m.small))
     solution.checks.append(Check(
         f"with ‖W‖₂ = {p.radius_small:g} the Jacobian norm k steps back never exceeds "
         f"{p.radius_small:g}ᵏ",
         bound_excess <= TOLERANCE,
         f"largest excess over the bound {max(bound_excess, 0.0):.3g}",
         max_abs_error=max(bound_excess, 0.0), tolerance=TOLERANCE))
-    return solution
 
 
 def _tex(value: float, digits: int = 3) -> str:

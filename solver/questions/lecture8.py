@@ -56,11 +56,42 @@ def _signed(text: str) -> str:
     return text.replace("-", "−")
 
 
+_DATA = r"p_{\mathrm{data}}"  # the data density in LaTeX
+
+
+@dataclass(frozen=True)
+class _Computed:
+    """The objective evaluated on the grid, for D*, at equilibrium and for D* perturbed."""
+
+    x: Any
+    p_data: Any
+    p_g: Any
+    d_star: Any
+    value: float  # V(D*, G), integrated
+    jsd: float
+    minus_log4: Any  # -log 4, exact (sympy)
+    equilibrium: float  # V at p_g = p_data, D = 1/2
+    perturbed: list[float]
+    shown: Any  # the grid indices plotted
+
+
 def solve(params: Params, meta: Meta) -> Solution:
+    computed = _compute(params)
+    solution = Solution(meta, as_dict(params))
+    _explain_objective(solution)
+    _explain_optimal_discriminator(solution)
+    _explain_training(solution)
+    _show_computation(solution, computed, params)
+    _explain_non_saturating_loss(solution)
+    _answers(solution, computed)
+    _checks(solution, computed)
+    return solution
+
+
+def _compute(p: Params) -> _Computed:
     import numpy as np
     import sympy as sp
 
-    p = params
     low = min(p.data_mean - 10 * p.data_sd, p.gen_mean - 10 * p.gen_sd)
     high = max(p.data_mean + 10 * p.data_sd, p.gen_mean + 10 * p.gen_sd)
     x = np.linspace(low, high, GRID)
@@ -81,55 +112,79 @@ def solve(params: Params, meta: Meta) -> Solution:
     # Plot where either density exceeds 1e-4 of its peak: evenly spaced grid points.
     visible = np.flatnonzero(np.maximum(p_data / p_data.max(), p_g / p_g.max()) > 1e-4)
     shown = np.unique(np.linspace(visible[0], visible[-1], PLOTTED).round().astype(int))
-    solution = Solution(meta, as_dict(p))
-    data = r"p_{\mathrm{data}}"
+    return _Computed(x, p_data, p_g, d_star, value, jsd, minus_log4, equilibrium, perturbed,
+                     shown)
+
+
+def _explain_objective(solution: Solution) -> None:
+    """The minimax objective, and what each of its two terms rewards."""
     solution.add(
-        Math(rf"\min_{{G}} \max_{{D}} V(D, G) = \mathbb{{E}}_{{x \sim {data}}} \log D(x) + "
+        Math(rf"\min_{{G}} \max_{{D}} V(D, G) = \mathbb{{E}}_{{x \sim {_DATA}}} \log D(x) + "
              r"\mathbb{E}_{z \sim p(z)} \log\left(1 - D(G(z))\right)"),
         Text("A two-player minimax game. $D(x)$ is the discriminator's probability that $x$ "
              r"is real; $G(z)$ turns noise $z \sim p(z)$ into a sample, inducing the "
              "distribution $p_g$."),
-        Text(rf"First term, $\mathbb{{E}}_{{x \sim {data}}} \log D(x)$: $D$ is rewarded for "
+        Text(rf"First term, $\mathbb{{E}}_{{x \sim {_DATA}}} \log D(x)$: $D$ is rewarded for "
              r"giving real samples a high probability ($\log D \to 0$ when $D(x) \to 1$). "
              "Only $D$ affects it."),
         Text(r"Second term, $\mathbb{E}_{z \sim p(z)} \log(1 - D(G(z)))$: $D$ is rewarded for "
              "giving generated samples a low probability; $G$, which only affects this "
              "term, minimises it by making $D(G(z))$ large, i.e. by fooling $D$."),
+    )
+
+
+def _explain_optimal_discriminator(solution: Solution) -> None:
+    solution.add(
         Text("Together, the maximum over $D$ is the log-likelihood of a binary classifier "
              "(real = 1, fake = 0): $D$ is trained by binary cross-entropy. For a fixed $G$ "
              "the best discriminator is, pointwise:"),
-        Math(rf"D^*(x) = \frac{{{data}(x)}}{{{data}(x) + p_g(x)}}, \qquad "
-             rf"V(D^*, G) = {{-}}\log 4 + 2\,\mathrm{{JSD}}\left({data} \,\|\, p_g\right)"),
+        Math(rf"D^*(x) = \frac{{{_DATA}(x)}}{{{_DATA}(x) + p_g(x)}}, \qquad "
+             rf"V(D^*, G) = {{-}}\log 4 + 2\,\mathrm{{JSD}}\left({_DATA} \,\|\, p_g\right)"),
         Text("So $G$ minimises the Jensen–Shannon divergence to the data: the global optimum "
-             rf"is $p_g = {data}$, where $D^* = 1/2$ everywhere and $V = {{-}}\log 4$."),
+             rf"is $p_g = {_DATA}$, where $D^* = 1/2$ everywhere and $V = {{-}}\log 4$."),
+    )
+
+
+def _explain_training(solution: Solution) -> None:
+    solution.add(
         Text("Training is a game, not one minimisation: $D$ and $G$ are trained by "
              r"alternating gradient steps on a minibatch of real samples and of noise. With "
              r"$G$ fixed, $D$ takes one (or $k$) ascent steps on $V$ in its parameters "
              r"$\theta_D$; then, with $D$ fixed, $G$ takes one descent step in $\theta_G$ "
              "on the second term, the only one it affects; and so on. The min-max is never "
              "solved exactly: $D$ is kept near its best response while $G$ moves."),
-        Text(rf"Computed for ${data} = \mathcal{{N}}({p.data_mean:g}, {p.data_sd:g}^2)$ and "
+    )
+
+
+def _show_computation(solution: Solution, c: _Computed, p: Params) -> None:
+    solution.add(
+        Text(rf"Computed for ${_DATA} = \mathcal{{N}}({p.data_mean:g}, {p.data_sd:g}^2)$ and "
              rf"$p_g = \mathcal{{N}}({p.gen_mean:g}, {p.gen_sd:g}^2)$, on a {GRID}-point "
              "grid:"),
         Table(("quantity", "value"), (
-            ("$V(D^*, G)$, integrated", _signed(f"{value:.8f}")),
+            ("$V(D^*, G)$, integrated", _signed(f"{c.value:.8f}")),
             (r"${-}\log 4 + 2\,\mathrm{JSD}$, from KL divergences",
-             _signed(f"{float(minus_log4) + 2 * jsd:.8f}")),
-            (rf"$\mathrm{{JSD}}({data} \,\|\, p_g)$", f"{jsd:.8f}"),
-            (rf"$V$ at equilibrium ($p_g = {data}$, $D = 1/2$)",
-             _signed(f"{equilibrium:.10f}")),
+             _signed(f"{float(c.minus_log4) + 2 * c.jsd:.8f}")),
+            (rf"$\mathrm{{JSD}}({_DATA} \,\|\, p_g)$", f"{c.jsd:.8f}"),
+            (rf"$V$ at equilibrium ($p_g = {_DATA}$, $D = 1/2$)",
+             _signed(f"{c.equilibrium:.10f}")),
             (r"${-}\log 4$ (exact, sympy, then evaluated)",
-             _signed(f"{float(minus_log4):.10f}")),
+             _signed(f"{float(c.minus_log4):.10f}")),
             (r"$V$ with $D^*$ perturbed by $\pm 0.05 \sin x$",
-             ", ".join(_signed(f"{v:.8f}") for v in perturbed)),
+             ", ".join(_signed(f"{v:.8f}") for v in c.perturbed)),
         )),
         Figure(caption="The two densities and the optimal discriminator D*: near 1 where "
                        "the data density dominates, 1/2 where the two densities are equal.",
                xlabel="$x$", ylabel="density / probability",
-               series=tuple(Series(label, tuple(float(v) for v in x[shown]),
-                                   tuple(float(v) for v in y[shown]))
-                            for label, y in ((rf"${data}$", p_data), ("$p_g$", p_g),
-                                             ("$D^*(x)$", d_star)))),
+               series=tuple(Series(label, tuple(float(v) for v in c.x[c.shown]),
+                                   tuple(float(v) for v in y[c.shown]))
+                            for label, y in ((rf"${_DATA}$", c.p_data), ("$p_g$", c.p_g),
+                                             ("$D^*(x)$", c.d_star)))),
+    )
+
+
+def _explain_non_saturating_loss(solution: Solution) -> None:
+    solution.add(
         Text(r"In practice $G$ does not minimise $\log(1 - D(G(z)))$: early in training $D$ "
              r"rejects fakes confidently, $D(G(z)) \approx 0$, where that loss is flat. The "
              r"non-saturating loss maximises $\log D(G(z))$ instead: same fixed point, strong "
@@ -139,6 +194,9 @@ def solve(params: Params, meta: Meta) -> Solution:
               tuple((f"{dv:g}", _signed(f"{-dv:.4g}"), _signed(f"{-(1 - dv):.4g}"))
                     for dv in (0.001, 0.01, 0.1, 0.5, 0.9))),
     )
+
+
+def _answers(solution: Solution, c: _Computed) -> None:
     solution.answer_part("", (
         "A two-player min-max game, trained by alternating gradient steps. The discriminator "
         "D maximises the objective: it is a binary classifier rewarded for D(x) → 1 on real "
@@ -148,23 +206,26 @@ def solve(params: Params, meta: Meta) -> Solution:
         "fooling D. For the best D the objective equals −log 4 + 2·JSD(data ‖ generator), "
         "so the equilibrium is a generator that reproduces the data distribution, with "
         "D = 1/2 everywhere."))
-    solution.give("V_optimal_D", value, f"{value:.8f}")
-    solution.give("JSD", jsd, f"{jsd:.8f}")
-    solution.give("V_equilibrium", equilibrium, f"{equilibrium:.10f} (= -log 4)")
+    solution.give("V_optimal_D", c.value, f"{c.value:.8f}")
+    solution.give("JSD", c.jsd, f"{c.jsd:.8f}")
+    solution.give("V_equilibrium", c.equilibrium, f"{c.equilibrium:.10f} (= -log 4)")
+
+
+def _checks(solution: Solution, c: _Computed) -> None:
+    minus_log4 = float(c.minus_log4)
     solution.checks.append(Check(
         "V(D*, G) integrated equals −log 4 + 2 JSD computed from KL divergences",
-        abs(value - (float(minus_log4) + 2 * jsd)) <= TOLERANCE,
+        abs(c.value - (minus_log4 + 2 * c.jsd)) <= TOLERANCE,
         "two numerical routes on the same grid",
-        max_abs_error=abs(value - (float(minus_log4) + 2 * jsd)), tolerance=TOLERANCE))
+        max_abs_error=abs(c.value - (minus_log4 + 2 * c.jsd)), tolerance=TOLERANCE))
     solution.checks.append(Check(
         "at equilibrium V equals −log 4 (sympy, exact)",
-        abs(equilibrium - float(minus_log4)) <= TOLERANCE,
-        f"integrated {_signed(f'{equilibrium:.12f}')}",
-        max_abs_error=abs(equilibrium - float(minus_log4)), tolerance=TOLERANCE))
+        abs(c.equilibrium - minus_log4) <= TOLERANCE,
+        f"integrated {_signed(f'{c.equilibrium:.12f}')}",
+        max_abs_error=abs(c.equilibrium - minus_log4), tolerance=TOLERANCE))
     solution.checks.append(Check(
-        "D* is a maximum: perturbing it lowers V", all(v < value for v in perturbed),
-        _signed(", ".join(f"{v:.8f}" for v in perturbed) + f" < {value:.8f}")))
-    return solution
+        "D* is a maximum: perturbing it lowers V", all(v < c.value for v in c.perturbed),
+        _signed(", ".join(f"{v:.8f}" for v in c.perturbed) + f" < {c.value:.8f}")))
 
 
 def sample(rng: random.Random) -> dict[str, Any]:
