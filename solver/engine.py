@@ -67,7 +67,29 @@ def meta(question: Question, words: Mapping[str, Any]) -> Meta:
         question=fill(question.statement, words, question.id),
         asks=tuple(Ask(part.label, part.points, fill(part.ask, words, question.id))
                    for part in question.parts),
+        readings=readings(question, words),
     )
+
+
+def readings(question: Question, words: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The record's reading notes filled in with the question's words, by name. A name
+    its solver does not place (``READINGS``), or a template that does not fill in, is the
+    exam file's error: one line naming the file, the question and the reading."""
+    if not question.readings:
+        return ()
+    placed: tuple[str, ...] = getattr(module_for(question), "READINGS", ())
+    where = question.origin or question.id
+    filled = []
+    for name, template in question.readings.items():
+        if name not in placed:
+            raise InputError(
+                f"{where}: reading {name!r} is not one that solver {question.solver!r} "
+                f"places (it places: {', '.join(placed) or 'none'})")
+        try:
+            filled.append((name, fill(template, words, f"{where}, reading {name!r}")))
+        except BuildError as error:
+            raise InputError(str(error)) from None
+    return tuple(filled)
 
 
 def solve_question(question: Question, params: Any) -> Solution:

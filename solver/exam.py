@@ -7,6 +7,17 @@ when a question is solved. Every problem with the file is an InputError naming t
 the question and what is allowed. A lab record's optional ``grader`` must name a module
 pair of ``solver.grading`` (``checks/NAME.py`` and ``probes/NAME.py``); only the labs
 that name one are gradable (``Exam.gradable``).
+
+Readings (how the sheet reads a misprint or a lost figure of this exam's text) belong to
+the exam, not to a solver. A lab record's ``readings`` is a list: they all stand before
+the completed template. A computed question's ``readings`` is a table of named templates
+over the question's words (``[questions.readings]``, ``figure = "…<<name>>…"``); its solver
+places each name among its steps (``Solution.reading``) and declares the names it places in
+``READINGS``. A name the record gives that its solver does not place is an InputError when
+the question is solved (a misspelt name would silently drop the note); a name the solver
+places that the record does not give places nothing, so another exam that reuses the solver
+cites none of this exam's misprints. The exam-level ``source_note`` (optional) says where
+the exam text came from, for the sheet's cover.
 """
 
 from __future__ import annotations
@@ -24,6 +35,7 @@ EXAM_FILE = "exam.toml"
 KINDS = ("lab", "lecture", "paper")
 _ID = re.compile(r"^(lab|lecture|paper)\.([1-9][0-9]{0,2})$")
 _SOLVER = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
+_READING = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 LETTERS = ("A", "B", "C", "D", "E", "F")
 MAX_FILE_BYTES = 1_000_000
 
@@ -59,6 +71,10 @@ class Question(Numbered):
     params: dict[str, Any] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
     grader: str = ""  # a lab's grader (solver/grading/checks and probes): "" not gradable
+    # A computed question's reading templates by name, in the record's order (a lab's
+    # readings are the list data["readings"]); and where the record is, for error lines.
+    readings: dict[str, str] = field(default_factory=dict)
+    origin: str = ""
 
     @property
     def points(self) -> dict[str, int]:
@@ -73,6 +89,9 @@ class Exam:
     instructions: str
     sections: tuple[Section, ...]
     questions: dict[str, Question]
+    # Where the exam text came from, as the cover says it ("" says nothing): a clause the
+    # cover follows with "; where it is ambiguous the sheet states the reading it answers".
+    source_note: str = ""
 
     @property
     def total(self) -> int:
@@ -148,6 +167,7 @@ def _exam(file: Path, raw: dict[str, Any]) -> Exam:
         course=_need(where, raw, "course", str, ""),
         instructions=_need(where, raw, "instructions", str, ""),
         sections=sections, questions=ordered,
+        source_note=" ".join(_need(where, raw, "source_note", str, "").split()),
     )
 
 
@@ -164,12 +184,15 @@ def _question(where: str, table: dict[str, Any]) -> Question:
     if not parts or len(set(labels)) != len(labels) or ("" in labels and len(labels) > 1):
         raise InputError(f"{where}: parts need distinct labels ('' only for a single part)")
     known = {"id", "title", "solver", "statement", "parts", "params", "grader"}
+    readings = _readings(where, table, solver)
+    if solver != "lab":
+        known.add("readings")
     question = Question(
         id=qid, title=_need(where, table, "title", str), solver=solver,
         statement=_need(where, table, "statement", str).strip(), parts=parts,
         params=dict(_need(where, table, "params", dict, {})),
         data={key: value for key, value in table.items() if key not in known},
-        grader=_grader(where, table, solver),
+        grader=_grader(where, table, solver), readings=readings, origin=where,
     )
     if solver == "choice":
         _check_choice(where, question)
@@ -194,6 +217,29 @@ def _grader(where: str, table: dict[str, Any], solver: str) -> str:
             f"{where}: grader {name!r} does not exist (one of {', '.join(known)}: "
             "solver/grading/checks/NAME.py with solver/grading/probes/NAME.py)")
     return name
+
+
+def _readings(where: str, table: dict[str, Any], solver: str) -> dict[str, str]:
+    """A computed question's reading templates by name; a lab's list is checked and stays
+    in its data (labkit places it); a multiple-choice question has none."""
+    if "readings" not in table:
+        return {}
+    given = table["readings"]
+    if solver == "lab":
+        if not isinstance(given, list) or not all(isinstance(t, str) and t for t in given):
+            raise InputError(f"{where}: a lab's 'readings' must be a list of strings")
+        return {}
+    if solver == "choice":
+        raise InputError(f"{where}: a multiple-choice question has no 'readings'")
+    if not isinstance(given, dict):
+        raise InputError(f"{where}: 'readings' must be a table of named templates "
+                         "(name = \"text\"), each placed by the solver among its steps")
+    for name, text in given.items():
+        if not _READING.match(name):
+            raise InputError(f"{where}: reading name {name!r} must be a lower-case name")
+        if not isinstance(text, str) or not text.strip():
+            raise InputError(f"{where}: reading {name!r} must be a non-empty string")
+    return {name: text.strip() for name, text in given.items()}
 
 
 def _part(where: str, table: Any) -> Part:

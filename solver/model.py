@@ -234,6 +234,9 @@ class Meta(Numbered):
     title: str
     question: str
     asks: tuple[Ask, ...]
+    # The exam record's reading notes, filled in, as (name, text): Solution.reading
+    # places them among the steps.
+    readings: tuple[tuple[str, str], ...] = ()
 
     @property
     def points(self) -> dict[str, int]:
@@ -282,6 +285,11 @@ class Solution:
         if 0 <= position < len(asks) and asks[position].label:
             return asks[position].label
         return str(position + 1)
+
+    def reading(self, name: str) -> None:
+        """Place the exam's reading note ``name`` here among the steps: nothing when the
+        exam's record gives no such note (another exam that reuses the solver)."""
+        self.steps.extend(Reading(text) for key, text in self.meta.readings if key == name)
 
     def answer_part(self, label: str, text: str) -> None:
         """The answer to sub-question ``label`` ("" for an undivided question)."""

@@ -227,6 +227,8 @@ def sheet_html(rendered: list[Rendered], header: str = "") -> str:
                           for number, text in enumerate(solution.readings, start=1)],
             })
     the_exam = exam()
+    solvers = {the_exam.questions[s.meta.id].solver for s in solutions
+               if s.meta.id in the_exam.questions}
     template = environment().get_template("sheet.html.j2")
     return str(template.render(
         title=the_exam.title,
@@ -241,6 +243,10 @@ def sheet_html(rendered: list[Rendered], header: str = "") -> str:
         toc=toc,
         key=answer_key(solutions),
         readings=readings,
+        # The cover claims only what the sheet holds.
+        labs=any(solver == "lab" for solver in solvers),
+        computed=any(solver not in ("lab", "choice") for solver in solvers),
+        source_note=the_exam.source_note,
         seed=SEED,
         code_css=code_css(),
         header=header,

@@ -6,8 +6,11 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from solver.model import AnswerGap, Check, Math, Meta, Reading, Solution, Table, Text, WrongPath
+from solver.model import AnswerGap, Check, Math, Meta, Solution, Table, Text, WrongPath
 from solver.params import as_dict, require
+
+# The exam record's reading notes this solver places: the lost figure, before step 1.
+READINGS = ("figure",)
 
 
 @dataclass(frozen=True)
@@ -55,12 +58,8 @@ def solve(params: Params, meta: Meta) -> Solution:
     p = params
     b = 1 if p.bias else 0
     solution = Solution(meta, as_dict(p))
+    solution.reading("figure")
     solution.add(
-        Reading(
-            "The figure is lost in the exam text. Reading used: the convolution maps "
-            f"{p.in_channels} → {p.hidden_channels} channels and the fully connected layer "
-            "maps the flattened conv output to the outputs (no pooling in between)."
-        ),
         Text("Step 1: spatial size after the convolution."),
         Math(
             r"H' = \left\lfloor \frac{H + 2p - k}{s} \right\rfloor + 1"

@@ -10,9 +10,11 @@ from typing import Any
 
 import sympy as sp
 
-from solver.model import AnswerGap, Check, Math, Meta, Reading, Solution, Table, Text, WrongPath
+from solver.model import AnswerGap, Check, Math, Meta, Solution, Table, Text, WrongPath
 from solver.params import as_dict, require
 
+# The exam record's reading notes this solver places: the lost figure, first.
+READINGS = ("figure",)
 ACTIVATIONS = ("sigmoid", "tanh")
 NUMERIC = ("x", "y", "w1", "b1", "w2", "b2", "lam")
 TOLERANCE = 1e-12
@@ -174,12 +176,8 @@ def solve(params: Params, meta: Meta) -> Solution:
     _, chain, factors, _, difference, written = _derivation()
     expression = _latex(chain)
     d_l = rf"\partial {L_REG}"
+    solution.reading("figure")
     solution.add(
-        Reading(
-            "The figure is lost. The network read from the text: a₁ = σ(w₁x + b₁), "
-            "a₂ = σ(w₂a₁ + b₂), the loss L = (a₂ − y)² and the regularised loss "
-            "L + λ(w₁² + w₂²)."
-        ),
         Text("Forward pass, as a chain of dependencies: $w_1$ reaches $L$ only through "
              "$z_1$, $a_1$, $z_2$ and $a_2$; it reaches the regulariser $R$ directly."),
         Math(r"w_1 \rightarrow z_1 = w_1 x + b_1 \rightarrow a_1 = \sigma(z_1) \rightarrow"

@@ -9,7 +9,7 @@ from typing import Any
 import sympy as sp
 
 from solver.exact import matrix_latex, max_abs_diff, rational, to_json, to_text
-from solver.model import AnswerGap, Check, Figure, Math, Meta, Reading, Solution, Table, Text
+from solver.model import AnswerGap, Check, Figure, Math, Meta, Solution, Table, Text
 from solver.params import as_dict, number_grid, require, require_decimals
 
 # The exam's image, channels first: X[:, :, 0] and X[:, :, 1].
@@ -17,6 +17,9 @@ EXAM_IMAGE = [
     [[1, 0, 2, 6, 4], [0, 2, 1, 2, 5], [2, 1, 0, 4, 2], [6, 2, 4, -4, -3], [-4, -2, 0, 3, -2]],
     [[0, -2, 1, 2, 2], [-3, 0, -2, 3, 2], [1, -2, -2, 2, 2], [0, 4, 4, -1, -1], [2, 2, 0, 3, -2]],
 ]
+# The exam record's reading notes this solver places, first: which average kernel, and
+# convolution as cross-correlation.
+READINGS = ("average", "correlation")
 MODES = ("joint", "per_channel")
 MAX_SIDE = 10
 MAX_CHANNELS = 4
@@ -77,8 +80,12 @@ class Params:
 
 
 def context(params: Params) -> dict[str, Any]:
-    """The statement's image as one typeset matrix per channel, and its sizes."""
+    """The statement's image as one typeset matrix per channel, and its sizes; the entries
+    of a joint average kernel (``field``, channels·k·k) and of one channel's (``window``,
+    k·k), for the readings."""
+    k = params.kernel_size
     return {
+        "field": len(params.image) * k * k, "window": k * k,
         "channels": len(params.image), "height": len(params.image[0]),
         "width": len(params.image[0][0]),
         "image_latex": [matrix_latex([[rational(v) for v in row] for row in channel])
@@ -185,16 +192,9 @@ def solve(params: Params, meta: Meta) -> Solution:
     joint = p.mode == "joint"
     weight = sp.Rational(1, channels * k * k) if joint else sp.Rational(1, k * k)
     kernel = [[[weight] * k for _ in range(k)] for _ in range(channels)]
+    solution.reading("average")
+    solution.reading("correlation")
     solution.add(
-        Reading(
-            "\"Average value kernel\" on a multi-channel image. Primary reading (joint): "
-            f"one {k}×{k}×{channels} filter whose {channels * k * k} entries are all "
-            f"1/{channels * k * k}, the mean over the whole receptive field, giving one "
-            f"output channel. Variant (per channel): a depthwise {k}×{k} mean with "
-            f"entries 1/{k * k} per channel, giving {channels} output channels."
-        ),
-        Reading("A convolution in deep learning is a cross-correlation (no kernel flip); "
-                "for a constant kernel the two coincide."),
         Text(f"Sub-question {solution.label(0)}: "
              f"the kernel. {'Joint' if joint else 'Per-channel'} reading: "
              f"every entry is {weight}, so that the entries sum to 1 over what they average."),

@@ -15,7 +15,6 @@ from solver.model import (
     Figure,
     Math,
     Meta,
-    Reading,
     Series,
     Solution,
     Table,
@@ -24,6 +23,8 @@ from solver.model import (
 )
 from solver.params import as_dict, require, require_decimals
 
+# The exam record's reading note this solver places first: a misprinted formula.
+READINGS = ("bias_formula",)
 MAX_T = 500
 PLACES = 6
 LONG = 60
@@ -47,9 +48,8 @@ class Params:
 def solve(params: Params, meta: Meta) -> Solution:
     rho, value, t = rational(params.rho), rational(params.value), params.t
     solution = Solution(meta, as_dict(params))
+    solution.reading("bias_formula")
     solution.add(
-        Reading("The bias-correction formula prints 1 − aᵗ; it means 1 − ρᵗ. "
-                "The average starts at S₀ = 0."),
         Text(f"Sub-question {solution.label(0)}: iterate from $S_0 = 0$ "
              f"with $y_i = {sp.latex(value)}$ and "
              rf"$\rho = {params.rho:g}" + ("" if rho.q == 1 else rf" = {_slash(rho)}")
