@@ -54,30 +54,57 @@ def _windows_by_sliding(size: int, k: int, p: int, s: int) -> int:
     return count
 
 
+@dataclass(frozen=True)
+class _Counts:
+    """The conv output size and the learnable parameters, layer by layer."""
+
+    bias: int  # 1 with bias terms, 0 without: it multiplies every bias count
+    out_h: int
+    out_w: int
+    conv_weights: int
+    conv: int
+    flat: int
+    fc: int
+    total: int
+
+
 def solve(params: Params, meta: Meta) -> Solution:
-    p = params
-    b = 1 if p.bias else 0
-    solution = Solution(meta, as_dict(p))
+    counts = _counts(params)
+    solution = Solution(meta, as_dict(params))
     solution.reading("figure")
+    _spatial_size_step(solution, counts, params)
+    _layer_count_steps(solution, counts, params)
+    _answers(solution, counts, params)
+    _checks(solution, counts, params)
+    return solution
+
+
+def _counts(p: Params) -> _Counts:
+    b = 1 if p.bias else 0
+    out_h = _output_size(p.height, p.kernel_size, p.padding, p.stride)
+    out_w = _output_size(p.width, p.kernel_size, p.padding, p.stride)
+    conv_weights = p.hidden_channels * p.in_channels * p.kernel_size * p.kernel_size
+    conv = conv_weights + b * p.hidden_channels
+    flat = p.hidden_channels * out_h * out_w
+    fc = flat * p.out_features + b * p.out_features
+    return _Counts(b, out_h, out_w, conv_weights, conv, flat, fc, conv + fc)
+
+
+def _spatial_size_step(solution: Solution, c: _Counts, p: Params) -> None:
     solution.add(
         Text("Step 1: spatial size after the convolution."),
         Math(
             r"H' = \left\lfloor \frac{H + 2p - k}{s} \right\rfloor + 1"
             rf" = \left\lfloor \frac{{{p.height} + 2 \cdot {p.padding} - {p.kernel_size}}}"
-            rf"{{{p.stride}}} \right\rfloor + 1 = "
-            rf"{_output_size(p.height, p.kernel_size, p.padding, p.stride)}",
+            rf"{{{p.stride}}} \right\rfloor + 1 = {c.out_h}",
         ),
     )
-    out_h = _output_size(p.height, p.kernel_size, p.padding, p.stride)
-    out_w = _output_size(p.width, p.kernel_size, p.padding, p.stride)
     if p.width != p.height:
-        solution.add(Math(rf"W' = {out_w}", label="likewise for the width:"))
-    k2 = p.kernel_size * p.kernel_size
-    conv_weights = p.hidden_channels * p.in_channels * k2
-    conv = conv_weights + b * p.hidden_channels
-    flat = p.hidden_channels * out_h * out_w
-    fc = flat * p.out_features + b * p.out_features
-    total = conv + fc
+        solution.add(Math(rf"W' = {c.out_w}", label="likewise for the width:"))
+
+
+def _layer_count_steps(solution: Solution, c: _Counts, p: Params) -> None:
+    b = c.bias
     bias_conv = rf" + {p.hidden_channels}" if b else ""
     bias_fc = rf" + {p.out_features}" if b else ""
     solution.add(
@@ -90,50 +117,55 @@ def solve(params: Params, meta: Meta) -> Solution:
             r"C_{\mathrm{out}} \cdot C_{\mathrm{in}} \cdot k^2"
             + (r" + C_{\mathrm{out}}" if b else "") + " = "
             rf"{p.hidden_channels} \cdot {p.in_channels} \cdot {p.kernel_size}"
-            rf" \cdot {p.kernel_size}{bias_conv} = {conv}"
+            rf" \cdot {p.kernel_size}{bias_conv} = {c.conv}"
         ),
         Text("Step 3: flatten the conv output into the fully connected layer's input."),
         Math(r"C_{\mathrm{out}} \cdot H' \cdot W' = "
-             rf"{p.hidden_channels} \cdot {out_h} \cdot {out_w} = {flat}"),
+             rf"{p.hidden_channels} \cdot {c.out_h} \cdot {c.out_w} = {c.flat}"),
         Text("Step 4: the fully connected layer has one weight per (input, output) pair"
              + (", plus one bias per output." if b else ".")),
-        Math(rf"{flat} \cdot {p.out_features}{bias_fc} = {fc}"),
+        Math(rf"{c.flat} \cdot {p.out_features}{bias_fc} = {c.fc}"),
         Text("Step 5: add both layers."),
-        Math(rf"{conv} + {fc} = {total}"),
+        Math(rf"{c.conv} + {c.fc} = {c.total}"),
         Table(
             ("layer", "weights", "biases", "total"),
             (
-                ("conv", str(conv_weights), str(b * p.hidden_channels), str(conv)),
-                ("fc", str(flat * p.out_features), str(b * p.out_features), str(fc)),
-                ("network", str(conv_weights + flat * p.out_features),
-                 str(b * (p.hidden_channels + p.out_features)), str(total)),
+                ("conv", str(c.conv_weights), str(b * p.hidden_channels), str(c.conv)),
+                ("fc", str(c.flat * p.out_features), str(b * p.out_features), str(c.fc)),
+                ("network", str(c.conv_weights + c.flat * p.out_features),
+                 str(b * (p.hidden_channels + p.out_features)), str(c.total)),
             ),
             caption="Learnable parameters per layer",
         ),
     )
-    solution.give("conv_params", conv, str(conv))
-    solution.give("fc_params", fc, str(fc))
-    solution.give("total", total, str(total))
-    solution.words.update(out_h=out_h, out_w=out_w)
+
+
+def _answers(solution: Solution, c: _Counts, p: Params) -> None:
+    solution.give("conv_params", c.conv, str(c.conv))
+    solution.give("fc_params", c.fc, str(c.fc))
+    solution.give("total", c.total, str(c.total))
+    solution.words.update(out_h=c.out_h, out_w=c.out_w)
     solution.answer_part("", (
-        f"{total} learnable parameters: the convolution has {conv} "
+        f"{c.total} learnable parameters: the convolution has {c.conv} "
         f"({p.hidden_channels}·{p.in_channels}·{p.kernel_size}·{p.kernel_size} weights"
-        + (f" + {p.hidden_channels} biases" if b else "") + f"), its output is "
-        f"{p.hidden_channels}×{out_h}×{out_w} = {flat} features, and the fully connected "
-        f"layer has {fc} ({flat}·{p.out_features} weights"
-        + (f" + {p.out_features} biases" if b else "") + ")."
+        + (f" + {p.hidden_channels} biases" if c.bias else "") + f"), its output is "
+        f"{p.hidden_channels}×{c.out_h}×{c.out_w} = {c.flat} features, and the fully "
+        f"connected layer has {c.fc} ({c.flat}·{p.out_features} weights"
+        + (f" + {p.out_features} biases" if c.bias else "") + ")."
     ))
 
-    # Second method: slide the window to find H', W', then count array entries by shape.
+
+def _checks(solution: Solution, c: _Counts, p: Params) -> None:
+    """Second method: slide the window to find H', W', then count array entries by shape."""
     slid = (
         _windows_by_sliding(p.height, p.kernel_size, p.padding, p.stride),
         _windows_by_sliding(p.width, p.kernel_size, p.padding, p.stride),
     )
     shapes = [
         (p.hidden_channels, p.in_channels, p.kernel_size, p.kernel_size),
-        (p.hidden_channels,) if b else (0,),
+        (p.hidden_channels,) if c.bias else (0,),
         (p.out_features, p.hidden_channels * slid[0] * slid[1]),
-        (p.out_features,) if b else (0,),
+        (p.out_features,) if c.bias else (0,),
     ]
     by_shape = 0
     for shape in shapes:
@@ -144,14 +176,13 @@ def solve(params: Params, meta: Meta) -> Solution:
     solution.checks.append(
         Check(
             "count by tensor shapes with a sliding-window output size",
-            slid == (out_h, out_w) and by_shape == total,
+            slid == (c.out_h, c.out_w) and by_shape == c.total,
             f"sliding gives H′ × W′ = {slid[0]} × {slid[1]}; shapes {shapes} hold "
             f"{by_shape} entries",
-            max_abs_error=float(abs(by_shape - total)),
+            max_abs_error=float(abs(by_shape - c.total)),
             tolerance=0.0,
         )
     )
-    return solution
 
 
 def sample(rng: random.Random) -> dict[str, Any]:

@@ -153,14 +153,25 @@ def _direct_function(activation: str) -> Any:
     """sympy's direct derivative dL_reg/dw1 with the activation filled in, compiled once to
     an mpmath function of (x, y, w1, b1, w2, b2, lam): the oracle, at 30 digits."""
     act_sym, _ = _activation(activation)
-    expression = _derivation()[3].replace(SIGMA, act_sym).doit()
+    expression = _derivation().direct.replace(SIGMA, act_sym).doit()
     return sp.lambdify((X, Y, W1, B1, W2, B2, LAM), expression, modules="mpmath")
 
 
+@dataclass(frozen=True)
+class _Derivation:
+    """The symbolic derivation and its two exact checks (each 0 when it holds)."""
+
+    chain: Any  # dL_reg/dw1 in display symbols
+    expression: str  # its LaTeX
+    factors: dict[str, Any]
+    direct: Any  # sympy's direct derivative, the oracle
+    difference: Any
+    written: Any
+
+
 @functools.cache
-def _derivation() -> tuple[Any, ...]:
-    """The symbolic derivation and its two exact checks: the same for every parameter set,
-    so variants and repeated solves derive it once."""
+def _derivation() -> _Derivation:
+    """The same for every parameter set, so variants and repeated solves derive it once."""
     net = _network()
     z2_bar, chain, z2_bar_raw, factors = _chain_rule()
     direct = sp.diff(net["loss_reg"], W1)
@@ -168,15 +179,32 @@ def _derivation() -> tuple[Any, ...]:
     # expanded, an identity is exactly 0 (simplify agrees, at 200 times the cost).
     difference = sp.expand(direct - _expand(chain, z2_bar_raw, net))
     written = sp.expand(ZBAR2_SHOWN.subs(A2, SIGMA(Z2)) - z2_bar)
-    return z2_bar, chain, factors, direct, difference, written
+    return _Derivation(chain, _latex(chain), factors, direct, difference, written)
+
+
+_D_L = rf"\partial {L_REG}"
+_SYMBOLIC_ANSWER = (
+    "∂L_reg/∂w₁ = z̄₂ · w₂ · σ′(z₁) · x + 2λw₁, where z̄₂ = ∂L_reg/∂z₂ "
+    "= 2(a₂ − y)σ′(z₂) is reused from the w₂ gradient: w₁ reaches the loss only "
+    "through z₁, a₁ and z₂ (factors x, σ′(z₁), w₂), and reaches the "
+    "regulariser λ(w₁² + w₂²) directly (term 2λw₁).")
 
 
 def solve(params: Params, meta: Meta) -> Solution:
+    derivation = _derivation()
     solution = Solution(meta, as_dict(params))
-    _, chain, factors, _, difference, written = _derivation()
-    expression = _latex(chain)
-    d_l = rf"\partial {L_REG}"
     solution.reading("figure")
+    _chain_rule_steps(solution, derivation)
+    solution.give("expression", derivation.expression, derivation.expression)
+    _symbolic_checks(solution, derivation)
+    answer = _SYMBOLIC_ANSWER
+    if params.numeric:
+        answer += _numeric_steps(solution, params)
+    solution.answer_part("", answer)
+    return solution
+
+
+def _chain_rule_steps(solution: Solution, d: _Derivation) -> None:
     solution.add(
         Text("Forward pass, as a chain of dependencies: $w_1$ reaches $L$ only through "
              "$z_1$, $a_1$, $z_2$ and $a_2$; it reaches the regulariser $R$ directly."),
@@ -185,77 +213,77 @@ def solve(params: Params, meta: Meta) -> Solution:
         Text("So the derivative has two parts: the path through the network, which passes "
              r"$z_2$, where the stored $\bar{z}_2$ already holds everything downstream, and "
              "the direct regulariser term."),
-        Math(rf"\frac{{{d_l}}}{{\partial w_1}} = \underbrace{{\frac{{{d_l}}}"
+        Math(rf"\frac{{{_D_L}}}{{\partial w_1}} = \underbrace{{\frac{{{_D_L}}}"
              r"{\partial z_2}}_{\bar{z}_2} \frac{\partial z_2}{\partial a_1} \frac{\partial a_1}"
              r"{\partial z_1} \frac{\partial z_1}{\partial w_1} + \lambda \frac{\partial R}"
              r"{\partial w_1}"),
         Table(
             ("factor", "value", "why"),
             (
-                (rf"$\bar{{z}}_2 = {d_l} / \partial z_2$", f"${ZBAR2_LATEX}$",
-                 rf"already computed for ${d_l} / \partial w_2$ and "
-                 rf"${d_l} / \partial b_2$: reuse it"),
-                (r"$\partial z_2 / \partial a_1$", f"${_latex(factors['dz2_da1'])}$",
+                (rf"$\bar{{z}}_2 = {_D_L} / \partial z_2$", f"${ZBAR2_LATEX}$",
+                 rf"already computed for ${_D_L} / \partial w_2$ and "
+                 rf"${_D_L} / \partial b_2$: reuse it"),
+                (r"$\partial z_2 / \partial a_1$", f"${_latex(d.factors['dz2_da1'])}$",
                  r"$z_2 = w_2 a_1 + b_2$ is linear in $a_1$"),
                 (r"$\partial a_1 / \partial z_1$", r"$\sigma'(z_1)$", r"$a_1 = \sigma(z_1)$"),
-                (r"$\partial z_1 / \partial w_1$", f"${_latex(factors['dz1_dw1'])}$",
+                (r"$\partial z_1 / \partial w_1$", f"${_latex(d.factors['dz1_dw1'])}$",
                  r"$z_1 = w_1 x + b_1$ is linear in $w_1$"),
-                (r"$\lambda\, \partial R / \partial w_1$", f"${_latex(factors['d_reg'])}$",
+                (r"$\lambda\, \partial R / \partial w_1$", f"${_latex(d.factors['d_reg'])}$",
                  r"$R = w_1^2 + w_2^2$ depends on $w_1$ directly, not through $z_2$"),
             ),
             caption="Where each factor comes from",
         ),
         Text(r"Backprop stores $\bar{z}_1 = \bar{z}_2\, w_2\, \sigma'(z_1)$ (it is also "
-             rf"${d_l} / \partial b_1$); multiplying by $x$ gives the data term. The "
+             rf"${_D_L} / \partial b_1$); multiplying by $x$ gives the data term. The "
              r"regulariser adds $2\lambda w_1$ directly, because $R$ is a function of $w_1$ "
              "itself and not of the activations: its gradient does not flow through $z_2$, "
              r"so it is not part of $\bar{z}_2$."),
-        Math(rf"\boxed{{\frac{{{d_l}}}{{\partial w_1}} = {expression}}}"),
+        Math(rf"\boxed{{\frac{{{_D_L}}}{{\partial w_1}} = {d.expression}}}"),
         Math(rf"\bar{{z}}_2 = {ZBAR2_LATEX}, \qquad a_2 = \sigma(z_2)", label="where"),
     )
-    solution.give("expression", expression, expression)
-    answer = ("∂L_reg/∂w₁ = z̄₂ · w₂ · σ′(z₁) · x + 2λw₁, where z̄₂ = ∂L_reg/∂z₂ "
-              "= 2(a₂ − y)σ′(z₂) is reused from the w₂ gradient: w₁ reaches the loss only "
-              "through z₁, a₁ and z₂ (factors x, σ′(z₁), w₂), and reaches the "
-              "regulariser λ(w₁² + w₂²) directly (term 2λw₁).")
+
+
+def _symbolic_checks(solution: Solution, d: _Derivation) -> None:
     solution.checks.append(
         Check(
             "chain-rule expression equals sympy's direct derivative of L_reg",
-            difference == 0,
-            f"expand(∂L_reg/∂w₁ − chain rule) = {difference}",
+            d.difference == 0,
+            f"expand(∂L_reg/∂w₁ − chain rule) = {d.difference}",
         )
     )
     solution.checks.append(
         Check(
             "z̄₂ as written, 2(a₂ − y)σ′(z₂), equals sympy's derivative of L_reg by z₂",
-            written == 0,
-            f"expand(2(a₂ − y)σ′(z₂) − ∂L_reg/∂z₂) with a₂ = σ(z₂) gives {written}",
+            d.written == 0,
+            f"expand(2(a₂ − y)σ′(z₂) − ∂L_reg/∂z₂) with a₂ = σ(z₂) gives {d.written}",
         )
     )
-    if params.numeric:
-        values, oracle = _numeric(params)
-        error = abs(values["grad"] - oracle)
-        scale = max(1.0, abs(oracle))
-        solution.add(
-            Text(f"With the given numbers ({params.activation}):"),
-            Table(("quantity", "value"),
-                  tuple((f"${QUANTITIES[name]}$", f"{value:.12g}")
-                        for name, value in values.items())),
-            Math(rf"\frac{{{d_l}}}{{\partial w_1}} = {values['grad']:.12g}"),
+
+
+def _numeric_steps(solution: Solution, params: Params) -> str:
+    """The gradient at the given numbers: its steps, answer and check; returns the
+    sentence it adds to the answer."""
+    values, oracle = _numeric(params)
+    error = abs(values["grad"] - oracle)
+    scale = max(1.0, abs(oracle))
+    solution.add(
+        Text(f"With the given numbers ({params.activation}):"),
+        Table(("quantity", "value"),
+              tuple((f"${QUANTITIES[name]}$", f"{value:.12g}")
+                    for name, value in values.items())),
+        Math(rf"\frac{{{_D_L}}}{{\partial w_1}} = {values['grad']:.12g}"),
+    )
+    solution.give("value", values["grad"], f"{values['grad']:.15g}")
+    solution.checks.append(
+        Check(
+            "float backprop equals the symbolic derivative evaluated at 30 digits",
+            error <= TOLERANCE * scale,
+            f"backprop {values['grad']:.15g}, symbolic {oracle:.15g}",
+            max_abs_error=error,
+            tolerance=TOLERANCE * scale,
         )
-        solution.give("value", values["grad"], f"{values['grad']:.15g}")
-        answer += f" With the given numbers: ∂L_reg/∂w₁ = {values['grad']:.12g}."
-        solution.checks.append(
-            Check(
-                "float backprop equals the symbolic derivative evaluated at 30 digits",
-                error <= TOLERANCE * scale,
-                f"backprop {values['grad']:.15g}, symbolic {oracle:.15g}",
-                max_abs_error=error,
-                tolerance=TOLERANCE * scale,
-            )
-        )
-    solution.answer_part("", answer)
-    return solution
+    )
+    return f" With the given numbers: ∂L_reg/∂w₁ = {values['grad']:.12g}."
 
 
 QUANTITIES = {

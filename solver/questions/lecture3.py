@@ -184,91 +184,141 @@ def _windows_figure(image: list[Grid], k: int, stride: int, out_h: int, out_w: i
     )
 
 
+@dataclass(frozen=True)
+class _Convolution:
+    """The padded image, the kernel of the chosen reading, its output computed twice, and
+    the other reading's output."""
+
+    image: list[Grid]  # padded
+    channels: int
+    k: int
+    joint: bool
+    weight: Any
+    kernel: list[Grid]
+    out_h: int
+    out_w: int
+    output: Any  # one plane (joint) or one per channel
+    planes: list[Grid]
+    second: Any  # by the summed-area table
+    variant: Any  # the other reading's output
+
+
 def solve(params: Params, meta: Meta) -> Solution:
-    p = params
-    solution = Solution(meta, as_dict(p))
+    conv = _convolution(params)
+    solution = Solution(meta, as_dict(params))
+    solution.reading("average")
+    solution.reading("correlation")
+    _part_kernel(solution, conv)
+    _part_output(solution, conv, params)
+    _other_reading(solution, conv)
+    _answers(solution, conv)
+    _checks(solution, conv)
+    return solution
+
+
+def _convolution(p: Params) -> _Convolution:
     image = _padded(p.image, p.padding)
     channels, k = len(image), p.kernel_size
     joint = p.mode == "joint"
     weight = sp.Rational(1, channels * k * k) if joint else sp.Rational(1, k * k)
     kernel = [[[weight] * k for _ in range(k)] for _ in range(channels)]
-    solution.reading("average")
-    solution.reading("correlation")
-    solution.add(
-        Text(f"Sub-question {solution.label(0)}: "
-             f"the kernel. {'Joint' if joint else 'Per-channel'} reading: "
-             f"every entry is {weight}, so that the entries sum to 1 over what they average."),
-    )
-    for c in range(channels):
-        solution.add(Math(rf"K[{{:}},{{:}},{c}] = " + _matrix(kernel[c])))
     out_h = (len(image[0]) - k) // p.stride + 1
     out_w = (len(image[0][0]) - k) // p.stride + 1
-    solution.add(
-        Text(f"Sub-question {solution.label(1)}: "
-             "the output size, then each output cell from its window."),
-        Math(rf"H' = \left\lfloor \frac{{{len(p.image[0])} + 2 \cdot {p.padding} - {k}}}"
-             rf"{{{p.stride}}} \right\rfloor + 1 = {out_h}, \quad W' = {out_w}"),
-    )
+    output: Any
+    variant: Any
     if joint:
-        output: Any = _convolve(image, kernel, p.stride)
+        output = _convolve(image, kernel, p.stride)
         planes = [output]
         second = _box_means(image, k, p.stride, channels * k * k)
+        variant = [_convolve([image[c]], [[[sp.Rational(1, k * k)] * k] * k], p.stride)
+                   for c in range(channels)]
     else:
         planes = [_convolve([image[c]], [kernel[c]], p.stride) for c in range(channels)]
         output = planes
         second = [_box_means([image[c]], k, p.stride, k * k) for c in range(channels)]
-    for index, plane in enumerate(planes):
-        selected = range(channels) if joint else [index]
-        rows = []
-        for i in range(out_h):
-            for j in range(out_w):
-                r0, c0 = i * p.stride, j * p.stride
-                window_sum = sum((image[c][r0 + a][c0 + b] for c in selected
-                                  for a in range(k) for b in range(k)), sp.Integer(0))
-                rows.append((f"({i}, {j})", f"rows {r0}–{r0 + k - 1}, cols {c0}–{c0 + k - 1}",
-                             str(window_sum), f"{window_sum} × {weight}", str(plane[i][j])))
-        caption = "Output cells" if joint else f"Output channel {index}"
-        solution.add(Table(("cell", "window", "window sum", "times weight", "output"),
-                           tuple(rows), caption=caption))
-        label = "Y = " if joint else f"Y[{{:}},{{:}},{index}] = "
-        solution.add(Math(label + _matrix(plane)))
-    solution.add(_windows_figure(image, k, p.stride, out_h, out_w))
-    if joint:
-        variant = [_convolve([image[c]], [[[sp.Rational(1, k * k)] * k] * k], p.stride)
-                   for c in range(channels)]
-        solution.add(Text(f"The per-channel variant (every entry 1/{k * k}, each channel "
-                          f"averaged on its own) gives {channels} output channels:"))
-        solution.add(*(Math(f"Y[{{:}},{{:}},{c}] = " + _matrix(plane))
-                       for c, plane in enumerate(variant)))
-    else:
         variant = _convolve(image, [[[sp.Rational(1, channels * k * k)] * k] * k] * channels,
                             p.stride)
-        solution.add(Text(f"The joint variant (one {k}×{k}×{channels} filter, every entry "
-                          f"1/{channels * k * k}) gives one output channel:"),
-                     Math("Y = " + _matrix(variant)))
-    solution.give("kernel", to_json(kernel), to_text(kernel))
-    solution.give("output", to_json(output), to_text(output))
+    return _Convolution(image, channels, k, joint, weight, kernel, out_h, out_w, output,
+                        planes, second, variant)
+
+
+def _part_kernel(solution: Solution, c: _Convolution) -> None:
+    solution.add(
+        Text(f"Sub-question {solution.label(0)}: "
+             f"the kernel. {'Joint' if c.joint else 'Per-channel'} reading: "
+             f"every entry is {c.weight}, so that the entries sum to 1 over what they average."),
+    )
+    for channel in range(c.channels):
+        solution.add(Math(rf"K[{{:}},{{:}},{channel}] = " + _matrix(c.kernel[channel])))
+
+
+def _part_output(solution: Solution, c: _Convolution, p: Params) -> None:
+    """The output size, then one table of window sums and one matrix per output plane."""
+    k = c.k
+    solution.add(
+        Text(f"Sub-question {solution.label(1)}: "
+             "the output size, then each output cell from its window."),
+        Math(rf"H' = \left\lfloor \frac{{{len(p.image[0])} + 2 \cdot {p.padding} - {k}}}"
+             rf"{{{p.stride}}} \right\rfloor + 1 = {c.out_h}, \quad W' = {c.out_w}"),
+    )
+    for index, plane in enumerate(c.planes):
+        selected = range(c.channels) if c.joint else [index]
+        rows = []
+        for i in range(c.out_h):
+            for j in range(c.out_w):
+                r0, c0 = i * p.stride, j * p.stride
+                window_sum = sum((c.image[ch][r0 + a][c0 + b] for ch in selected
+                                  for a in range(k) for b in range(k)), sp.Integer(0))
+                rows.append((f"({i}, {j})", f"rows {r0}–{r0 + k - 1}, cols {c0}–{c0 + k - 1}",
+                             str(window_sum), f"{window_sum} × {c.weight}", str(plane[i][j])))
+        caption = "Output cells" if c.joint else f"Output channel {index}"
+        solution.add(Table(("cell", "window", "window sum", "times weight", "output"),
+                           tuple(rows), caption=caption))
+        label = "Y = " if c.joint else f"Y[{{:}},{{:}},{index}] = "
+        solution.add(Math(label + _matrix(plane)))
+    solution.add(_windows_figure(c.image, k, p.stride, c.out_h, c.out_w))
+
+
+def _other_reading(solution: Solution, c: _Convolution) -> None:
+    k = c.k
+    if c.joint:
+        solution.add(Text(f"The per-channel variant (every entry 1/{k * k}, each channel "
+                          f"averaged on its own) gives {c.channels} output channels:"))
+        solution.add(*(Math(f"Y[{{:}},{{:}},{channel}] = " + _matrix(plane))
+                       for channel, plane in enumerate(c.variant)))
+    else:
+        solution.add(Text(f"The joint variant (one {k}×{k}×{c.channels} filter, every entry "
+                          f"1/{c.channels * k * k}) gives one output channel:"),
+                     Math("Y = " + _matrix(c.variant)))
+
+
+def _answers(solution: Solution, c: _Convolution) -> None:
+    k, channels = c.k, c.channels
+    solution.give("kernel", to_json(c.kernel), to_text(c.kernel))
+    solution.give("output", to_json(c.output), to_text(c.output))
     size = (f"{k}×{k}×{channels} kernel ({k}×{k} in each of the {channels} channels)"
-            if joint else f"{k}×{k} kernel per channel ({channels} channels)")
+            if c.joint else f"{k}×{k} kernel per channel ({channels} channels)")
     solution.answer_part("1", (
-        f"A {size} with every entry {weight}, so its {k * k * (channels if joint else 1)} "
+        f"A {size} with every entry {c.weight}, so its {k * k * (channels if c.joint else 1)} "
         "weights sum to 1."))
-    shown = (f"Y = {to_text(output)}" if joint else "; ".join(
-        f"Y[:,:,{c}] = {to_text(plane)}" for c, plane in enumerate(planes)))
-    solution.answer_part("2", f"A {out_h}×{out_w} output" + ("" if joint else
+    shown = (f"Y = {to_text(c.output)}" if c.joint else "; ".join(
+        f"Y[:,:,{channel}] = {to_text(plane)}" for channel, plane in enumerate(c.planes)))
+    solution.answer_part("2", f"A {c.out_h}×{c.out_w} output" + ("" if c.joint else
                          f" per channel ({channels} channels)") + f": {shown}.")
-    solution.words.update(kernel_channels=channels if joint else 1, weight=str(weight),
-                          window=k * k, out_h=out_h, out_w=out_w)
+    solution.words.update(kernel_channels=channels if c.joint else 1, weight=str(c.weight),
+                          window=k * k, out_h=c.out_h, out_w=c.out_w)
+
+
+def _checks(solution: Solution, c: _Convolution) -> None:
     solution.checks.append(
         Check(
             "exact window-by-window sums equal a summed-area-table computation",
-            output == second,
-            f"summed-area table gives {to_text(second)}",
-            max_abs_error=max_abs_diff(output, second),
+            c.output == c.second,
+            f"summed-area table gives {to_text(c.second)}",
+            max_abs_error=max_abs_diff(c.output, c.second),
             tolerance=0.0,
         )
     )
-    return solution
 
 
 def sample(rng: random.Random) -> dict[str, Any]:

@@ -45,63 +45,112 @@ class Params:
         require_decimals("value", self.value, PLACES)
 
 
+@dataclass(frozen=True)
+class _Ewma:
+    """The exact average and its bias correction at step t."""
+
+    rho: sp.Rational
+    value: sp.Rational
+    t: int
+    averages: list[sp.Rational]  # S_1 onwards, at least PLOT_STEPS of them for the plot
+    history: list[sp.Rational]  # S_1 .. S_t
+    s: sp.Rational
+    correction: sp.Rational  # 1 - rho^t
+    s_hat: sp.Rational
+    warmup: int  # first t with 1 - rho^t >= 0.99
+
+
 def solve(params: Params, meta: Meta) -> Solution:
-    rho, value, t = rational(params.rho), rational(params.value), params.t
+    ewma = _ewma(params)
     solution = Solution(meta, as_dict(params))
     solution.reading("bias_formula")
+    _part_average(solution, ewma, params)
+    _part_correction(solution, ewma)
+    _part_goal(solution, ewma)
+    _part_many_iterations(solution, ewma, params)
+    solution.add(_figure(ewma.rho, ewma.value, ewma.averages))
+    _answers(solution, ewma, params)
+    _checks(solution, ewma, params)
+    return solution
+
+
+def _ewma(params: Params) -> _Ewma:
+    rho, value, t = rational(params.rho), rational(params.value), params.t
+    averages = _averages(rho, value, max(t, PLOT_STEPS))
+    history = averages[:t]
+    s = history[-1]
+    correction = 1 - rho**t
+    return _Ewma(rho, value, t, averages, history, s, correction, s / correction,
+                 _warmup_steps(rho))
+
+
+def _part_average(solution: Solution, e: _Ewma, params: Params) -> None:
+    """The recursion written out for the first five steps, then S_t alone."""
+    rho, value, t = e.rho, e.value, e.t
     solution.add(
         Text(f"Sub-question {solution.label(0)}: iterate from $S_0 = 0$ "
              f"with $y_i = {sp.latex(value)}$ and "
              rf"$\rho = {params.rho:g}" + ("" if rho.q == 1 else rf" = {_slash(rho)}")
              + "$."),
     )
-    averages = _averages(rho, value, max(t, PLOT_STEPS))  # the plot shows at least PLOT_STEPS
-    history = averages[:t]
-    s = history[-1]
     shown = min(t, 5)
-    previous_values = [sp.Integer(0), *history]
+    previous_values = [sp.Integer(0), *e.history]
     lines = [
         rf"S_{{{i}}} &= {sp.latex(rho)} \cdot {_latex(previous_values[i - 1])} + "
         rf"\left(1 - {sp.latex(rho)}\right) \cdot {sp.latex(value)} = {_latex(current)}"
         + ("" if current.is_Integer else rf" = {_decimal(current)}")
-        for i, current in enumerate(history[:shown], start=1)
+        for i, current in enumerate(e.history[:shown], start=1)
     ]
     # One aligned display: the steps line up on their "=".
     solution.add(Math(r"\begin{aligned} " + r" \\ ".join(lines) + r" \end{aligned}"))
     if t > shown:
         solution.add(Text(f"… continuing the same recursion up to $S_{{{t}}}$:"),
-                     Math(rf"S_{{{t}}} = {_latex(s)}"))
-    correction = 1 - rho**t
-    s_hat = s / correction
+                     Math(rf"S_{{{t}}} = {_latex(e.s)}"))
+
+
+def _part_correction(solution: Solution, e: _Ewma) -> None:
+    rho, t = e.rho, e.t
     solution.add(
         Text(f"Sub-question {solution.label(1)}: "
              r"divide by $1 - \rho^t$, the total weight the average has "
              f"collected after {t} steps."),
         Math(rf"\hat{{S}}_{{{t}}} = \frac{{S_{{{t}}}}}{{1 - \rho^{{{t}}}}} = "
-             rf"\frac{{{_slash(s)}}}{{{_slash(correction)}}} = {_latex(s_hat)}"),
+             rf"\frac{{{_slash(e.s)}}}{{{_slash(e.correction)}}} = {_latex(e.s_hat)}"),
         Table(("t", "Sₜ", "1 − ρᵗ", "Ŝₜ"),
               tuple((str(i), _short(h), _short(1 - rho**i), _short(h / (1 - rho**i)))
-                    for i, h in list(enumerate(history, start=1))[:10]),
+                    for i, h in list(enumerate(e.history, start=1))[:10]),
               caption="The average and its correction per step"),
+    )
+
+
+def _part_goal(solution: Solution, e: _Ewma) -> None:
+    solution.add(
         Text(f"Sub-question {solution.label(2)} (goal): "
              "$S_0 = 0$ biases the early averages towards zero; "
              r"the weights $(1 - \rho)\,\rho^{t-i}$ sum to only $1 - \rho^t$, not 1. "
              r"Dividing by $1 - \rho^t$ rescales them to sum to 1, so the estimate is "
              "unbiased from the first step: for a constant input it returns the input "
-             f"exactly (${sp.latex(s_hat)}$)."),
+             f"exactly (${sp.latex(e.s_hat)}$)."),
+    )
+
+
+def _part_many_iterations(solution: Solution, e: _Ewma, params: Params) -> None:
+    solution.add(
         Text(f"Sub-question {solution.label(3)} (after many iterations): "
              r"$\rho^t \to 0$, so "
              r"$1 - \rho^t \to 1$ and the correction fades out: $\hat{S}_t \approx S_t$. "
              f"It only matters in the warm-up phase (with ρ = {params.rho:g}, "
-             rf"$1 - \rho^t$ first reaches 0.99 at $t = {_warmup_steps(rho)}$)."),
+             rf"$1 - \rho^t$ first reaches 0.99 at $t = {e.warmup}$)."),
     )
-    solution.add(_figure(rho, value, averages))
-    solution.give("S", to_json(s), _short(s))
-    solution.give("S_hat", to_json(s_hat), _short(s_hat))
-    solution.give("history", to_json(history), "[" + ", ".join(map(_short, history)) + "]")
-    sub, sup = _subscript(t), _superscript(t)
-    solution.answer_part("1", f"S{sub} = {_with_decimal(s)}")
-    solution.answer_part("2", f"Ŝ{sub} = S{sub} / (1 − ρ{sup}) = {_with_decimal(s_hat)}")
+
+
+def _answers(solution: Solution, e: _Ewma, params: Params) -> None:
+    solution.give("S", to_json(e.s), _short(e.s))
+    solution.give("S_hat", to_json(e.s_hat), _short(e.s_hat))
+    solution.give("history", to_json(e.history), "[" + ", ".join(map(_short, e.history)) + "]")
+    sub, sup = _subscript(e.t), _superscript(e.t)
+    solution.answer_part("1", f"S{sub} = {_with_decimal(e.s)}")
+    solution.answer_part("2", f"Ŝ{sub} = S{sub} / (1 − ρ{sup}) = {_with_decimal(e.s_hat)}")
     solution.answer_part("3", (
         "S₀ = 0 pulls the early averages towards zero: the weights (1 − ρ)ρᵗ⁻ⁱ sum to "
         "only 1 − ρᵗ. Dividing by 1 − ρᵗ makes them sum to 1, so the early estimates are "
@@ -109,25 +158,26 @@ def solve(params: Params, meta: Meta) -> Solution:
     solution.answer_part("4", (
         "Almost none: ρᵗ → 0, so 1 − ρᵗ → 1 and Ŝₜ ≈ Sₜ; the correction matters only "
         f"during the warm-up (with ρ = {params.rho}, 1 − ρᵗ reaches 0.99 at t = "
-        f"{_warmup_steps(rho)})."))
+        f"{e.warmup})."))
 
-    closed = value * (1 - rho**t)
+
+def _checks(solution: Solution, e: _Ewma, params: Params) -> None:
+    closed = e.value * (1 - e.rho**e.t)
     solution.checks.append(Check(
         "Sₜ equals the closed form y(1 − ρᵗ) for a constant input y (exact)",
-        s == closed, f"closed form {_short(closed)}", max_abs_error=float(abs(s - closed)),
+        e.s == closed, f"closed form {_short(closed)}", max_abs_error=float(abs(e.s - closed)),
         tolerance=0.0,
     ))
     s_float = 0.0
-    for _ in range(t):
+    for _ in range(e.t):
         s_float = params.rho * s_float + (1 - params.rho) * params.value
-    error = abs(s_float - float(s))
+    error = abs(s_float - float(e.s))
     scale = max(1.0, abs(params.value))
     solution.checks.append(Check(
         "exact Sₜ agrees with a plain float loop",
         error <= TOLERANCE * scale, f"float loop gives {s_float:.12g}", max_abs_error=error,
         tolerance=TOLERANCE * scale,
     ))
-    return solution
 
 
 PLOT_STEPS = 40

@@ -118,13 +118,36 @@ def _formulas(d: int, h: int) -> dict[str, tuple[int, int]]:
             WIDE: (3 * h * d * d, h * d * d), SPLIT: (3 * d * d, d * d)}
 
 
+@dataclass(frozen=True)
+class _Measured:
+    """Each layer's weights as its forward passes read them, beside the formulas."""
+
+    # kind -> length -> (q/k/v weights read, output projection weights read)
+    counts: dict[str, dict[int, tuple[int, int]]]
+    shapes_ok: bool  # every output was (length, d)
+    formulas: dict[str, tuple[int, int]]
+    labels: dict[str, str]
+    total: dict[str, int]  # weights read at length t
+
+
 def solve(params: Params, meta: Meta) -> Solution:
+    m = _measure(params)
+    solution = Solution(meta, as_dict(params))
+    _part_advantage(solution, params)
+    _part_heads(solution)
+    _part_narrow_wide(solution, m, params)
+    _part_length(solution, m, params)
+    solution.reading("length")
+    _answers(solution, m, params)
+    _checks(solution, m, params)
+    return solution
+
+
+def _measure(p: Params) -> _Measured:
     from solver.seed import numpy_rng
 
-    p = params
     d, h, t = p.d, p.heads, p.t
     rng = numpy_rng(7)
-    # kind -> length -> (q/k/v weights read, output projection weights read)
     counts: dict[str, dict[int, tuple[int, int]]] = {}
     shapes_ok = True
     for kind in (SINGLE, NARROW, WIDE, SPLIT):
@@ -139,11 +162,12 @@ def solve(params: Params, meta: Meta) -> Solution:
             maps = sum(int(weights[name].size) for name in reads.read if name != "out")
             out = int(weights["out"].size) if "out" in reads.read else 0
             counts[kind][length] = (maps, out)
-    formulas = _formulas(d, h)
-    labels = _labels(h)
     total = {kind: sum(counts[kind][t]) for kind in counts}
-    s = d // h
-    solution = Solution(meta, as_dict(p))
+    return _Measured(counts, bool(shapes_ok), _formulas(d, h), _labels(h), total)
+
+
+def _part_advantage(solution: Solution, p: Params) -> None:
+    d, t = p.d, p.t
     solution.add(
         Text(f"{solution.label(0)}. "
              "Computational advantage. An RNN must process the positions one after "
@@ -157,19 +181,31 @@ def solve(params: Params, meta: Meta) -> Solution:
             ("self-attention", f"$t^2 d$ = {t * t * d}", "1", "1"),
             ("recurrent", f"$t d^2$ = {t * d * d}", f"$t$ = {t}", f"$t$ = {t}"),
         ), caption=f"At t = {t}, d = {d} (Vaswani et al. 2017, Table 1)"),
+    )
+
+
+def _part_heads(solution: Solution) -> None:
+    solution.add(
         Text(f"{solution.label(1)}. "
              "Multiple heads. One head's softmax gives one weighted average per "
              "position, so it can focus on one kind of relation at a time. Several heads, "
              "each with its own query/key/value maps, attend to different positions and "
              "relations (syntax, coreference, nearby tokens) in parallel, and their outputs "
              "are concatenated and mixed by an output projection."),
+    )
+
+
+def _part_narrow_wide(solution: Solution, m: _Measured, p: Params) -> None:
+    d, h = p.d, p.heads
+    formulas, counts, t = m.formulas, m.counts, p.t
+    solution.add(
         Text(f"{solution.label(2)}. "
              f"Narrow vs wide, here with $d = {d}$ and $h = {h}$ heads. Wide: every head "
              r"has its own $d \times d$ query, key and value maps on the whole "
              f"{d}-dimensional embedding, so $h$ heads cost $h$ times the maps of a single "
              "head; their $h$ outputs of size $d$ are concatenated and projected back to "
              rf"$d$ by an $hd \times d$ output map. Narrow: the embedding is cut into $h$ "
-             f"slices of $d/h = {s}$ dimensions and head $i$ has its own "
+             f"slices of $d/h = {d // h}$ dimensions and head $i$ has its own "
              r"$(d/h) \times (d/h)$ maps on slice $i$ only, so the heads together cost "
              r"$1/h$ of a single head; their outputs are concatenated back to $d$ and mixed "
              r"by a $d \times d$ output map. Like for like, the query/key/value maps alone:"),
@@ -186,9 +222,15 @@ def solve(params: Params, meta: Meta) -> Solution:
              rf"costs $3d^2 + d^2 = 4d^2 = {sum(formulas[SPLIT])}$, a single head's maps plus "
              "the output projection."),
         Table(("layer", "query, key, value maps", "output projection", "total"),
-              tuple((labels[kind], str(counts[kind][t][0]), str(counts[kind][t][1] or "none"),
-                     str(total[kind])) for kind in counts),
+              tuple((m.labels[kind], str(counts[kind][t][0]), str(counts[kind][t][1] or "none"),
+                     str(m.total[kind])) for kind in counts),
               caption=f"Weights each layer's forward pass reads (d = {d}, h = {h})"),
+    )
+
+
+def _part_length(solution: Solution, m: _Measured, p: Params) -> None:
+    t = p.t
+    solution.add(
         Text(f"{solution.label(3)}. "
              "Sequence length. The weights are $d \\times d$ (or smaller) matrices "
              "applied to each position: none of their shapes involves $t$. Doubling $t$ "
@@ -196,10 +238,13 @@ def solve(params: Params, meta: Meta) -> Solution:
              r"($t \times t$), but the parameter count does not change. Measured by running "
              f"each layer on sequences of length {t} and {2 * t} with the same weights:"),
         Table(("layer", f"parameters at t = {t}", f"parameters at t = {2 * t}"),
-              tuple((labels[kind], str(sum(c[t])), str(sum(c[2 * t])))
-                    for kind, c in counts.items())),
+              tuple((m.labels[kind], str(sum(c[t])), str(sum(c[2 * t])))
+                    for kind, c in m.counts.items())),
     )
-    solution.reading("length")
+
+
+def _answers(solution: Solution, m: _Measured, p: Params) -> None:
+    d, h, t = p.d, p.heads, p.t
     for label, text in (
         ("1", "An RNN processes positions one after another (hₜ needs hₜ₋₁); "
               "self-attention relates all positions with matrix products that run in "
@@ -212,28 +257,31 @@ def solve(params: Params, meta: Meta) -> Solution:
               "Narrow: the embedding is cut into h slices of d/h and each head has its own "
               "(d/h)×(d/h) maps on its slice, so the heads together cost 1/h of a single "
               f"head (3d²/h). With the output projection, at d = {d} and h = {h}: narrow "
-              f"{total[NARROW]}, wide {total[WIDE]} weights."),
+              f"{m.total[NARROW]}, wide {m.total[WIDE]} weights."),
         ("4", "It does not change: the weight matrices are d×d (or smaller) and none of "
               "their shapes depends on the sequence length (unless positions are learned "
               "embeddings of a fixed maximum length)."),
     ):
         solution.answer_part(label, text)
-    single = counts[SINGLE]
+    single = m.counts[SINGLE]
     solution.give("params_single_t", sum(single[t]), str(sum(single[t])))
     solution.give("params_single_2t", sum(single[2 * t]), str(sum(single[2 * t])))
-    solution.give("params_narrow", total[NARROW], str(total[NARROW]))
-    solution.give("params_wide", total[WIDE], str(total[WIDE]))
-    same = all(c[t] == c[2 * t] for c in counts.values())
+    solution.give("params_narrow", m.total[NARROW], str(m.total[NARROW]))
+    solution.give("params_wide", m.total[WIDE], str(m.total[WIDE]))
+
+
+def _checks(solution: Solution, m: _Measured, p: Params) -> None:
+    t = p.t
+    same = all(c[t] == c[2 * t] for c in m.counts.values())
     solution.checks.append(Check(
         "counted weights equal the formulas 3d², 3d²/h + d², 4hd² and 4d²",
-        all(counts[kind][t] == formulas[kind] for kind in formulas),
-        "; ".join(f"{labels[kind]}: {total[kind]} vs {sum(formulas[kind])}"
-                  for kind in formulas)))
+        all(m.counts[kind][t] == m.formulas[kind] for kind in m.formulas),
+        "; ".join(f"{m.labels[kind]}: {m.total[kind]} vs {sum(m.formulas[kind])}"
+                  for kind in m.formulas)))
     solution.checks.append(Check(
         f"the same weights run on t = {t} and t = {2 * t} (outputs t × d) and the weights "
-        "read add up to the same count", same and bool(shapes_ok),
+        "read add up to the same count", same and m.shapes_ok,
         "four layers, two lengths each; counted from the weights each forward pass read"))
-    return solution
 
 
 def sample(rng: random.Random) -> dict[str, Any]:
