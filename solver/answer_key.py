@@ -28,7 +28,7 @@ def _cut(text: str, limit: int) -> str:
     return text[:cut if cut > limit // 2 else limit - 2].rstrip(" ,;:") + " …"
 
 
-def _one_line(code: str) -> str:
+def _code_on_one_line(code: str) -> str:
     """Code on one line: statements joined by "; ", a block's header and a bracket's
     continuation by a space."""
     out, depth = "", 0
@@ -48,7 +48,7 @@ def short_answer(text: str, code: bool) -> str:
     from solver.render.html import plain, strip_noqa
 
     if code:
-        return _cut(_one_line(strip_noqa(text)), KEY_CODE_CHARS)
+        return _cut(_code_on_one_line(strip_noqa(text)), KEY_CODE_CHARS)
     prose = " ".join(plain(text).split())
     first = _SENTENCE_END.split(prose, maxsplit=1)[0]
     return _cut(first, KEY_PROSE_CHARS)

@@ -45,6 +45,14 @@ def entries() -> dict[str, Entry]:
     return {qid: Entry(q.solver, q) for qid, q in exam().questions.items()}
 
 
+def chosen(only: list[str] | None) -> list[Question]:
+    """The questions an ``--only ID ...`` names, each once in the order given (every
+    question of the active exam when none are named); an unknown id is an InputError."""
+    if not only:
+        return [entry.meta for entry in entries().values()]
+    return [lookup(qid).meta for qid in dict.fromkeys(only)]
+
+
 def lookup(question_id: str) -> Entry:
     known = exam().questions
     if question_id in known:

@@ -9,7 +9,6 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from solver.model import InputError, SelfCheckError
 
@@ -33,14 +32,6 @@ def configure_stress(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text")
 
 
-def _questions(only: list[str] | None) -> list[Any]:
-    from solver.registry import entries, lookup
-
-    if not only:
-        return [entry.meta for entry in entries().values()]
-    return [lookup(qid).meta for qid in dict.fromkeys(only)]
-
-
 def _out_dir(out: str) -> Path:
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
@@ -56,7 +47,9 @@ def run_variants(args: argparse.Namespace) -> int:
     if not 1 <= args.jobs <= MAX_JOBS:
         raise InputError(f"--jobs must be in 1..{MAX_JOBS}, got {args.jobs}")
     folder = _out_dir(args.out)
-    questions = _questions(args.only)
+    from solver.registry import chosen
+
+    questions = chosen(args.only)
     variants = solve_variants(args.seed, args.count, questions, args.jobs,
                               progress_line(args.count))
     folder.mkdir(parents=True, exist_ok=True)

@@ -24,7 +24,7 @@ from solver.moodle.check import check, structure, verify
 from solver.moodle.export import DECLARATION, Planned, plan_bank, render
 from solver.moodle.feedback import read_params
 from solver.moodle.plan import gaps
-from solver.registry import exam, lookup
+from solver.registry import chosen, exam, lookup
 from solver.stress import wrong_paths
 from solver.variants import key_json, solve_variants
 from tests.conftest import ROOT, solve
@@ -35,7 +35,7 @@ SEED, COUNT = 1, 3
 @pytest.fixture(scope="module")
 def built() -> tuple[bytes, list[Planned]]:
     """The checked bank of the whole exam and its plan (as ``run`` builds them)."""
-    return cli.bank(SEED, COUNT, cli.questions(None))
+    return cli.bank(SEED, COUNT, chosen(None))
 
 
 def _questions(data: bytes) -> dict[str, ET.Element]:
@@ -72,7 +72,7 @@ def test_run_writes_the_same_bytes_for_the_same_seed(built: tuple[bytes, list[Pl
 @pytest.mark.slow
 def test_the_bank_holds_the_variants_of_key_json(built: tuple[bytes, list[Planned]]) -> None:
     data, planned = built
-    questions = cli.questions(None)
+    questions = chosen(None)
     key = json.loads(key_json(SEED, COUNT, questions, solve_variants(SEED, COUNT, questions)))
     found = _questions(data)
     for variant in key["variants"]:
@@ -269,7 +269,7 @@ def test_another_exam_labels_its_parts_in_its_own_way() -> None:
 
     use_exam(ROOT / "tests" / "fixture_exam")
     try:
-        data, planned = cli.bank(5, 2, cli.questions(None))
+        data, planned = cli.bank(5, 2, chosen(None))
         ewma = next(p for p in planned if p.question.solver == "lecture5")
         assert [(g.part, g.weight) for g in ewma.gaps] == [("a", 1), ("b", 1)]
         assert check(data, planned) == []

@@ -19,6 +19,7 @@ calls it).
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -29,6 +30,7 @@ def _natural(name: str) -> list[int | str]:
     return [int(piece) if piece.isdigit() else piece for piece in re.split(r"(\d+)", name)]
 
 
+@cache  # asked once per lab record each time an exam file is read: list the folders once
 def graders() -> tuple[str, ...]:
     """The names a lab record's ``grader`` may take: every NAME with both
     ``checks/NAME.py`` and ``probes/NAME.py`` (lab1, lab2, …, lab10 in that order)."""

@@ -48,14 +48,6 @@ def check_out(out: str) -> Path:
     return path
 
 
-def questions(only: list[str] | None) -> list[Any]:
-    from solver.registry import entries, lookup
-
-    if not only:
-        return [entry.meta for entry in entries().values()]
-    return [lookup(qid).meta for qid in dict.fromkeys(only)]
-
-
 def bank(seed: int, count: int, chosen: list[Any], progress: bool = False) -> tuple[bytes, Any]:
     """The checked bank's bytes and its plan (SelfCheckError if a check fails)."""
     from solver.moodle.check import verify
@@ -77,7 +69,9 @@ def run(args: argparse.Namespace) -> int:
 
     check_seed_and_count(args.seed, args.count)
     path = check_out(args.out)
-    chosen = questions(args.only)
+    from solver.registry import chosen as named
+
+    chosen = named(args.only)
     from solver.render.diskcache import building
 
     with building(path):
