@@ -169,17 +169,20 @@ def keep(ref: dict[str, Any], tag: int | str, output: Any, upstream: Any,
 
 
 def case_leaves(data: dict[str, Any], index: int, names: Iterable[str]) -> dict[str, Any]:
-    """Fresh leaves of case ``index``: each ``name`` from ``data[f"{name}{index}"]``."""
-    return {name: leaf(data[f"{name}{index}"]) for name in names}
+    """Fresh leaves of case ``index``: each ``name`` from ``data[f"{name}{index}"]``, as
+    the probe makes them (``probes.kit``; imported here only when used: it imports torch)."""
+    from solver.grading.probes import kit
+
+    return kit.case_leaves(data, index, tuple(names))
 
 
 def weight_and_bias(layer: Any, data: dict[str, Any],
                     index: int) -> tuple[Callable[[Any], Any], dict[str, Any]]:
     """``layer`` with case ``index``'s W and b installed as its weight and bias: (its
     forward, the leaves x, W, b), a ``build`` result for forward_references."""
-    leaves = case_leaves(data, index, ("x", "W", "b"))
-    layer.weight, layer.bias = leaves["W"], leaves["b"]
-    return layer.forward, leaves
+    from solver.grading.probes import kit
+
+    return layer.forward, kit.weight_and_bias(layer, data, index)
 
 
 def reference_gradients(output: Any, upstream: Any, leaves: dict[str, Any]) -> dict[str, Any]:
@@ -195,7 +198,10 @@ def reference_module(name: str) -> Any:
 
 
 def leaf(tensor: Any) -> Any:
-    return tensor.detach().clone().requires_grad_(True)
+    """A fresh copy that collects its gradient (as the probe's ``kit.leaf``)."""
+    from solver.grading.probes import kit
+
+    return kit.leaf(tensor)
 
 
 def shape_list(value: Any) -> str:

@@ -45,7 +45,7 @@ def case_leaves(data: dict[str, Any], index: int, names: tuple[str, ...]) -> dic
 
 def weight_and_bias(layer: Any, data: dict[str, Any], index: int) -> dict[str, Tensor]:
     """Case ``index``'s W and b installed as ``layer``'s weight and bias; the leaves x, W
-    and b (the parent installs the same: ``checks.base.weight_and_bias``)."""
+    and b (the parent's reference installs them through this too)."""
     leaves = case_leaves(data, index, ("x", "W", "b"))
     layer.weight, layer.bias = leaves["W"], leaves["b"]
     return leaves
