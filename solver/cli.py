@@ -1,5 +1,6 @@
-"""Command line: ``solver list``, ``solve``, ``pdf``, ``variants``, ``stress``, ``export``
-and ``grade`` (the last four from their own modules).
+"""Command line: ``solver list`` and ``solve`` here; ``pdf``, ``variants``, ``stress``,
+``export`` and ``grade`` from the command-line module of their output's folder
+(``COMMANDS``; ``solver export TARGET`` through ``solver.lms.TARGETS``).
 
 Exit status: 0 success, 1 a failed self-check (named on stderr), 2 bad input (one line on
 stderr). Heavy libraries are imported only by the commands that need them.
@@ -69,45 +70,44 @@ def _parser() -> argparse.ArgumentParser:
         help="override a parameter; VALUE is JSON where it parses, else a string",
     )
     solve.add_argument("--format", choices=list(FORMATS), default="text")
-    pdf = commands.add_parser("pdf", help="build the answer-sheet PDF")
-    pdf.add_argument("--output", default="build/answers.pdf", help="default: %(default)s")
-    pdf.add_argument("--only", nargs="+", metavar="ID", help="only these questions")
-    from solver.grading.cli import configure as configure_grade
-    from solver.variants_cli import configure_stress, configure_variants
-
-    configure_variants(commands.add_parser(
-        "variants", help="seeded class variants: key.json (and --pdf papers and keys)"))
-    configure_stress(commands.add_parser(
-        "stress", help="one question over many seeded draws, every draw verified"))
-    export = commands.add_parser("export", help="export the variants to a learning platform")
-    targets = export.add_subparsers(dest="target", required=True, parser_class=_Parser)
-    for target, (module, words) in EXPORT_TARGETS.items():
-        import_module(module).configure(targets.add_parser(target, help=words))
-    configure_grade(commands.add_parser(
-        "grade", help="grade students' lab submissions in a sandbox"))
+    for command, (module, words) in COMMANDS.items():
+        if command == "export":
+            _configure_export(commands.add_parser(command, help=words))
+        else:
+            import_module(module).configure(commands.add_parser(command, help=words))
     return parser
 
 
-# solver export TARGET: the module whose configure(parser) and run(args) serve it, and what
-# it writes. argparse refuses any other target (exit 2, one line).
-EXPORT_TARGETS: dict[str, tuple[str, str]] = {
-    "moodle": ("solver.moodle.cli", "a Moodle XML question bank"),
+def _configure_export(export: argparse.ArgumentParser) -> None:
+    from solver.lms import TARGETS
+
+    targets = export.add_subparsers(dest="target", required=True, parser_class=_Parser)
+    for target, (module, words) in TARGETS.items():  # argparse refuses any other target
+        import_module(module).configure(targets.add_parser(target, help=words))
+
+
+# Each command beyond list and solve: the module whose configure(parser) and run(args)
+# serve it (the export's from the target's module), and its help.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "pdf": ("solver.sheet.cli", "build the answer-sheet PDF"),
+    "variants": ("solver.variants.cli",
+                 "seeded class variants: key.json (and --pdf papers and keys)"),
+    "stress": ("solver.variants.stress_cli",
+               "one question over many seeded draws, every draw verified"),
+    "export": ("", "export the variants to a learning platform"),
+    "grade": ("solver.grading.cli", "grade students' lab submissions in a sandbox"),
 }
 
 
 def _run_command(args: argparse.Namespace) -> int:
-    """The commands beyond list, solve and pdf live in their own modules."""
-    if args.command == "grade":
-        from solver.grading.cli import run as run_grade
-
-        return run_grade(args)
     if args.command == "export":
-        run: Callable[[argparse.Namespace], int] = import_module(
-            EXPORT_TARGETS[args.target][0]).run
-        return run(args)
-    from solver.variants_cli import run_stress, run_variants
+        from solver.lms import TARGETS
 
-    return run_variants(args) if args.command == "variants" else run_stress(args)
+        module = TARGETS[args.target][0]
+    else:
+        module = COMMANDS[args.command][0]
+    run: Callable[[argparse.Namespace], int] = import_module(module).run
+    return run(args)
 
 
 def _list() -> int:
@@ -136,27 +136,6 @@ def _solve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _pdf(args: argparse.Namespace) -> int:
-    from solver import runtime
-    from solver.registry import lookup
-    from solver.sheet import build_pdf
-
-    ids = args.only
-    if ids:
-        for qid in ids:
-            lookup(qid)
-    entry = sys.modules.get("__main__")
-    # When this process is the solver command itself, it ends when the PDF is written
-    # (solver.runtime: fast-exit). Called as a function, as the tests do, it returns.
-    ending = getattr(entry, "main", None) is main and getattr(entry, "__name__", "") == "__main__"
-    if ending:
-        runtime.ending_soon()
-    build_pdf(args.output, ids)
-    if ending:
-        runtime.exit_now(0)
-    return 0
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every outcome is an exit status and at most one line on stderr."""
     reserve_std_fds()
@@ -173,9 +152,11 @@ def main(argv: list[str] | None = None) -> int:
                 status = _list()
             elif args.command == "solve":
                 status = _solve(args)
-            elif args.command == "pdf":
-                status = _pdf(args)
             else:
+                # solver.runtime's fast exit: only when this process is the command
+                entry = sys.modules.get("__main__")
+                args.process_ends = (getattr(entry, "main", None) is main
+                                     and getattr(entry, "__name__", "") == "__main__")
                 status = _run_command(args)
             interrupt.check()
             flush_stdout()

@@ -1,49 +1,27 @@
 """Solving one question of the active exam: parameters, words, solver, parts, rubric.
 
-The exam file holds the words and points; a question's solver module holds the code.
-This module joins them: it builds the validated parameters (the exam file's ``params``
-over the solver's defaults, then the user's), fills the statement and sub-question
-templates, runs the solver, and attaches the parts and rubric in the exam's order.
+The exam file holds the words and points; a question's kind (``solver.kinds``) holds the
+code that solves it. This module joins them: it builds the validated parameters (the exam
+file's ``params`` over the kind's defaults, then the user's), fills the statement and
+sub-question templates, has the kind solve it, and attaches the parts and rubric in the
+exam's order.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
-from types import ModuleType
 from typing import Any
 
-from solver.exam import Question
+from solver.kinds import kind_of
 from solver.model import Ask, BuildError, InputError, Meta, PartAnswer, Rubric, Solution
-from solver.params import as_dict, build
+from solver.params import build
+from solver.record import Question
 from solver.wording import fill
-
-PACKAGE = "solver.questions"
-# Solvers that are data in the exam file, and the module that reads each kind of record.
-GENERIC_SOLVERS = {"lab": "labkit", "choice": "choice"}
-
-
-def module_for(question: Question) -> ModuleType:
-    name = GENERIC_SOLVERS.get(question.solver, question.solver)
-    try:
-        return importlib.import_module(f"{PACKAGE}.{name}")
-    except ModuleNotFoundError:
-        raise InputError(
-            f"{question.id}: solver {question.solver!r} does not exist "
-            f"(a module of {PACKAGE}, or one of {', '.join(GENERIC_SOLVERS)})"
-        ) from None
-
-
-def params_class(question: Question) -> type[Any] | None:
-    if question.solver == "lab":
-        return None
-    cls: type[Any] | None = getattr(module_for(question), "Params", None)
-    return cls
 
 
 def make_params(question: Question, raw: Mapping[str, Any] | None = None) -> Any:
     """The question's validated parameters: exam-file values over defaults, then ``raw``."""
-    cls = params_class(question)
+    cls = kind_of(question).params_class(question)
     merged = {**question.params, **(raw or {})}
     if cls is None:
         if merged:
@@ -54,11 +32,7 @@ def make_params(question: Question, raw: Mapping[str, Any] | None = None) -> Any
 
 def context(question: Question, params: Any) -> dict[str, Any]:
     """What the templates may name: the parameters and the solver's derived values."""
-    if params is None:
-        return {}
-    module = module_for(question)
-    extra = module.context(params) if hasattr(module, "context") else {}
-    return {**as_dict(params), **extra}
+    return kind_of(question).context(question, params)
 
 
 def meta(question: Question, words: Mapping[str, Any]) -> Meta:
@@ -68,6 +42,7 @@ def meta(question: Question, words: Mapping[str, Any]) -> Meta:
         asks=tuple(Ask(part.label, part.points, fill(part.ask, words, question.id))
                    for part in question.parts),
         readings=readings(question, words),
+        kind=kind_of(question).name,
     )
 
 
@@ -77,7 +52,7 @@ def readings(question: Question, words: Mapping[str, Any]) -> tuple[tuple[str, s
     exam file's error: one line naming the file, the question and the reading."""
     if not question.readings:
         return ()
-    placed: tuple[str, ...] = getattr(module_for(question), "READINGS", ())
+    placed = kind_of(question).placed_readings(question)
     where = question.origin or question.id
     filled = []
     for name, template in question.readings.items():
@@ -95,15 +70,7 @@ def readings(question: Question, words: Mapping[str, Any]) -> tuple[tuple[str, s
 def solve_question(question: Question, params: Any) -> Solution:
     """Solve with validated ``params`` (from :func:`make_params`)."""
     words = context(question, params)
-    info = meta(question, words)
-    module = module_for(question)
-    solution: Solution
-    if question.solver == "lab":
-        solution = module.solve(question, info, words)
-    elif question.solver == "choice":
-        solution = module.solve(question, info, params)
-    else:
-        solution = module.solve(params, info)
+    solution = kind_of(question).solve(question, params, meta(question, words), words)
     return _finish(question, solution, words)
 
 

@@ -4,9 +4,13 @@ An exam is a folder holding ``exam.toml`` (the bundled one is
 ``solver/exams/deep_learning``). Reading it imports nothing heavy (``tomllib`` only), so
 ``solver list`` stays fast; the statement templates are filled in by ``solver.wording``
 when a question is solved. Every problem with the file is an InputError naming the file,
-the question and what is allowed. A lab record's optional ``grader`` must name a module
-pair of ``solver.grading`` (``checks/NAME.py`` and ``probes/NAME.py``); only the labs
-that name one are gradable (``Exam.gradable``).
+the question and what is allowed. A record is checked by the rules every question
+shares (id, title, solver, statement, parts, params), then by its kind
+(``solver.kinds``: what else the record must hold, its readings, its grader). A lab
+record's optional ``grader`` names a module pair of ``solver.grading``
+(``checks/NAME.py`` and ``probes/NAME.py``); only the labs that name one are gradable
+(``Exam.gradable``). Sections are presentation: a section's ``kind`` is the prefix of its
+questions' ids, and any kind of question may be filed under any section.
 
 Readings (how the sheet reads a misprint or a lost figure of this exam's text) belong to
 the exam, not to a solver. A lab record's ``readings`` is a list: they all stand before
@@ -24,90 +28,19 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from solver.model import InputError, Numbered
+from solver.kinds import KINDS, kind_of
+from solver.model import InputError
+from solver.record import EXAM_FILE, Exam, Part, Question, Section
 
 BUNDLED = Path(__file__).resolve().parent / "exams" / "deep_learning"
-EXAM_FILE = "exam.toml"
-KINDS = ("lab", "lecture", "paper")
-_ID = re.compile(r"^(lab|lecture|paper)\.([1-9][0-9]{0,2})$")
+# A question's id is its section's prefix and its number: lab.1, lecture.2, paper.3.
+_ID = re.compile(r"^([a-z]{1,20})\.([1-9][0-9]{0,2})$")
+_PREFIX = re.compile(r"^[a-z]{1,20}$")
 _SOLVER = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
-_READING = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
-LETTERS = ("A", "B", "C", "D", "E", "F")
 MAX_FILE_BYTES = 1_000_000
-
-
-@dataclass(frozen=True)
-class Part:
-    """One sub-question: the exam's label ("1", "A", or "" for an undivided question),
-    its points, and templates for what it asks, its rubric line and (labs) its explanation."""
-
-    label: str
-    points: int
-    ask: str = ""
-    rubric: str = ""
-    explain: str = ""
-
-
-@dataclass(frozen=True)
-class Section:
-    kind: str
-    name: str
-    statement: str = ""
-
-
-@dataclass(frozen=True)
-class Question(Numbered):
-    """A question as the exam file holds it, before its templates are filled in."""
-
-    id: str
-    title: str
-    solver: str
-    statement: str
-    parts: tuple[Part, ...]
-    params: dict[str, Any] = field(default_factory=dict)
-    data: dict[str, Any] = field(default_factory=dict)
-    grader: str = ""  # a lab's grader (solver/grading/checks and probes): "" not gradable
-    # A computed question's reading templates by name, in the record's order (a lab's
-    # readings are the list data["readings"]); and where the record is, for error lines.
-    readings: dict[str, str] = field(default_factory=dict)
-    origin: str = ""
-
-    @property
-    def points(self) -> dict[str, int]:
-        return {part.label: part.points for part in self.parts}
-
-
-@dataclass(frozen=True)
-class Exam:
-    path: Path
-    title: str
-    course: str
-    instructions: str
-    sections: tuple[Section, ...]
-    questions: dict[str, Question]
-    # Where the exam text came from, as the cover says it ("" says nothing): a clause the
-    # cover follows with "; where it is ambiguous the sheet states the reading it answers".
-    source_note: str = ""
-
-    @property
-    def total(self) -> int:
-        return sum(question.total for question in self.questions.values())
-
-    @property
-    def file(self) -> Path:
-        return self.path / EXAM_FILE
-
-    @property
-    def gradable(self) -> tuple[str, ...]:
-        """The ids of the labs whose record names a grader, in exam order."""
-        return tuple(qid for qid, question in self.questions.items() if question.grader)
-
-    def section(self, kind: str) -> Section:
-        return next(section for section in self.sections if section.kind == kind)
 
 
 def exam_file(path: str | Path) -> Path:
@@ -143,25 +76,30 @@ def _need(where: str, table: dict[str, Any], key: str, kind: type, default: Any 
 
 def _exam(file: Path, raw: dict[str, Any]) -> Exam:
     where = str(file)
+    # A section's prefix is ``kind`` in the file (the word its questions' ids begin with).
     sections = tuple(
         Section(
-            kind=_need(where, s, "kind", str), name=_need(where, s, "name", str),
+            prefix=_need(where, s, "kind", str), name=_need(where, s, "name", str),
             statement=_need(where, s, "statement", str, ""),
         )
         for s in _need(where, raw, "sections", list)
     )
-    kinds = [section.kind for section in sections]
-    if not sections or len(set(kinds)) != len(kinds) or not set(kinds) <= set(KINDS):
-        raise InputError(f"{where}: sections must be distinct kinds among {', '.join(KINDS)}")
+    prefixes = [section.prefix for section in sections]
+    if not sections or len(set(prefixes)) != len(prefixes) or not all(
+            _PREFIX.match(prefix) for prefix in prefixes):
+        raise InputError(f"{where}: sections must have distinct kinds, each a lower-case word "
+                         "(the prefix of its questions' ids: lab, lecture, paper)")
     questions: dict[str, Question] = {}
     for table in _need(where, raw, "questions", list):
         question = _question(where, table)
         if question.id in questions:
             raise InputError(f"{where}: question {question.id} is defined twice")
-        if question.kind not in kinds:
-            raise InputError(f"{where}: {question.id} has no section of kind {question.kind!r}")
+        if question.section not in prefixes:
+            raise InputError(f"{where}: {question.id} has no section of kind "
+                             f"{question.section!r}")
         questions[question.id] = question
-    ordered = {q.id: q for kind in kinds for q in questions.values() if q.kind == kind}
+    ordered = {q.id: q for prefix in prefixes for q in questions.values()
+               if q.section == prefix}
     return Exam(
         path=file.parent, title=_need(where, raw, "title", str),
         course=_need(where, raw, "course", str, ""),
@@ -172,6 +110,7 @@ def _exam(file: Path, raw: dict[str, Any]) -> Exam:
 
 
 def _question(where: str, table: dict[str, Any]) -> Question:
+    """The record, checked by the exam's common rules, then by its kind's."""
     qid = _need(where, table, "id", str)
     if not _ID.match(qid):
         raise InputError(f"{where}: question id {qid!r} must look like lab.1, lecture.2, paper.3")
@@ -184,62 +123,19 @@ def _question(where: str, table: dict[str, Any]) -> Question:
     if not parts or len(set(labels)) != len(labels) or ("" in labels and len(labels) > 1):
         raise InputError(f"{where}: parts need distinct labels ('' only for a single part)")
     known = {"id", "title", "solver", "statement", "parts", "params", "grader"}
-    readings = _readings(where, table, solver)
-    if solver != "lab":
-        known.add("readings")
     question = Question(
         id=qid, title=_need(where, table, "title", str), solver=solver,
         statement=_need(where, table, "statement", str).strip(), parts=parts,
         params=dict(_need(where, table, "params", dict, {})),
         data={key: value for key, value in table.items() if key not in known},
-        grader=_grader(where, table, solver), readings=readings, origin=where,
+        grader=_need(where, table, "grader", str, ""), origin=where,
     )
-    if solver == "choice":
-        _check_choice(where, question)
-    if solver == "lab":
-        for key in ("template", "checks"):
-            _need(where, question.data, key, str)
-    return question
-
-
-def _grader(where: str, table: dict[str, Any], solver: str) -> str:
-    """A lab record's grader: a module pair of solver.grading (checks and probes), or ""."""
-    if "grader" not in table:
-        return ""
-    name: str = _need(where, table, "grader", str)
-    if solver != "lab":
-        raise InputError(f"{where}: only a lab record (solver = \"lab\") names a grader")
-    from solver.grading import graders
-
-    known = graders()
-    if name not in known:
-        raise InputError(
-            f"{where}: grader {name!r} does not exist (one of {', '.join(known)}: "
-            "solver/grading/checks/NAME.py with solver/grading/probes/NAME.py)")
-    return name
-
-
-def _readings(where: str, table: dict[str, Any], solver: str) -> dict[str, str]:
-    """A computed question's reading templates by name; a lab's list is checked and stays
-    in its data (labkit places it); a multiple-choice question has none."""
-    if "readings" not in table:
-        return {}
-    given = table["readings"]
-    if solver == "lab":
-        if not isinstance(given, list) or not all(isinstance(t, str) and t for t in given):
-            raise InputError(f"{where}: a lab's 'readings' must be a list of strings")
-        return {}
-    if solver == "choice":
-        raise InputError(f"{where}: a multiple-choice question has no 'readings'")
-    if not isinstance(given, dict):
-        raise InputError(f"{where}: 'readings' must be a table of named templates "
-                         "(name = \"text\"), each placed by the solver among its steps")
-    for name, text in given.items():
-        if not _READING.match(name):
-            raise InputError(f"{where}: reading name {name!r} must be a lower-case name")
-        if not isinstance(text, str) or not text.strip():
-            raise InputError(f"{where}: reading {name!r} must be a non-empty string")
-    return {name: text.strip() for name, text in given.items()}
+    kind = kind_of(question)
+    if "grader" in table and not kind.gradable:
+        able = " or ".join(f'a {name} record (solver = "{name}")'
+                           for name, other in KINDS.items() if other.gradable)
+        raise InputError(f"{where}: only {able} names a grader")
+    return kind.check_record(where, question)
 
 
 def _part(where: str, table: Any) -> Part:
@@ -254,16 +150,3 @@ def _part(where: str, table: Any) -> Part:
         rubric=_need(where, table, "rubric", str, "").strip(),
         explain=_need(where, table, "explain", str, "").strip(),
     )
-
-
-def _check_choice(where: str, question: Question) -> None:
-    options = _need(where, question.data, "options", dict)
-    letters = tuple(options)
-    if not 2 <= len(letters) <= len(LETTERS) or letters != LETTERS[: len(letters)]:
-        raise InputError(f"{where}: options must be lettered A, B, C, … in order")
-    if not all(isinstance(text, str) and text for text in options.values()):
-        raise InputError(f"{where}: every option must be a non-empty string")
-    if _need(where, question.data, "key", str) not in options:
-        raise InputError(f"{where}: key must be one of the options {', '.join(letters)}")
-    for name in ("justification", "distractor", "citation"):
-        _need(where, question.data, name, str)

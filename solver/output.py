@@ -85,56 +85,82 @@ def _check_replaceable(path: Path, name: str, parent: Path) -> None:
         )
 
 
-def check_output(output: str) -> Path:
-    """The --output path, or an InputError before any work if it cannot be written."""
+def check_output(output: str, option: str = "--output", suffix: str = ".pdf",
+                 new_folders: bool = True) -> Path:
+    """The output file ``option`` names, or an InputError before any work if it cannot be
+    written; missing folders are allowed when ``new_folders`` (:func:`make_parents`)."""
     name = shown(output)
     if not output or "\0" in output:
-        raise InputError(f"--output {name} is not a file path; give a path ending in .pdf")
+        raise InputError(f"{option} {name} is not a file path; give a path ending in {suffix}")
     path = Path(output)
     try:
         is_dir = path.is_dir()
     except OSError:  # a name too long to look up: reported below
         is_dir = False
     if is_dir:
-        raise InputError(f"--output {name} is a directory; give a file path ending in .pdf")
-    if path.suffix.lower() != ".pdf":
-        raise InputError(f"--output {name} must end in .pdf")
+        raise InputError(f"{option} {name} is a directory; give a file path ending in {suffix}")
+    if path.suffix.lower() != suffix:
+        raise InputError(f"{option} {name} must end in {suffix}")
     size = len(os.fsencode(path.name))
     if size > MAX_OUTPUT_NAME:
         raise InputError(
-            f"--output {name}: the file name is {size} bytes long; at most "
+            f"{option} {name}: the file name is {size} bytes long; at most "
             f"{MAX_OUTPUT_NAME} bytes are allowed (a temporary file is written beside it)"
         )
     for part in path.parent.parts:
         if len(os.fsencode(part)) > NAME_MAX:
             raise InputError(
-                f"--output {name}: the folder name {shown(part)} is longer than "
+                f"{option} {name}: the folder name {shown(part)} is longer than "
                 f"{NAME_MAX} bytes, the most a file system allows"
             )
+    parent = _existing_folder(option, name, output, path.parent, new_folders)
+    _check_replaceable(path, name, parent)
+    if _flags(path) & (_FS_IMMUTABLE_FL | _FS_APPEND_FL):
+        raise InputError(
+            f"{option} {name} is immutable or append-only (chattr +i/+a), so it cannot be "
+            "replaced; give another path or clear the flag"
+        )
+    return path
+
+
+def check_folder(output: str, option: str = "--out") -> Path:
+    """An output folder (created when missing), or an InputError before any work."""
+    name = shown(output)
+    if not output or "\0" in output:
+        raise InputError(f"{option} {name} is not a folder path")
+    folder = Path(output)
+    try:
+        if os.path.lexists(folder) and not folder.is_dir():
+            raise InputError(f"{option} {name} exists and is not a folder; give a folder")
+    except OSError as error:
+        raise InputError(f"{option} {name}: {error.strerror or error}") from None
+    _existing_folder(option, name, os.path.join(output, "x"), folder, True)
+    return folder
+
+
+def _existing_folder(option: str, name: str, output: str, parent: Path,
+                     new_folders: bool) -> Path:
+    """The deepest folder of ``parent`` that exists, checked writable, with room for a
+    temporary's path beside ``output``."""
     try:
         full = len(os.fsencode(os.path.abspath(output)))
         if full + TEMP_PREFIX_SUFFIX >= PATH_MAX:
             raise InputError(
-                f"--output {name}: the full path is {full} bytes long; at most "
+                f"{option} {name}: the full path is {full} bytes long; at most "
                 f"{PATH_MAX - TEMP_PREFIX_SUFFIX - 1} bytes are allowed"
             )
-        parent = path.parent
+        if not new_folders and not parent.is_dir():
+            raise InputError(f"{option} {name}: the folder {shown(parent)} does not exist")
         while not os.path.lexists(parent):
             parent = parent.parent
         is_folder = parent.is_dir()
     except OSError as error:
-        raise InputError(f"--output {name}: {error.strerror or error}") from None
+        raise InputError(f"{option} {name}: {error.strerror or error}") from None
     if not is_folder:
-        raise InputError(f"--output {name}: {shown(parent)} is not a folder")
+        raise InputError(f"{option} {name}: {shown(parent)} is not a folder")
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise InputError(f"--output {name}: cannot write in {shown(parent)}")
-    _check_replaceable(path, name, parent)
-    if _flags(path) & (_FS_IMMUTABLE_FL | _FS_APPEND_FL):
-        raise InputError(
-            f"--output {name} is immutable or append-only (chattr +i/+a), so it cannot be "
-            "replaced; give another path or clear the flag"
-        )
-    return path
+        raise InputError(f"{option} {name}: cannot write in {shown(parent)}")
+    return parent
 
 
 def make_parents(path: Path) -> list[Path]:
@@ -278,6 +304,6 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 __all__ = [
-    "LOCK_NAME", "MAX_OUTPUT_NAME", "check_output", "locked_temporary", "make_parents",
-    "remove_empty", "shown", "sweep_stale", "write_atomically",
+    "LOCK_NAME", "MAX_OUTPUT_NAME", "check_folder", "check_output", "locked_temporary",
+    "make_parents", "remove_empty", "shown", "sweep_stale", "write_atomically",
 ]

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from solver.exam import BUNDLED, Exam, Question, exam_file, read_exam
+from solver.exam import BUNDLED, exam_file, read_exam
 from solver.model import InputError
+from solver.record import Exam, Question
 
 _active: list[Path] = [BUNDLED]
 

@@ -4,7 +4,7 @@
 (plain libraries, a plain interpreter: a build must give the same pages, only the PDF's
 deflated bytes differ); otherwise a comma-separated list of the names below, for
 measuring one against the others (``make bench``). The patches of WeasyPrint and pydyf
-live in ``solver.speedups``; these three touch only the interpreter and torch's module
+live in ``solver.sheet.speedups``; these three touch only the interpreter and torch's module
 table:
 
 - ``collector`` (:func:`collector_paused`): the cycle collector is paused while the sheet
@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from typing import Any, NoReturn
 
 SWITCH = "SOLVER_SPEEDUPS"
-# Every shortcut by name: the WeasyPrint and pydyf patches (solver.speedups), then these.
+# Every shortcut by name: the WeasyPrint and pydyf patches (solver.sheet.speedups), then these.
 NAMES = ("paths", "replay", "deflate", "collector", "fast-exit", "eager-torch")
 
 

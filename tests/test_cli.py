@@ -103,8 +103,10 @@ def test_json_contract() -> None:
     result = run_cli("solve", "lecture.5", "--param", "rho=0.9", "--param", "t=3",
                      "--format", "json")
     data = json.loads(result.stdout)
-    assert {"id", "kind", "title", "points", "answer", "steps", "checks"} <= set(data)
-    assert data["kind"] == "lecture"
+    assert {"id", "section", "kind", "title", "points", "answer", "steps",
+            "checks"} <= set(data)
+    # Filed under the lectures; computed by a solver module (its kind, solver.kinds).
+    assert (data["section"], data["kind"]) == ("lecture", "computed")
     # 0.9 -> S_3 = 1 - 0.9^3 = 0.271 for a constant 1.
     assert data["answer"]["S"] == pytest.approx(0.271, abs=1e-15)
     assert all(check["passed"] for check in data["checks"])

@@ -43,8 +43,8 @@ def test_exam_points() -> None:
     totals: dict[str, int] = {}
     counts: dict[str, int] = {}
     for question in questions.values():
-        totals[question.kind] = totals.get(question.kind, 0) + question.total
-        counts[question.kind] = counts.get(question.kind, 0) + 1
+        totals[question.section] = totals.get(question.section, 0) + question.total
+        counts[question.section] = counts.get(question.section, 0) + 1
     assert counts == {"lab": 8, "lecture": 8, "paper": 14}
     assert totals == {"lab": 38, "lecture": 38, "paper": 14}
     assert exam().total == 90

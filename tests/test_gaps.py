@@ -9,21 +9,37 @@ from types import ModuleType
 
 import pytest
 
-from solver.engine import GENERIC_SOLVERS, module_for, solve
-from solver.exam import Question
-from solver.model import AnswerGap, Solution
-from solver.moodle.check import check
-from solver.moodle.export import plan_bank, render
-from solver.moodle.plan import declared, gaps
+from solver.engine import solve
+from solver.kinds import COMPUTED, kind_of
+from solver.lms.gaps import GapPlan
+from solver.lms.moodle.check import check
+from solver.lms.moodle.export import render
+from solver.lms.plan import plan_bank, planned
+from solver.marking import AnswerGap
+from solver.model import Solution
+from solver.record import Question
 from solver.registry import exam, lookup
-from solver.variants import draw, solve_variants
+from solver.variants.seeded import draw, solve_variants
 
 CLOZE = {"lecture.1", "lecture.2", "lecture.3", "lecture.5"}  # the rest are explained in words
 SEEDS, VARIANTS = (1, 2026), 4
 
 
 def _computed() -> list[Question]:
-    return [q for q in exam().questions.values() if q.solver not in GENERIC_SOLVERS]
+    return [q for q in exam().questions.values() if kind_of(q) is COMPUTED]
+
+
+def module_for(question: Question) -> ModuleType:
+    return COMPUTED.module(question)
+
+
+def declared(question: Question, solution: Solution) -> tuple[AnswerGap, ...]:
+    """What the question's kind says a platform asks for."""
+    return kind_of(question).lms_item(question, solution).gaps
+
+
+def gaps(question: Question, solution: Solution) -> list[GapPlan]:
+    return planned(question, solution, 1).gaps
 
 
 def _declares(module: ModuleType) -> bool:
@@ -46,15 +62,15 @@ def _solutions(question: Question) -> list[Solution]:
 def test_every_cloze_question_of_the_bank_declares_its_gaps() -> None:
     questions = _computed()
     bank = plan_bank(questions, solve_variants(SEEDS[0], 2, questions))
-    cloze = {planned.question.id for planned in bank if planned.kind == "cloze"}
+    cloze = {item.question.id for item in bank if item.form == "gaps"}
     assert cloze == CLOZE
-    for planned in bank:
-        module = module_for(planned.question)
-        if planned.kind == "cloze":
-            assert _declares(module), planned.question.id
+    for item in bank:
+        module = module_for(item.question)
+        if item.form == "gaps":
+            assert _declares(module), item.question.id
         else:
-            assert planned.kind == "essay" and planned.gaps == []
-            assert declared(planned.question, planned.solution) == ()
+            assert item.form == "essay" and item.gaps == []
+            assert declared(item.question, item.solution) == ()
     for question in questions:
         module = module_for(question)
         assert not (hasattr(module, "GAPS") and hasattr(module, "gaps")), question.id
@@ -96,7 +112,7 @@ def test_a_new_declared_gap_is_one_more_gap_in_the_bank(monkeypatch: pytest.Monk
                                            AnswerGap("conv_params", "Parameters of the conv")))
     after = plan_bank(questions, variants)
     for old, new in zip(before, after, strict=True):
-        assert new.kind == old.kind == "cloze"
+        assert new.form == old.form == "gaps"
         assert len(new.gaps) == len(old.gaps) + 1
         extra = new.gaps[-1]
         assert (extra.key, extra.label, extra.part) == ("conv_params", "Parameters of the conv",
@@ -113,13 +129,13 @@ def test_an_essay_question_that_declares_a_gap_becomes_cloze(
     question = lookup("lecture.7").meta
     questions = [question]
     variants = solve_variants(3, 1, questions)
-    assert [p.kind for p in plan_bank(questions, variants)] == ["essay"]
+    assert [p.form for p in plan_bank(questions, variants)] == ["essay"]
     monkeypatch.setattr(lecture7, "GAPS", (AnswerGap("params_narrow", "Parameters"),),
                         raising=False)
-    (planned,) = plan_bank(questions, variants)
-    assert planned.kind == "cloze" and [g.key for g in planned.gaps] == ["params_narrow"]
-    assert planned.gaps[0].part == question.parts[0].label and planned.gaps[0].places == 0
-    assert check(render("t", [planned]), [planned]) == []
+    (item,) = plan_bank(questions, variants)
+    assert item.form == "gaps" and [g.key for g in item.gaps] == ["params_narrow"]
+    assert item.gaps[0].part == question.parts[0].label and item.gaps[0].places == 0
+    assert check(render("t", [item]), [item]) == []
 
 
 def test_without_a_declaration_a_computed_question_is_an_essay(
@@ -130,7 +146,7 @@ def test_without_a_declaration_a_computed_question_is_an_essay(
     solution = solve(question)
     monkeypatch.delattr(lecture1, "GAPS")
     assert declared(question, solution) == () and gaps(question, solution) == []
-    assert [p.kind for p in plan_bank([question], solve_variants(3, 1, [question]))] == ["essay"]
+    assert [p.form for p in plan_bank([question], solve_variants(3, 1, [question]))] == ["essay"]
 
 
 def test_a_bad_declaration_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,11 +25,13 @@ from typing import Any
 
 import pytest
 
-from solver import cli, output, sheet
-from solver import typeset as ts
+from solver import cli, output
 from solver.model import BuildError, InputError
 from solver.params import MAX_INT_DIGITS, MAX_NESTING, MAX_VALUE_CHARS, parse_value
 from solver.render import diskcache, mathsvg
+from solver.sheet import build as sheet
+from solver.sheet import solving
+from solver.sheet import typeset as ts
 from tests.conftest import ROOT
 
 # --- helpers -------------------------------------------------------------------------------
@@ -710,8 +712,8 @@ def test_worker_failures_reach_the_parent_and_leave_no_process(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake_typeset: None,
     how: str, error: str, message: str,
 ) -> None:
-    real = sheet.solve
-    monkeypatch.setattr(sheet, "solve", lambda question, raw=None: _failing_lab(how)(question)
+    real = solving.solve
+    monkeypatch.setattr(solving, "solve", lambda question, raw=None: _failing_lab(how)(question)
                         if question.id == "lab.1" else real(question, raw))
     target = tmp_path / "x.pdf"
     with pytest.raises(Exception) as caught:
@@ -728,7 +730,7 @@ def test_a_stop_signal_dropped_inside_a_finalizer_still_stops_the_command(
     """Python drops an exception raised in __del__; the recorded signal is raised again."""
     import gc
 
-    from solver import typeset
+    from solver.sheet import typeset
 
     class Finalized:
         def __del__(self) -> None:

@@ -18,15 +18,18 @@ from typing import Any
 
 import pytest
 
-from solver.model import InputError, SelfCheckError, WrongPath
-from solver.moodle import cli, cloze, tolerance
-from solver.moodle.check import check, structure, verify
-from solver.moodle.export import DECLARATION, Planned, plan_bank, render
-from solver.moodle.feedback import read_params
-from solver.moodle.plan import gaps
+from solver.kinds import kind_of
+from solver.lms import tolerance
+from solver.lms.feedback import read_params
+from solver.lms.moodle import cli, cloze
+from solver.lms.moodle.check import check, structure, verify
+from solver.lms.moodle.export import DECLARATION, render
+from solver.lms.plan import Planned, plan_bank
+from solver.lms.plan import planned as plan_of
+from solver.marking import WrongPath
+from solver.model import InputError, SelfCheckError
 from solver.registry import chosen, exam, lookup
-from solver.stress import wrong_paths
-from solver.variants import key_json, solve_variants
+from solver.variants.seeded import key_json, solve_variants
 from tests.conftest import ROOT, solve
 
 SEED, COUNT = 1, 3
@@ -35,7 +38,7 @@ SEED, COUNT = 1, 3
 @pytest.fixture(scope="module")
 def built() -> tuple[bytes, list[Planned]]:
     """The checked bank of the whole exam and its plan (as ``run`` builds them)."""
-    return cli.bank(SEED, COUNT, chosen(None))
+    return cli.bank(exam(), SEED, COUNT, chosen(None))
 
 
 def _questions(data: bytes) -> dict[str, ET.Element]:
@@ -94,7 +97,7 @@ def test_the_bank_holds_the_variants_of_key_json(built: tuple[bytes, list[Planne
 def test_the_replay_marks_each_gap_as_planned(built: tuple[bytes, list[Planned]]) -> None:
     data, planned = built
     found = _questions(data)
-    for plan in (p for p in planned if p.kind == "cloze"):
+    for plan in (p for p in planned if p.form == "gaps"):
         parsed, _ = cloze.parse_gaps(found[plan.idnumber].findtext("questiontext/text") or "")
         assert [g.weight for g in parsed] == [g.weight for g in plan.gaps]
         for gap, goal in zip(parsed, plan.gaps, strict=True):
@@ -211,21 +214,22 @@ def test_a_wrong_path_within_the_right_tolerance_is_left_out() -> None:
     question = lookup("lecture.2").meta
     solution = solve("lecture.2", x=0.5, y=0.2, w1=0.3, b1=0.1, w2=-0.8, b2=0.2, lam=0.0,
                      activation="tanh")
-    (plan,) = gaps(question, solution)
+    (plan,) = plan_of(question, solution, 1).gaps
+    known = kind_of(question).wrong_paths(question, solution)
     assert plan.wrong == () and plan.left_out == tuple(
-        path.name for path in wrong_paths(question, solution) if path.answer == "value")
+        path.name for path in known if path.answer == "value")
 
 
 def test_weights_split_points_over_cells_as_whole_numbers() -> None:
     question = lookup("lecture.3").meta
-    plans = gaps(question, solve("lecture.3"))  # the exam's 5x5x2 image: a 3x3 output
+    plans = plan_of(question, solve("lecture.3"), 1).gaps  # the exam's 5x5x2 image: 3x3 out
     assert [p.weight for p in plans] == [18] + [4] * 9  # 2 points : 4 points over 9 cells
     assert plans[0].exact == Fraction(1, 18) and plans[0].places == 5
 
 
 def test_explain_parts_are_text_and_not_gaps() -> None:
     question = lookup("lecture.5").meta
-    plans = gaps(question, solve("lecture.5"))
+    plans = plan_of(question, solve("lecture.5"), 1).gaps
     assert [(p.part, p.weight) for p in plans] == [("1", 2), ("2", 2)]
     questions = [question]
     planned = plan_bank(questions, solve_variants(2, 1, questions))
@@ -269,7 +273,7 @@ def test_another_exam_labels_its_parts_in_its_own_way() -> None:
 
     use_exam(ROOT / "tests" / "fixture_exam")
     try:
-        data, planned = cli.bank(5, 2, chosen(None))
+        data, planned = cli.bank(exam(), 5, 2, chosen(None))
         ewma = next(p for p in planned if p.question.solver == "lecture5")
         assert [(g.part, g.weight) for g in ewma.gaps] == [("a", 1), ("b", 1)]
         assert check(data, planned) == []

@@ -68,7 +68,7 @@ def test_the_html_outside_code_has_no_latex_source_or_ascii_maths(question_id: s
     solution = solve(question_id)
     text = visible_text(str(fragment(solution)))
     problems = offences(text, LATEX)
-    if solution.meta.kind == "lab":
+    if solution.meta.kind == "lab":  # its kind (solver.kinds)
         # A lab's checks name the torch calls they compare ("4x3 -> 5", "W^T"): code, not
         # maths. They are held to the LaTeX rules above only.
         for check in solution.checks:

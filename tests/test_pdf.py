@@ -9,8 +9,8 @@ import jinja2
 import pytest
 from pypdf import PdfReader
 
-from solver import sheet
 from solver.registry import entries
+from solver.sheet import build as sheet
 from tests.conftest import build_sheet, run_cli, solve
 
 

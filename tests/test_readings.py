@@ -73,11 +73,12 @@ def test_another_exam_that_reuses_a_solver_cites_none_of_the_bundled_readings() 
 
 
 def _cover(folder: Path, ids: list[str] | None = None) -> str:
-    from solver.sheet import sheet_html, solve_and_render
+    from solver.sheet.build import sheet_html
+    from solver.sheet.solving import solve_and_render
 
     use_exam(folder)
     try:
-        html = sheet_html(solve_and_render(ids or list(exam().questions)))
+        html = sheet_html(exam(), solve_and_render(ids or list(exam().questions)))
     finally:
         use_exam(BUNDLED)
     return html[html.index('<section class="cover">'):html.index("</section>")]

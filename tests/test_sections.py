@@ -35,12 +35,15 @@ class Built:
 def _build(folder: Path) -> Built:
     """The sheet of the exam in ``folder``, in-process (no typesetting), the bundled exam
     active again afterwards."""
-    from solver.sheet import sheet_html, solve_and_render
+    from solver.registry import exam
+    from solver.sheet.build import sheet_html
+    from solver.sheet.solving import solve_and_render
 
     use_exam(folder)
     try:
         rendered = solve_and_render(list(entries()))
-        return Built(sheet_html(rendered), {s.meta.id: str(html) for s, html in rendered})
+        return Built(sheet_html(exam(), rendered),
+                     {s.meta.id: str(html) for s, html in rendered})
     finally:
         use_exam(BUNDLED)
 
@@ -91,8 +94,8 @@ def test_the_fixture_exam_mixes_kinds_in_its_sections() -> None:
     from solver.exam import read_exam
 
     questions = read_exam(FIXTURE).questions
-    assert questions[MC].solver == "choice" and questions[MC].kind == "lecture"
-    assert questions[COMPUTED].solver == "lecture1" and questions[COMPUTED].kind == "paper"
+    assert questions[MC].solver == "choice" and questions[MC].section == "lecture"
+    assert questions[COMPUTED].solver == "lecture1" and questions[COMPUTED].section == "paper"
 
 
 def test_a_multiple_choice_question_shows_its_answer_once_whatever_its_section(
@@ -160,16 +163,18 @@ def test_sections_in_another_order_and_names_change_only_the_grouping(
 
 def test_a_question_kind_is_its_solver() -> None:
     """In the bundled exam kinds and sections coincide (why its sheet is unchanged); a
-    solution of another exam has no kind here."""
-    from solver.model import BuildError, Meta
+    solved question carries its kind's name, and a name no kind has is refused."""
+    from solver.kinds import kind_of, named
+    from solver.model import BuildError
     from solver.registry import exam
-    from solver.render.kinds import CHOICE, COMPUTED, LAB, kind_of, question_kind
+    from tests.conftest import solve
 
-    wanted = {"lab": LAB, "lecture": COMPUTED, "paper": CHOICE}
-    assert {qid: question_kind(q) for qid, q in exam().questions.items()} == {
-        qid: wanted[q.kind] for qid, q in exam().questions.items()}
-    with pytest.raises(BuildError, match=r"lecture\.9 is not a question of the active exam"):
-        kind_of(Meta("lecture.9", "t", "q", ()))
+    wanted = {"lab": "lab", "lecture": "computed", "paper": "choice"}
+    assert {qid: kind_of(q).name for qid, q in exam().questions.items()} == {
+        qid: wanted[q.section] for qid, q in exam().questions.items()}
+    assert solve("paper.2").meta.kind == "choice" and solve("lecture.6").meta.kind == "computed"
+    with pytest.raises(BuildError, match="no kind of question is called 'essay'"):
+        named("essay")
 
 
 def test_step_prose_names_sub_questions_by_the_exams_labels() -> None:

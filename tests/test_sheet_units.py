@@ -1,6 +1,6 @@
 """The sheet's pieces, without a full build: LaTeX to Unicode for the formulas' text layer,
 code listings, the answer key's short answers, the figure cache and the fonts (the
-shortcuts of solver.speedups and solver.runtime: tests/test_speedups.py)."""
+shortcuts of solver.sheet.speedups and solver.runtime: tests/test_speedups.py)."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ def test_listing_has_no_line_numbers_and_marks_lines_in_place() -> None:
 
 
 def test_short_answers_for_the_key() -> None:
-    from solver.answer_key import KEY_CODE_CHARS, short_answer
+    from solver.sheet.answer_key import KEY_CODE_CHARS, short_answer
 
     assert short_answer("h = h0\nfor t in range(T):\n    h = f(h,\n          x)\n", True) \
         == "h = h0; for t in range(T): h = f(h, x)"

@@ -1,4 +1,4 @@
-"""The shortcuts: the WeasyPrint and pydyf patches (solver.speedups) change no page, are
+"""The shortcuts: the WeasyPrint and pydyf patches (solver.sheet.speedups) change no page, are
 written for the installed versions, never store a failed drawing and switch off with
 SOLVER_SPEEDUPS=0; a failed formula fails the build; the process-level shortcuts
 (solver.runtime) are safe."""
@@ -16,11 +16,12 @@ from typing import Any
 
 import pytest
 
-from solver import runtime, speedups
-from solver import typeset as ts
+from solver import runtime
 from solver.model import BuildError, Figure, Series
 from solver.registry import lookup
 from solver.render import diskcache, html, mathsvg
+from solver.sheet import speedups
+from solver.sheet import typeset as ts
 from tests.conftest import ROOT
 
 
@@ -61,7 +62,7 @@ def test_speedups_are_written_for_the_installed_versions() -> None:
         ("pydyf", pydyf.__version__, speedups.PYDYF_VERSION),
     ):
         assert installed == written, (
-            f"{name} {installed} installed, solver/speedups.py written for {written}: "
+            f"{name} {installed} installed, solver/sheet/speedups/ written for {written}: "
             "update or remove it")
         assert pins[name.lower()] == written, f"pyproject.toml pins {name} {pins[name.lower()]}"
 
@@ -96,7 +97,7 @@ def test_switched_off_nothing_is_patched_and_each_switches_alone() -> None:
     code = (
         "import sys, zlib, pydyf\n"
         "from weasyprint import images, svg\n"
-        "from solver import speedups\n"
+        "from solver.sheet import speedups\n"
         "speedups.install()\n"
         "print(getattr(svg.TAGS['path'], 'solver_cached', False),\n"
         "      getattr(images.SVGImage.draw, 'solver_cached', False),\n"

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from solver.model import Solution, WrongPath
+from solver.marking import WrongPath
+from solver.model import Solution
 from solver.questions import lecture1
-from solver.registry import entries, lookup
-from solver.stress import stress
-from solver.variants import draw, solve_variant, varies
+from solver.registry import entries, exam, lookup
+from solver.variants.seeded import draw, solve_variant, varies
+from solver.variants.stress import stress
 from tests.conftest import run_cli, solve
 
 COMPUTED = ["lecture.1", "lecture.2", "lecture.3", "lecture.5"]
@@ -219,11 +220,11 @@ def test_stress_names_a_coinciding_wrong_path_as_its_record_does(
 
 
 def test_a_lab_question_paper_shows_the_template_without_the_answer_lines() -> None:
-    from solver.variant_pdf import paper_html
+    from solver.variants.papers import paper_html
 
     question = lookup("lab.3").meta
     variant = solve_variant(1, 1, [question])
-    html = paper_html(1, 1, [question], variant)
+    html = paper_html(exam(), 1, 1, [question], variant)
     assert "# C) Your code goes here." in html and "# B) Your code goes here." in html
     answers = variant.solutions["lab.3"].answer
     for part in ("A", "B", "C"):

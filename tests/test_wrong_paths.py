@@ -16,15 +16,25 @@ from typing import Any
 
 import pytest
 
-from solver.engine import module_for, solve
-from solver.exam import Question
-from solver.model import Solution, WrongPath
-from solver.moodle import tolerance
-from solver.moodle.plan import gaps
+from solver.engine import solve
+from solver.kinds import COMPUTED, kind_of
+from solver.lms import tolerance
+from solver.lms.gaps import GapPlan
+from solver.lms.plan import planned
+from solver.marking import WrongPath
+from solver.model import Solution
 from solver.questions import lecture1, lecture2, lecture5
+from solver.record import Question
 from solver.registry import exam, lookup
-from solver.stress import wrong_paths
-from solver.variants import draw
+from solver.variants.seeded import draw
+
+
+def wrong_paths(question: Question, solution: Solution) -> tuple[WrongPath, ...]:
+    return kind_of(question).wrong_paths(question, solution)
+
+
+def gaps(question: Question, solution: Solution) -> list[GapPlan]:
+    return planned(question, solution, 1).gaps
 
 WITH_PATHS = ("lecture.1", "lecture.2", "lecture.5")
 MODULES = {"lecture.1": lecture1, "lecture.2": lecture2, "lecture.5": lecture5}
@@ -58,7 +68,8 @@ def _documented(question: Question, solution: Solution) -> list[tuple[str, Any, 
 
 
 def test_every_questions_wrong_paths_are_records_with_a_credit_from_moodles_list() -> None:
-    questions = [q for q in exam().questions.values() if hasattr(module_for(q), "wrong_paths")]
+    questions = [q for q in exam().questions.values()
+                 if kind_of(q) is COMPUTED and hasattr(COMPUTED.module(q), "wrong_paths")]
     assert {q.id for q in questions} >= set(WITH_PATHS)
     for question in questions:
         for solution in _solutions(question):

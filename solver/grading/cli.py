@@ -63,16 +63,12 @@ def _timeout(text: str) -> float:
 
 def run(args: argparse.Namespace) -> int:
     """Grade; 0 when grading ran (whatever the scores), 1 when the grader itself failed."""
-    from pathlib import Path
-
     from solver.grading.grader import gradable, grade
-    from solver.model import InputError
+    from solver.output import check_folder
 
     gradable(args.lab)
     jobs, timeout = _jobs(args.jobs), _timeout(args.timeout)
-    out = Path(args.out) if args.out else None
-    if out is not None and out.exists() and not out.is_dir():
-        raise InputError(f"--out {args.out!r} exists and is not a folder")
+    out = check_folder(args.out) if args.out is not None else None
 
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from solver.exam import Exam, Question
+from solver.kinds import kind_of
 from solver.model import InputError
+from solver.record import Exam, Question
 from solver.seed import SEED
 
 MAX_SOURCE_BYTES = 1 << 20
@@ -98,7 +99,7 @@ def gradable(lab: str) -> Question:
     if not labs:
         raise InputError(f"unknown lab {lab!r}: no lab record of {active.file} names a "
                          "grader, so it has nothing to grade")
-    if question is not None and question.solver == "lab":  # a lab record, in any section
+    if question is not None and kind_of(question).gradable:  # a lab record, in any section
         raise InputError(f"lab {lab!r} names no grader in {active.file}: LAB is one of "
                          f"{', '.join(labs)}")
     raise InputError(f"unknown lab {lab!r}: LAB is one of {', '.join(labs)}")

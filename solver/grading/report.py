@@ -95,13 +95,16 @@ def _cell(text: str) -> str:
 
 
 def write_out(report: Report, folder: Path, form: str) -> None:
-    """One JSON file per submission (results.json's shape with gradescope) and grades.csv."""
+    """One JSON file per submission (results.json's shape with gradescope) and grades.csv,
+    each written whole beside its target and renamed onto it (never through a link)."""
+    from solver.output import write_atomically
+
     folder.mkdir(parents=True, exist_ok=True)
     for graded, name in zip(report.submissions, _file_names(report), strict=True):
         data = gradescope_one(report.lab, report.title, graded) if form == "gradescope" \
             else submission_json(graded)
-        (folder / name).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n",
-                                   encoding="utf-8")
+        write_atomically(folder / name,
+                         (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
     labels = [p.label for p in report.submissions[0].parts] if report.submissions else []
     table = io.StringIO()
     writer = csv.writer(table, lineterminator="\n")
@@ -111,4 +114,4 @@ def write_out(report: Report, folder: Path, form: str) -> None:
         writer.writerow([_cell(graded.path), graded.score, graded.max_score,
                          *[p.points for p in graded.parts], _cell(graded.error or ""),
                          f"{graded.seconds:.2f}"])
-    (folder / "grades.csv").write_text(table.getvalue(), encoding="utf-8")
+    write_atomically(folder / "grades.csv", table.getvalue().encode())

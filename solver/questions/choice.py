@@ -14,8 +14,8 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from solver.exam import Question
 from solver.model import InputError, Meta, Solution, Table, Text
+from solver.record import Question
 
 
 @dataclass(frozen=True)

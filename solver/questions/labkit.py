@@ -9,8 +9,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from solver.exam import Question
 from solver.model import Check, Code, Meta, Reading, Solution, Text
+from solver.record import Question
 from solver.render.printer import part_name, points_text
 
 # A code line (not a comment line) that ends in a sub-question marker such as "# B)".

@@ -6,7 +6,8 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from solver.model import AnswerGap, Check, Math, Meta, Solution, Table, Text, WrongPath
+from solver.marking import AnswerGap, WrongPath
+from solver.model import Check, Math, Meta, Solution, Table, Text
 from solver.params import as_dict, require
 
 # The exam record's reading notes this solver places: the lost figure, before step 1.

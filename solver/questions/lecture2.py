@@ -10,7 +10,8 @@ from typing import Any
 
 import sympy as sp
 
-from solver.model import AnswerGap, Check, Math, Meta, Solution, Table, Text, WrongPath
+from solver.marking import AnswerGap, WrongPath
+from solver.model import Check, Math, Meta, Solution, Table, Text
 from solver.params import as_dict, require
 
 # The exam record's reading notes this solver places: the lost figure, first.

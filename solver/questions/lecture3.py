@@ -9,7 +9,8 @@ from typing import Any
 import sympy as sp
 
 from solver.exact import matrix_latex, max_abs_diff, rational, to_json, to_text
-from solver.model import AnswerGap, Check, Figure, Math, Meta, Solution, Table, Text
+from solver.marking import AnswerGap
+from solver.model import Check, Figure, Math, Meta, Solution, Table, Text
 from solver.params import as_dict, number_grid, require, require_decimals
 
 # The exam's image, channels first: X[:, :, 0] and X[:, :, 1].

@@ -9,18 +9,8 @@ from typing import Any
 import sympy as sp
 
 from solver.exact import rational, to_json, to_text
-from solver.model import (
-    AnswerGap,
-    Check,
-    Figure,
-    Math,
-    Meta,
-    Series,
-    Solution,
-    Table,
-    Text,
-    WrongPath,
-)
+from solver.marking import AnswerGap, WrongPath
+from solver.model import Check, Figure, Math, Meta, Series, Solution, Table, Text
 from solver.params import as_dict, require, require_decimals
 
 # The exam record's reading note this solver places first: a misprinted formula.

@@ -1,5 +1,5 @@
 """The build's disk cache: typeset formulas and figures (SVG), and the PDF operators that
-draw them (``solver.speedups``).
+draw them (``solver.sheet.speedups``).
 
 It lives in the checkout's ``build/.mathcache`` when this package runs from a source
 checkout and builds there (the output, or for a command without one the working

@@ -1,4 +1,4 @@
-"""HTML fragments for the answer sheet (rendered to PDF by solver.sheet).
+"""HTML fragments for the answer sheet (rendered to PDF by solver.sheet.build).
 
 Steps are printed by :class:`HtmlPrinter` (the shared frame of ``solver.render.printer``);
 the question's frame (heading, answer box, checks, rubric) is the Jinja2 template
@@ -20,8 +20,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from solver.kinds import Kind, named
 from solver.model import Code, Figure, Math, Reading, Solution, Table, Text, step_to_dict
-from solver.render.kinds import CHOICE, CSS_CLASS, kind_of
 from solver.render.mathsvg import cached, img
 from solver.render.printer import Printer, part_name, points_text
 from solver.render.unimath import unicode_math
@@ -198,18 +198,19 @@ class HtmlPrinter(Printer):
 
     ``anchor`` (the question's HTML id) names the reading notes, which link to their copy
     in the appendix (``note-ANCHOR-N``) and are linked back to (``reading-ANCHOR-N``).
-    ``kind`` is the question's kind (``solver.render.kinds``), never its section.
+    ``condensed`` is its kind's (``solver.kinds``: a multiple-choice question's "Why:",
+    "Source:" … lines get a label), never its section's.
     """
 
-    def __init__(self, anchor: str = "", kind: str = "") -> None:
+    def __init__(self, anchor: str = "", condensed: bool = False) -> None:
         self.anchor = anchor
-        self.kind = kind
+        self.condensed = condensed
         self.readings = 0
 
     def print_text(self, step: Text) -> Markup:
         # A sentence that introduces what follows ends in a colon: it stays with it.
         lead = ' class="lead"' if step.text.rstrip().endswith(":") else ""
-        label = _LABEL.match(step.text) if self.kind == CHOICE else None
+        label = _LABEL.match(step.text) if self.condensed else None
         if label:  # a multiple-choice question's "Why:", "Source:" …
             return Markup('<p{}><span class="label">{}</span>{}</p>').format(
                 Markup(lead), label.group(0), inline(step.text[label.end():]))
@@ -279,10 +280,10 @@ def anchor(solution: Solution) -> str:
     return solution.meta.id.replace(".", "-")
 
 
-def _choice_answer_step(solution: Solution, kind: str) -> int:
-    """A multiple-choice question's "Answer: X) …" line, shown as its answer box instead
-    (the text, markdown and JSON formats keep the line); -1 for other questions."""
-    if kind != CHOICE:
+def _answer_step(solution: Solution, kind: Kind) -> int:
+    """A condensed question's "Answer: X) …" line (multiple choice), shown as its answer
+    box instead (the text, markdown and JSON formats keep the line); -1 for others."""
+    if not kind.condensed:
         return -1
     return next((index for index, step in enumerate(solution.steps)
                  if isinstance(step, Text) and step.text.startswith("Answer:")), -1)
@@ -290,17 +291,16 @@ def _choice_answer_step(solution: Solution, kind: str) -> int:
 
 def fragment(solution: Solution) -> Markup:
     """One question's HTML, rendered as its kind is (whatever section it is filed under)."""
-    kind = kind_of(solution.meta)
-    printer = HtmlPrinter(anchor(solution), kind)
+    kind = named(solution.meta.kind)
+    printer = HtmlPrinter(anchor(solution), kind.condensed)
     template = environment().get_template("question.html.j2")
     return Markup(template.render(
         solution=solution,
         meta=solution.meta,
         kind=kind,
-        kind_class=CSS_CLASS[kind],
         anchor=anchor(solution),
         steps=[printer.step(step) for step in solution.steps],
-        answer_at=_choice_answer_step(solution, kind),
+        answer_at=_answer_step(solution, kind),
         inline=inline, part_name=part_name, points_text=points_text, strip_noqa=strip_noqa,
     ))
 

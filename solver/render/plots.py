@@ -22,7 +22,7 @@ def _pyplot() -> Any:
         "svg.hashsalt": "solver",  # stable element ids, so builds are byte-identical
         # Text as glyph outlines and the grid as vector cells: a figure is then plain
         # paths, which the typesetter draws once and replays in later builds
-        # (solver.speedups); text drawn with a font would be drawn anew every time.
+        # (solver.sheet.speedups); text drawn with a font would be drawn anew every time.
         # The caption below a figure is its alt text.
         "svg.fonttype": "path",
         "font.family": "DejaVu Sans",

@@ -7,84 +7,35 @@ LaTeX the sheet writes (fractions, roots, Greek, accents, scripts, ``\\left``/``
 matrices and aligned rows, operator names, ``\\text``); an unknown command keeps its name
 without the backslash. The output never holds LaTeX source (no ``\\``, ``_{`` or ``^{``)
 and only characters that DejaVu Sans draws.
+
+This module reads the LaTeX into atoms; ``solver.render.mathsymbols`` holds the tables of
+names and characters, ``solver.render.mathspacing`` writes the atoms out as one line.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import cache
 
-GREEK = {
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
-    "varepsilon": "ε", "zeta": "ζ", "eta": "η", "theta": "θ", "vartheta": "ϑ",
-    "iota": "ι", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π",
-    "rho": "ρ", "varrho": "ρ", "sigma": "σ", "tau": "τ", "upsilon": "υ", "phi": "φ",
-    "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ",
-    "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π", "Sigma": "Σ", "Upsilon": "Υ",
-    "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
-}
-# Symbols by the spacing they get: ordinary, binary operator, relation, large operator.
-ORDINARY = {
-    "partial": "∂", "nabla": "∇", "infty": "∞", "ldots": "…", "cdots": "⋯", "dots": "…",
-    "prime": "′", "top": "⊤", "ell": "ℓ", "emptyset": "∅", "forall": "∀", "exists": "∃",
-    "lbrace": "{", "rbrace": "}", "{": "{", "}": "}", "%": "%", "_": "_", "#": "#", "&": "&",
-    "$": "$", "|": "‖", "lVert": "‖", "rVert": "‖", "Vert": "‖", "lvert": "|", "rvert": "|",
-    "vert": "|", "lfloor": "⌊", "rfloor": "⌋", "lceil": "⌈", "rceil": "⌉",
-    "langle": "⟨", "rangle": "⟩", "lbrack": "[", "rbrack": "]",
-}
-BINARY = {
-    "cdot": "·", "times": "×", "pm": "±", "mp": "∓", "odot": "⊙", "otimes": "⊗",
-    "oplus": "⊕", "circ": "∘", "ast": "∗", "div": "÷", "setminus": "∖", "cup": "∪",
-    "cap": "∩", "wedge": "∧", "vee": "∨",
-}
-RELATION = {
-    "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "ne": "≠", "neq": "≠", "approx": "≈",
-    "sim": "∼", "simeq": "≃", "equiv": "≡", "propto": "∝", "in": "∈", "notin": "∉",
-    "subset": "⊂", "subseteq": "⊆", "to": "→", "rightarrow": "→", "leftarrow": "←",
-    "Rightarrow": "⇒", "Leftrightarrow": "⇔", "mapsto": "↦", "gets": "←", "ll": "≪",
-    "gg": "≫", "mid": "|", "coloneqq": "≔",
-}
-LARGE = {"sum": "∑", "prod": "∏", "int": "∫", "oint": "∮", "bigcup": "⋃", "bigcap": "⋂"}
-FUNCTIONS = {
-    "log", "ln", "exp", "sin", "cos", "tan", "tanh", "sinh", "cosh", "arctan", "min", "max",
-    "arg", "argmin", "argmax", "sup", "inf", "lim", "det", "dim", "ker", "deg", "gcd",
-    "Pr", "softmax",
-}
-FONTS = {"mathrm", "text", "textrm", "textit", "mathit", "mathbf", "textbf", "mathsf",
-         "mathtt", "texttt", "operatorname", "boldsymbol", "bm", "mbox", "textup"}
-DOUBLE_STRUCK = {"E": "𝔼", "R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "P": "ℙ"}
-ACCENTS = {"hat": "\u0302", "widehat": "\u0302", "bar": "\u0304", "overline": "\u0304",
-           "tilde": "\u0303", "widetilde": "\u0303", "dot": "\u0307", "ddot": "\u0308",
-           "vec": "\u20d7", "check": "\u030c", "breve": "\u0306"}
-SPACES = {",": " ", ";": " ", ":": " ", " ": " ", "quad": " ", "qquad": " ", "!": "",
-          "enspace": " ", "thinspace": " ", "medspace": " ", "thickspace": " "}
-IGNORED = {"big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr",
-           "displaystyle", "textstyle", "scriptstyle", "limits", "nolimits", "middle",
-           "nonumber", "notag"}
-DELIMITER_OPEN = set("([⌊⌈⟨{")
-DELIMITER_CLOSE = set(")]⌋⌉⟩}")
-
-SUBSCRIPT = dict(zip("0123456789+-−=()aehijklmnoprstuvxβγρφχ",
-                     "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ", strict=True))
-SUPERSCRIPT = dict(zip(
-    "0123456789+-−=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVWβγδφχθ⊤",
-    "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂᵝᵞᵟᵠᵡᶿᵀ",
-    strict=True))
-# Kept as they are in a superscript (x′, D*).
-SUPERSCRIPT_AS_IS = set("′″‴*∗")
+from solver.render.mathspacing import Atom, attach, compact, grouped, join
+from solver.render.mathsymbols import (
+    ACCENTS,
+    BINARY,
+    DELIMITER_CLOSE,
+    DELIMITER_OPEN,
+    DOUBLE_STRUCK,
+    FONTS,
+    FUNCTIONS,
+    GREEK,
+    IGNORED,
+    LARGE,
+    ORDINARY,
+    RELATION,
+    SPACES,
+)
 
 _TOKEN = re.compile(r"\\[A-Za-z]+\*?|\\.|\s+|[^\\\s]")
-
-
-@dataclass
-class Atom:
-    """A piece of output and how it is spaced: ord, frac, bin, rel, op (a function or
-    large operator), open, close, punct, space, matrix, row or align."""
-
-    text: str
-    kind: str = "ord"
 
 
 class _Parser:
@@ -219,7 +170,7 @@ class _Parser:
             return [Atom(name, "op")]
         if name in ("frac", "dfrac", "tfrac", "cfrac"):
             numerator, denominator = join(self.group()), join(self.group())
-            return [Atom(f"{_wrap(numerator)}/{_wrap(denominator)}", "frac")]
+            return [Atom(f"{grouped(numerator)}/{grouped(denominator)}", "frac")]
         if name == "sqrt":
             self.skip_spaces()
             if self.peek() == "[":  # \sqrt[n]{x}
@@ -227,7 +178,7 @@ class _Parser:
                 self.sequence(stop={"]"})
                 self.next()
             radicand = join(self.group())
-            return [Atom("√" + _wrap(radicand))]
+            return [Atom("√" + grouped(radicand))]
         if name in ("text", "textrm", "textit", "textbf", "mbox", "textup", "texttt"):
             return [Atom(self.raw_group(), "ord")]
         if name == "operatorname":
@@ -312,93 +263,6 @@ class _Parser:
 
 def _all_ord(atoms: list[Atom]) -> bool:
     return all(atom.kind == "ord" for atom in atoms)
-
-
-def _wrap(text: str) -> str:
-    """A fraction's numerator or denominator, in parentheses unless it is one term."""
-    text = text.strip()
-    simple = re.fullmatch(r"[^\s+−=<>≤≥≈·×/,;]+", text) is not None
-    balanced = text.startswith("(") and text.endswith(")") and _one_group(text)
-    return text if simple or balanced else f"({text})"
-
-
-def _one_group(text: str) -> bool:
-    depth = 0
-    for index, char in enumerate(text):
-        if char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        if depth == 0 and index < len(text) - 1:
-            return False
-    return True
-
-
-def compact(atoms: list[Atom]) -> str:
-    """Atoms without the spacing of operators (scripts, \\mathrm words)."""
-    return "".join(atom.text for atom in atoms if atom.kind not in ("space", "align")).strip()
-
-
-def attach(script: str, superscript: bool, base: str) -> str:
-    """A sub- or superscript in Unicode when every character has a form, else _x or ^x."""
-    if not script:
-        return ""
-    table = SUPERSCRIPT if superscript else SUBSCRIPT
-    if superscript and all(c in SUPERSCRIPT_AS_IS for c in script):
-        return script.replace("∗", "*")
-    if all(c in table for c in script):
-        return "".join(table[c] for c in script)
-    if superscript:
-        return "^" + script if re.fullmatch(r"[^\W_]+", script) else f"^[{script}]"
-    if re.fullmatch(r"[A-Za-z0-9]", script) and re.search(r"(^|[^A-Za-z])[A-Za-z]$", base):
-        # One letter after a one-letter name, with no Unicode form: in parentheses, so
-        # that it never reads as an ASCII stand-in such as p_g.
-        return f"_({script})"
-    if re.fullmatch(r"[^\W_]+", script):
-        return "_" + script
-    return f"_({script})"
-
-
-def join(atoms: list[Atom]) -> str:
-    """Atoms with spaces around relations and binary operators (a binary operator with no
-    left operand is a sign: −1, (−x))."""
-    out: list[str] = []
-    previous = "start"
-    for index, atom in enumerate(atoms):
-        kind = atom.kind
-        following = atoms[index + 1].kind if index + 1 < len(atoms) else "end"
-        if kind == "bin" and previous in ("start", "bin", "rel", "open", "punct", "op", "large",
-                                          "row", "align"):
-            kind = "sign"
-        if kind in ("bin", "rel"):
-            out.append(f" {atom.text} ")
-        elif kind == "punct":
-            out.append(atom.text + " ")
-        elif kind in ("op", "large"):  # 2 log x, arg min, ∑ᵢ wᵢ, ∏ₖ ‖x‖
-            lead = " " if previous in ("ord", "close", "frac") else ""
-            spaced = ("ord", "op", "frac", "large") + (("open",) if kind == "large" else ())
-            out.append(lead + atom.text + (" " if following in spaced else ""))
-        elif kind == "frac" or (kind == "ord" and previous == "frac"):  # a/b c/d, λ a/b
-            out.append((" " if previous in ("ord", "close", "frac") else "") + atom.text)
-        elif kind == "space":
-            out.append(" ")
-        elif kind == "align":
-            pass
-        elif kind == "matrix":  # 1/18 [[1, 1], [1, 1]]: a space after a factor
-            out.append((" " if previous in ("ord", "close", "matrix", "frac") else "")
-                       + atom.text)
-            kind = "ord"
-        else:
-            out.append(atom.text)
-        previous = kind if kind != "space" else previous
-    return _tidy("".join(out))
-
-
-def _tidy(text: str) -> str:
-    text = re.sub(r"\s+", " ", text)
-    text = re.sub(r"([(\[⌊⌈⟨]) ", r"\1", text)
-    text = re.sub(r" ([)\]⌋⌉⟩,;])", r"\1", text)
-    return text.strip()
 
 
 @cache

@@ -14,7 +14,7 @@ the EXACT answer (a ``fractions.Fraction`` read from the solver's exact text):
   answer and the answer rounded to D decimals (an error of at most 0.5 * 10**-D, at most
   0.05 % of the value) both score 100 %, and an answer 10 % off scores nothing.
 - **Known wrong paths** (``wrong_paths(solution)`` of the question's module: records
-  :class:`solver.model.WrongPath`, such as S_t without the bias correction) become extra
+  :class:`solver.marking.WrongPath`, such as S_t without the bias correction) become extra
   answers after the right one, marked by the same rule around the wrong value, with the
   partial credit the record gives (written next to the mistake in its module, with the
   reason) and feedback naming the mistake. One whose value lies within the right answer's
@@ -31,7 +31,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from solver.model import MOODLE_FRACTIONS as MOODLE_FRACTIONS  # re-exported
+from solver.marking import MOODLE_FRACTIONS as MOODLE_FRACTIONS  # re-exported
 
 RELATIVE = Fraction(1, 200)  # 0.5 %
 MIN_DECIMALS = 4

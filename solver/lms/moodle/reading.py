@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from solver.moodle.export import DECLARATION
+from solver.lms.moodle.export import DECLARATION
 
 
 def text_of(element: ET.Element | None, path: str = "text") -> str | None:

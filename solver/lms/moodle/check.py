@@ -6,16 +6,16 @@ importer (qformat_xml) and the question types rely on: the declaration on line 1
 ``<quiz>`` root, a category before the questions, every question named with text, HTML
 question text and feedback, fractions from Moodle's grade list, single-answer choices
 with exactly one 100 %, numerical answers and tolerances that parse, cloze gaps that parse
-with the importer's own grammar (:mod:`solver.moodle.cloze`) and pass its validation, and
+with the importer's own grammar (:mod:`solver.lms.moodle.cloze`) and pass its validation, and
 every ``@@PLUGINFILE@@/name`` backed by a decodable ``<file>`` of the same text field.
 
-:func:`solver.moodle.replay.replay` marks responses as Moodle does (the first answer
+:func:`solver.lms.moodle.replay.replay` marks responses as Moodle does (the first answer
 whose tolerance holds the response gives its fraction): for every gap of every variant the
 exact answer and the answer rounded to the asked decimals score 100 %, answers 10 % off
 score 0 (or, if they hit a known wrong path, its partial credit, never 100 %), and each
 known wrong path scores its fraction. It also compares every planned value with the
 solver's JSON answer, each choice with the variant's options, and the parameters in the
-feedback with the variant's. :func:`solver.moodle.replay.independent` reads the file with
+feedback with the variant's. :func:`solver.lms.moodle.replay.independent` reads the file with
 lxml (libxml2, not ElementTree's expat) and compares what both parsers see.
 """
 
@@ -26,12 +26,12 @@ import binascii
 import re
 import xml.etree.ElementTree as ET
 
+from solver.lms.moodle.cloze import parse_gaps, problems, valid_number
+from solver.lms.moodle.reading import parse, text_of
+from solver.lms.moodle.replay import independent, replay
+from solver.lms.plan import Planned
+from solver.lms.tolerance import ALLOWED
 from solver.model import SelfCheckError
-from solver.moodle.cloze import parse_gaps, problems, valid_number
-from solver.moodle.export import Planned
-from solver.moodle.reading import parse, text_of
-from solver.moodle.replay import independent, replay
-from solver.moodle.tolerance import ALLOWED
 
 TYPES = ("category", "cloze", "multichoice", "essay", "numerical")
 RESPONSE_FORMATS = ("editor", "editorfilepicker", "plain", "monospaced", "noinline")
@@ -164,8 +164,8 @@ def _files(question: ET.Element) -> list[str]:
 
 
 def check(data: bytes, bank: list[Planned]) -> list[str]:
-    """Every check: :func:`structure`, then :func:`solver.moodle.replay.replay` and
-    :func:`solver.moodle.replay.independent`."""
+    """Every check: :func:`structure`, then :func:`solver.lms.moodle.replay.replay` and
+    :func:`solver.lms.moodle.replay.independent`."""
     return structure(data) + replay(data, bank) + independent(data)
 
 

@@ -1,5 +1,5 @@
 """The second half of the offline check: Moodle's marking replayed on every variant, and
-the bank read by a second, independent XML parser (see :mod:`solver.moodle.check`).
+the bank read by a second, independent XML parser (see :mod:`solver.lms.moodle.check`).
 """
 
 from __future__ import annotations
@@ -9,12 +9,13 @@ import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from solver.moodle.cloze import grade, parse_gaps, problems, to_float
-from solver.moodle.export import Planned
-from solver.moodle.feedback import inline, read_params
-from solver.moodle.plan import GapPlan
-from solver.moodle.reading import parse, text_of
-from solver.moodle.tolerance import answer_text, decimal_text
+from solver.lms.feedback import inline, read_params
+from solver.lms.gaps import GapPlan
+from solver.lms.moodle.cloze import grade, parse_gaps, problems, to_float
+from solver.lms.moodle.export import TYPE
+from solver.lms.moodle.reading import parse, text_of
+from solver.lms.plan import Planned
+from solver.lms.tolerance import answer_text, decimal_text
 
 
 def replay(data: bytes, bank: list[Planned]) -> list[str]:
@@ -30,8 +31,9 @@ def replay(data: bytes, bank: list[Planned]) -> list[str]:
         if question is None:
             continue
         where = planned.idnumber
-        if question.get("type") != planned.kind:
-            found.append(f"{where}: a {question.get('type')} question, planned {planned.kind}")
+        planned_type = TYPE[planned.form]
+        if question.get("type") != planned_type:
+            found.append(f"{where}: a {question.get('type')} question, planned {planned_type}")
             continue
         try:
             shown = read_params(text_of(question, "generalfeedback/text") or "")
@@ -40,9 +42,9 @@ def replay(data: bytes, bank: list[Planned]) -> list[str]:
         if json.dumps(shown, sort_keys=True) != json.dumps(planned.solution.params,
                                                            sort_keys=True):
             found.append(f"{where}: the feedback's parameters are not the variant's")
-        if planned.kind == "cloze":
+        if planned.form == "gaps":
             found += [f"{where}: {p}" for p in _replay_cloze(question, planned)]
-        elif planned.kind == "multichoice":
+        elif planned.form == "choice":
             found += [f"{where}: {p}" for p in _replay_choice(question, planned)]
     return found
 
@@ -100,16 +102,13 @@ def _flatten(value: Any) -> list[Any]:
 
 
 def _replay_choice(question: ET.Element, planned: Planned) -> list[str]:
-    from solver.questions.choice import key, options
-
-    order = planned.solution.params.get("order", "")
-    printed = options(planned.question, order)
+    printed = dict(planned.item.options)
     texts = [text_of(answer) for answer in question.findall("answer")]
     fractions = [float(a.get("fraction", "nan")) for a in question.findall("answer")]
     found = []
     if texts != [inline(statement) for statement in printed.values()]:
         found.append("the options are not the variant's, in its order")
-    right = list(printed).index(key(planned.question, order))
+    right = list(printed).index(planned.item.right)
     if len(fractions) != len(printed) or fractions[right] != 100 or sum(fractions) != 100:
         found.append("the right statement is not the only one at 100 %")
     return found

@@ -1,53 +1,31 @@
-"""The answer-sheet PDF: solve, render HTML through Jinja2, typeset (``solver.typeset``).
+"""Solving the sheet's questions and rendering each one's HTML fragment, the labs in a
+second process.
 
-Safe and reproducible: the URL fetcher serves only files under ``templates/`` (and
-bounded inline data: URIs), fonts come only from matplotlib's bundled TTFs through a
-private fontconfig, the PDF has no dates and no identifier, and it is written to a
-temporary file that replaces the target only when complete. The lab questions are solved
-in a forked worker that dies with this process.
+The lab questions (their kind's ``heavy_imports``: torch) are solved in a forked worker
+that dies with this process, while this one solves and renders the rest and loads the
+typesetter: the machine has two cores, and torch's import alone is a large share of the
+build.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from solver.answer_key import answer_key
 from solver.engine import solve
+from solver.kinds import kind_of
 from solver.model import BuildError, InputError, SelfCheckError, Solution, failed_check_message
-from solver.output import (
-    check_output,
-    make_parents,
-    remove_empty,
-    sweep_stale,
-    write_atomically,
-)
-from solver.registry import entries, exam, lookup
-from solver.render.diskcache import building
+from solver.registry import lookup
 from solver.render.html import environment, fragment
-from solver.render.kinds import LAB, question_kind
 from solver.runtime import collector_paused, eager_torch
-from solver.seed import SEED
-from solver.typeset import preload, progress, typeset, workspace
+from solver.sheet.typeset import preload, progress
 
 # A worker that has sent its results exits at once; this only bounds a pathological case.
 WORKER_EXIT_SECONDS = 30
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
-
-__all__ = ["build_pdf", "sheet_html", "solve_and_render"]
-
-
-@dataclass
-class Section:
-    name: str
-    first: str = ""  # the first question's heading and title: the running header
-    points: int = 0
-    count: int = 0
-    fragments: list[Any] = field(default_factory=list)
+__all__ = ["Rendered", "solve_and_render"]
 
 
 def _solve_in_order(ids: list[str], position: dict[str, int]) -> list[Solution]:
@@ -138,7 +116,7 @@ def _solve_and_render(ids: list[str]) -> list[Rendered]:
     PR_SET_PDEATHSIG).
     """
     position = {qid: index for index, qid in enumerate(ids, start=1)}
-    labs = [qid for qid in ids if question_kind(lookup(qid).meta) == LAB]
+    labs = [qid for qid in ids if kind_of(lookup(qid).meta).heavy_imports]
     rest = [qid for qid in ids if qid not in labs]
     if not labs or not rest or (os.cpu_count() or 1) < 2:
         return _render(_solve_in_order(ids, position))
@@ -193,94 +171,3 @@ def _preload_typesetter() -> None:
     preload()
     listing("x = 1", "python")
     environment().get_template("sheet.html.j2")
-
-
-def sheet_html(rendered: list[Rendered], header: str = "") -> str:
-    """The whole sheet as one HTML document, from the questions' fragments; ``header``
-    (a variant's seed and number) stands at the top of every page.
-
-    The sections are presentation: each question is grouped under the section it is filed
-    under (its id's prefix names it), which gives the headings, running headers and
-    section points; how a question is rendered and keyed is its kind's
-    (``solver.render.kinds``).
-    """
-    from solver.render.html import anchor, code_css, inline
-    from solver.render.printer import points_text
-
-    sections: dict[str, Section] = {}
-    toc, readings = [], []
-    solutions = [solution for solution, _ in rendered]
-    for solution, html in rendered:
-        meta = solution.meta
-        section = sections.setdefault(meta.kind, Section(
-            exam().section(meta.kind).name, f"{meta.heading} – {meta.title}"))
-        section.points += meta.total
-        section.count += 1
-        section.fragments.append(html)
-        toc.append({"anchor": anchor(solution), "heading": meta.heading,
-                    "title": meta.title, "points": meta.total})
-        if solution.readings:
-            readings.append({
-                "heading": f"{meta.heading}: {meta.title}", "short": meta.heading,
-                "anchor": anchor(solution),
-                "notes": [{"text": text, "name": f"{anchor(solution)}-{number}"}
-                          for number, text in enumerate(solution.readings, start=1)],
-            })
-    the_exam = exam()
-    solvers = {the_exam.questions[s.meta.id].solver for s in solutions
-               if s.meta.id in the_exam.questions}
-    template = environment().get_template("sheet.html.j2")
-    return str(template.render(
-        title=the_exam.title,
-        author=f"{the_exam.course}: answer sheet generated and verified by solver",
-        subject=f"Worked and verified answers to {the_exam.title}",
-        keywords=[the_exam.course, "answer sheet", "answer key", "worked solutions",
-                  *(section.name for section in sections.values())],
-        sections=list(sections.values()),
-        question_count=len(solutions),
-        total_points=sum(s.points for s in sections.values()),
-        check_count=sum(len(s.checks) for s in solutions),
-        toc=toc,
-        key=answer_key(solutions),
-        readings=readings,
-        # The cover claims only what the sheet holds.
-        labs=any(solver == "lab" for solver in solvers),
-        computed=any(solver not in ("lab", "choice") for solver in solvers),
-        source_note=the_exam.source_note,
-        seed=SEED,
-        code_css=code_css(),
-        header=header,
-        inline=inline,
-        points_text=points_text,
-    ))
-
-
-def build_pdf(output: str, ids: list[str] | None = None) -> Path:
-    """Build the sheet of ``ids`` (every question if None or empty) into ``output``.
-
-    The output path is checked before any work (InputError); repeated ids count once;
-    temporaries left beside the output by a killed build are swept first.
-    """
-    import jinja2
-
-    path = check_output(output)
-    chosen = list(dict.fromkeys(ids)) if ids else list(entries())
-    for qid in chosen:
-        lookup(qid)
-    sweep_stale(path)
-    created = make_parents(path)
-    try:
-        with workspace(path), building(path):
-            try:
-                rendered = solve_and_render(chosen)
-                html = sheet_html(rendered)
-            except jinja2.TemplateError as error:
-                raise BuildError(f"template error: {error}") from None
-            pdf = typeset(html)
-            write_atomically(path, pdf)
-    except BaseException:
-        remove_empty(created)
-        raise
-    shown = str(path) if str(path).isprintable() else repr(str(path))
-    progress(f"wrote {shown} ({len(pdf) // 1024} KiB, {len(rendered)} questions)")
-    return path

@@ -1,10 +1,11 @@
 """Seeded class variants: each question's parameters drawn per (seed, variant, question),
 every variant solved and checked by the question's independent checks.
 
-A question's module declares ``sample(rng)`` (a multiple-choice question shuffles its
-options: ``solver.questions.choice.sample``); one without a sampler keeps the exam's text in
-every variant and is solved once. Draws depend only on (seed, variant number, question
-id), so adding a question or changing the count leaves the other draws as they were.
+A question's kind samples its parameters (``Kind.sample``: a computed question's module
+draws them, a multiple-choice question shuffles its options); a question whose kind does
+not vary keeps the exam's text in every variant and is solved once. Draws depend only on
+(seed, variant number, question id), so adding a question or changing the count leaves
+the other draws as they were.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from solver.engine import module_for, params_class, solve
-from solver.exam import Question
+from solver.engine import solve
+from solver.kinds import kind_of
 from solver.model import InputError, SelfCheckError, Solution, failed_check_message
+from solver.record import Question
 
 MAX_COUNT = 1000
 MAX_SEED = 2**63
@@ -37,21 +39,16 @@ def _rng(*parts: object) -> random.Random:
 
 
 def varies(question: Question) -> bool:
-    """Whether the question's variants differ (it has a sampler)."""
-    return params_class(question) is not None and hasattr(module_for(question), "sample")
+    """Whether the question's variants differ."""
+    return kind_of(question).varies(question)
 
 
 def draw(seed: int, variant: int, question: Question) -> dict[str, Any]:
     """The raw parameters of ``question`` in variant ``variant`` (numbered from 1)."""
     if not varies(question):
         return {}
-    module = module_for(question)
-    rng = _rng("solver-variant", seed, variant, question.id)
-    if question.solver == "choice":
-        drawn: dict[str, Any] = module.sample(rng, question, variant,
-                                              _rng("solver-question", seed, question.id))
-        return drawn
-    return dict(module.sample(rng))
+    return kind_of(question).sample(question, _rng("solver-variant", seed, variant, question.id),
+                                    variant, _rng("solver-question", seed, question.id))
 
 
 @dataclass
@@ -117,27 +114,14 @@ def solve_variants(seed: int, count: int, questions: list[Question], jobs: int =
     return [_merged(variant, fixed, questions) for variant in done]
 
 
-def key_entry(question: Question, solution: Solution) -> dict[str, Any]:
-    entry: dict[str, Any] = {
-        "params": solution.params,
-        "answer": solution.answer,
-        "parts": [{"label": p.label, "points": p.points, "text": p.text}
-                  for p in solution.parts],
-    }
-    if question.solver == "choice":
-        from solver.questions.choice import options
-
-        entry["options"] = options(question, solution.params.get("order", ""))
-    return entry
-
-
 def key_json(seed: int, count: int, questions: list[Question], variants: list[Variant]) -> str:
     data = {
         "seed": seed,
         "count": count,
         "variants": [
             {"variant": v.number,
-             "questions": {q.id: key_entry(q, v.solutions[q.id]) for q in questions}}
+             "questions": {q.id: kind_of(q).key_entry(q, v.solutions[q.id])
+                           for q in questions}}
             for v in variants
         ],
     }

@@ -3,18 +3,21 @@
 One category per question, ``$course$/<exam title>/<id> <title>``, holding one question per
 variant (``<idnumber>ID-vN</idnumber>``), so a quiz can draw a random variant from it:
 
-- computed answers (:mod:`solver.moodle.plan`): ``cloze`` questions with one NUMERICAL
+The plan is the LMS-neutral one (:mod:`solver.lms.plan`); each item's form becomes a
+Moodle question type (``TYPE``):
+
+- gaps (:mod:`solver.lms.gaps`): ``cloze`` questions with one NUMERICAL
   gap per asked value; sub-questions that ask for an explanation, not a number, are
   printed as text, not marked by Moodle, and answered in the general feedback. Moodle sets
   a cloze question's mark to the sum of its gap weights on import (it ignores
   ``<defaultgrade>``), so ``<defaultgrade>`` is written as that sum: the points of the
   parts with gaps, or a multiple of them when a part's points do not split evenly;
-- multiple-choice questions: single-answer ``multichoice`` in the variant's option order
+- choice: single-answer ``multichoice`` in the variant's option order
   (``shuffleanswers`` off, ``answernumbering`` ABCD), the right statement at 100 %;
-- labs and theory questions: ``essay`` questions whose ``graderinfo`` holds the worked
-  answer per part and the rubric.
+- essays (labs, with their template to complete; explain questions): ``essay``
+  questions whose ``graderinfo`` holds the worked answer per part and the rubric.
 
-Every question's ``generalfeedback`` is its worked solution (:mod:`solver.moodle.feedback`)
+Every question's ``generalfeedback`` is its worked solution (:mod:`solver.lms.feedback`)
 with its figures as base64 SVG ``<file>`` elements. The bytes depend only on the variants.
 """
 
@@ -22,57 +25,29 @@ from __future__ import annotations
 
 import base64
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
 from fractions import Fraction
 
-from solver.exam import Question
-from solver.model import Solution
-from solver.moodle import feedback as fb
-from solver.moodle.cloze import gap_text
-from solver.moodle.plan import GapPlan, gaps
-from solver.moodle.tolerance import answer_text, decimal_text
-from solver.render.kinds import LAB, question_kind
-from solver.variants import Variant
+from solver.lms import feedback as fb
+from solver.lms.gaps import GapPlan
+from solver.lms.moodle.cloze import gap_text
+from solver.lms.plan import Planned
+from solver.lms.tolerance import answer_text, decimal_text
+from solver.record import Question
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+# The Moodle question type of each form of item.
+TYPE = {"gaps": "cloze", "choice": "multichoice", "essay": "essay"}
 
 
-@dataclass
-class Planned:
-    """One question of the bank as planned, for the checker."""
-
-    idnumber: str
-    question: Question
-    solution: Solution
-    kind: str  # cloze, multichoice, essay
-    gaps: list[GapPlan] = field(default_factory=list)
-
-
-def idnumber(question: Question, number: int) -> str:
-    return f"{question.id}-v{number}"
+def printer() -> fb.FeedbackPrinter:
+    """Feedback whose figures are files of the question (Moodle's file area)."""
+    return fb.FeedbackPrinter(lambda name: f"@@PLUGINFILE@@/{name}")
 
 
 def category_path(exam_title: str, question: Question) -> str:
     """Moodle splits a category path at single slashes; a slash in a name is doubled."""
     names = [exam_title, f"{question.id} {question.title}"]
     return "/".join(["$course$", *(name.replace("/", "//") for name in names)])
-
-
-def kind(question: Question, plans: list[GapPlan]) -> str:
-    if question.solver == "choice":
-        return "multichoice"
-    return "cloze" if plans else "essay"
-
-
-def plan_bank(questions: list[Question], variants: list[Variant]) -> list[Planned]:
-    bank = []
-    for question in questions:
-        for variant in variants:
-            solution = variant.solutions[question.id]
-            plans = gaps(question, solution)
-            bank.append(Planned(idnumber(question, variant.number), question, solution,
-                                kind(question, plans), plans))
-    return bank
 
 
 def render(exam_title: str, bank: list[Planned]) -> bytes:
@@ -107,25 +82,25 @@ def _html(parent: ET.Element, tag: str, value: str) -> ET.Element:
 
 def _question(planned: Planned) -> ET.Element:
     question, solution = planned.question, planned.solution
-    number = planned.idnumber.rsplit("-v", 1)[1]
-    element = ET.Element("question", type=planned.kind)
-    _sub(ET.SubElement(element, "name"), "text", f"{question.id} v{number}: {question.title}")
-    text = {"cloze": _cloze_text, "multichoice": _choice_text, "essay": _essay_text}
-    _html(element, "questiontext", text[planned.kind](planned))
-    printer = fb.MoodlePrinter()
-    general = _html(element, "generalfeedback", printer.render(solution))
-    for name, data in printer.files.items():
+    element = ET.Element("question", type=TYPE[planned.form])
+    _sub(ET.SubElement(element, "name"), "text",
+         f"{question.id} v{planned.variant}: {question.title}")
+    text = {"gaps": _cloze_text, "choice": _choice_text, "essay": _essay_text}
+    _html(element, "questiontext", text[planned.form](planned))
+    pages = printer()
+    general = _html(element, "generalfeedback", pages.render(solution))
+    for name, data in pages.files.items():
         _sub(general, "file", base64.b64encode(data).decode("ascii"), name=name, path="/",
              encoding="base64")
-    grade = sum(g.weight for g in planned.gaps) if planned.kind == "cloze" else question.total
+    grade = sum(g.weight for g in planned.gaps) if planned.form == "gaps" else question.total
     _sub(element, "defaultgrade", str(grade))
     _sub(element, "penalty", "0")
     _sub(element, "hidden", "0")
     _sub(element, "idnumber", planned.idnumber)
-    if planned.kind == "multichoice":
+    if planned.form == "choice":
         _choice_options(element, planned)
-    elif planned.kind == "essay":
-        _essay_options(element, planned, printer)
+    elif planned.form == "essay":
+        _essay_options(element, planned, pages)
     return element
 
 
@@ -205,39 +180,33 @@ def _choice_text(planned: Planned) -> str:
 
 
 def _choice_options(element: ET.Element, planned: Planned) -> None:
-    from solver.questions.choice import key, options
-
-    order = planned.solution.params.get("order", "")
-    printed = options(planned.question, order)
-    right = key(planned.question, order)
+    item = planned.item
     _sub(element, "single", "true")
     _sub(element, "shuffleanswers", "0")
     _sub(element, "answernumbering", "ABCD")
-    for letter, statement in printed.items():
-        answer = ET.SubElement(element, "answer", fraction="100" if letter == right else "0",
+    for letter, statement in item.options:
+        right = letter == item.right
+        answer = ET.SubElement(element, "answer", fraction="100" if right else "0",
                                format="html")
         _sub(answer, "text", fb.inline(statement))
-        why = planned.question.data["justification"] if letter == right else ""
+        why = item.why if right else ""
         _html(answer, "feedback", fb.text(why))
 
 
 def _essay_text(planned: Planned) -> str:
     meta = planned.solution.meta
     asks = [fb.ask_html(ask) for ask in meta.asks if ask.text]
-    if planned.question.solver == "lab":  # the template to complete, answer lines blanked
-        from solver.questions.labkit import blank_template, source
-
-        code = blank_template(source(planned.question.data["template"]))
-        asks.append(f"<pre>{fb.text(code)}</pre>")
+    if planned.item.template:  # the code to complete (a lab's, answer lines blanked)
+        asks.append(f"<pre>{fb.text(planned.item.template)}</pre>")
     return "\n".join([fb.statement(meta), *asks])
 
 
-def _essay_options(element: ET.Element, planned: Planned, printer: fb.MoodlePrinter) -> None:
-    lab = question_kind(planned.question) == LAB
+def _essay_options(element: ET.Element, planned: Planned, pages: fb.FeedbackPrinter) -> None:
+    lab = planned.item.code  # a response in code: a monospaced field of 20 lines
     _sub(element, "responseformat", "monospaced" if lab else "editor")
     _sub(element, "responserequired", "1")
     _sub(element, "responsefieldlines", "20" if lab else "15")
     _sub(element, "attachments", "0")
     _sub(element, "attachmentsrequired", "0")
-    _html(element, "graderinfo", printer.grader_info(planned.solution))
+    _html(element, "graderinfo", pages.grader_info(planned.solution))
     _html(element, "responsetemplate", "")

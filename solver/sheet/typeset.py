@@ -9,7 +9,7 @@
   ``tempfile.mkdtemp`` folder when typesetting without an output. Its generic families
   (``monospace``, ``sans-serif``, ``serif``) name the DejaVu faces.
 - SVG images reach WeasyPrint under short names, and their drawing is cached
-  (``solver.speedups``).
+  (``solver.sheet.speedups``).
 - The URL fetcher serves files under ``templates/``, the named SVG images and inline
   ``data:`` URIs of at most MAX_DATA_URI characters, nothing else.
 - What WeasyPrint only logs as an error (an image it could not draw: a formula missing
@@ -146,9 +146,9 @@ def private_fontconfig() -> Iterator[Path]:
 
 def preload() -> None:
     """Import WeasyPrint (it reads the font configuration on import) and install the
-    typesetting speedups (``solver.speedups``)."""
+    typesetting speedups (``solver.sheet.speedups``)."""
     with private_fontconfig():
-        from solver import speedups
+        from solver.sheet import speedups
 
         speedups.install()
 
@@ -158,7 +158,7 @@ def preload() -> None:
 
 def fetcher_class(images: Mapping[str, bytes] | None = None) -> type:
     """A WeasyPrint URL fetcher that serves templates/ files, data: URIs and the named SVG
-    ``images`` (``solver.speedups.name_images``), nothing else."""
+    ``images`` (``solver.sheet.speedups.name_images``), nothing else."""
     named = dict(images or {})
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -203,7 +203,7 @@ def typeset(html: str) -> bytes:
         import weasyprint
         from weasyprint.urls import FatalURLFetchingError
 
-        from solver import speedups
+        from solver.sheet import speedups
 
         speedups.install()
         progress("typesetting the PDF")

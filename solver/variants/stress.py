@@ -2,7 +2,7 @@
 
 Like R/exams' stresstest_exercise: failures by variant, time per variant, each answer's
 range and number of distinct values, answers that never change (what a variant does not
-test), answers that coincide with a typical wrong path (the question module's
+test), answers that coincide with a typical wrong path (its kind's
 ``wrong_paths``), and for a multiple-choice question how often each letter is the key.
 """
 
@@ -14,10 +14,10 @@ import time
 from collections import Counter
 from typing import Any
 
-from solver.engine import module_for, solve
-from solver.exam import Question
-from solver.model import Solution, WrongPath
-from solver.variants import check_seed_and_count, draw
+from solver.engine import solve
+from solver.kinds import kind_of
+from solver.record import Question
+from solver.variants.seeded import check_seed_and_count, draw
 
 
 def _flat(value: Any) -> list[Any]:
@@ -36,18 +36,6 @@ def _summary(values: list[Any]) -> dict[str, Any]:
     return summary
 
 
-def wrong_paths(question: Question, solution: Solution) -> tuple[WrongPath, ...]:
-    """The known mistakes of this solution (each with its answer key, value and credit),
-    in the order of the module's ``wrong_paths``; () when the module has none."""
-    module = module_for(question)
-    if not hasattr(module, "wrong_paths"):
-        return ()
-    found = tuple(module.wrong_paths(solution))
-    if not all(isinstance(path, WrongPath) for path in found):
-        raise TypeError(f"{question.id}: wrong_paths must give WrongPath records")
-    return found
-
-
 def _same(first: Any, second: Any) -> bool:
     if isinstance(first, list) and isinstance(second, list):
         return len(first) == len(second) and all(map(_same, first, second))
@@ -64,6 +52,7 @@ def stress(question: Question, count: int, seed: int) -> dict[str, Any]:
     coincide: Counter[str] = Counter()
     letters: Counter[str] = Counter()
     params: list[dict[str, Any]] = []
+    kind = kind_of(question)
     for number in range(1, count + 1):
         began = time.perf_counter()
         solution = solve(question, draw(seed, number, question))
@@ -74,11 +63,12 @@ def stress(question: Question, count: int, seed: int) -> dict[str, Any]:
                              "checks": [c.name for c in solution.failed_checks]})
         for key, value in solution.answer.items():
             answers.setdefault(key, []).append(value)
-        for path in wrong_paths(question, solution):
+        for path in kind.wrong_paths(question, solution):
             if _same(path.value, solution.answer[path.answer]):
                 coincide[f"{path.answer}: {path.name}"] += 1
-        if question.solver == "choice":
-            letters[solution.answer["choice"]] += 1
+        letter = kind.key_letter(solution)
+        if letter is not None:
+            letters[letter] += 1
     report: dict[str, Any] = {
         "id": question.id, "seed": seed, "count": count,
         "failures": failures,
@@ -88,8 +78,8 @@ def stress(question: Question, count: int, seed: int) -> dict[str, Any]:
         "coincides_with_wrong_path": dict(sorted(coincide.items())),
         "equals_a_parameter": _tracking(answers, params),
     }
-    if question.solver == "choice":
-        report["key_letters"] = {letter: letters[letter] for letter in question.data["options"]}
+    if kind.letters(question):
+        report["key_letters"] = {letter: letters[letter] for letter in kind.letters(question)}
     return report
 
 

@@ -1,9 +1,10 @@
 """The answer key at a glance: every sub-question's final answer in short, one row each,
 and the multiple-choice letters in a table per section (the sheet's key page).
 
-Where an answer goes is decided by its question's kind (``solver.render.kinds``), not by
-its section: a multiple-choice question's letter is in a letters table wherever it is
-filed, every other answer in the rows (a lab's as code). The letters are grouped by the
+Where an answer goes is decided by its question's kind (``solver.kinds``), not by its
+section: an answer whose kind gives a key letter (multiple choice) is in a letters table
+wherever it is filed, every other answer in the rows (as code when its kind's answers
+are code). The letters are grouped by the
 section they are filed under, which heads them ("Papers", "Lecture 3")."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from solver.kinds import named
 from solver.model import Solution
 
 # The answer key holds each answer in short, in at most two lines: a code answer is its
@@ -61,12 +63,11 @@ def _letters(choices: list[Solution]) -> dict[str, Any]:
     from solver.render.printer import points_text
 
     first = choices[0].meta
-    heading = f"{first.kind.capitalize()}s" if len(choices) > 1 else first.heading
+    heading = f"{first.section.capitalize()}s" if len(choices) > 1 else first.heading
     points = {part.points for solution in choices for part in solution.parts}
     each = f"{points_text(points.pop())} each" if len(points) == 1 and len(choices) > 1 else ""
     letters = [{"number": s.meta.number, "anchor": anchor(s),
-                "letter": str(s.answer.get("choice", "")) or s.parts[0].text[:1]}
-               for s in choices]
+                "letter": named(s.meta.kind).key_letter(s)} for s in choices]
     return {"heading": heading, "points": each, "letters": letters}
 
 
@@ -74,16 +75,15 @@ def answer_key(solutions: list[Solution]) -> dict[str, Any]:
     """Every question's final answers for the key page: ``rows``, a row per sub-question,
     and ``choices``, the multiple-choice letters as a table per section (exam order)."""
     from solver.render.html import anchor
-    from solver.render.kinds import CHOICE, LAB, kind_of
     from solver.render.printer import part_name, points_text
 
     rows: list[dict[str, Any]] = []
     choices: dict[str, list[Solution]] = {}
     for solution in solutions:
         meta = solution.meta
-        kind = kind_of(meta)
-        if kind == CHOICE:
-            choices.setdefault(meta.kind, []).append(solution)
+        kind = named(meta.kind)
+        if kind.key_letter(solution) is not None:
+            choices.setdefault(meta.section, []).append(solution)
             continue
         for index, part in enumerate(solution.parts):
             rows.append({
@@ -91,8 +91,8 @@ def answer_key(solutions: list[Solution]) -> dict[str, Any]:
                 "anchor": anchor(solution),
                 "part": part_name(part.label) if part.label else "",
                 "points": points_text(part.points),
-                "code": kind == LAB,
-                "text": short_answer(part.text, kind == LAB),
+                "code": kind.code_answers,
+                "text": short_answer(part.text, kind.code_answers),
             })
     return {"rows": rows, "choices": [_letters(group) for group in choices.values()]}
 

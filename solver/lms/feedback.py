@@ -1,15 +1,18 @@
-"""A solution as HTML for Moodle: maths as ``\\( … \\)`` and ``\\[ … \\]`` for its MathJax
-filter, figures as SVG files referenced by ``@@PLUGINFILE@@/figN.svg``.
+"""A solution as HTML for a learning platform: maths as ``\\( … \\)`` and ``\\[ … \\]``
+for the platform's MathJax, figures as SVG files named through the target's hook.
 
-:class:`MoodlePrinter` is the shared page frame (``solver.render.printer.Printer``) with
+:class:`FeedbackPrinter` is the shared page frame (``solver.render.printer.Printer``) with
 HTML step printers; unlike the answer sheet's HTML it typesets no maths itself. Every
-string is HTML-escaped; ``$…$`` in prose becomes inline maths.
+string is HTML-escaped; ``$…$`` in prose becomes inline maths. A figure becomes a file
+(``files``: name -> SVG bytes) that the page refers to by ``reference(name)``: Moodle's
+``@@PLUGINFILE@@/fig1.svg``, a package's relative path, …
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -48,13 +51,15 @@ def ask_html(ask: Ask, extra: str = "") -> str:
     return f"<p>{lead}({points_text(ask.points)}) {inline(ask.text)}{extra}</p>"
 
 
-class MoodlePrinter(Printer):
-    """Steps, answers and checks as HTML; figures collected as files (name -> SVG bytes)."""
+class FeedbackPrinter(Printer):
+    """Steps, answers and checks as HTML; figures collected as files (name -> SVG bytes),
+    each referred to by ``reference(name)``."""
 
     separator = "\n"
 
-    def __init__(self) -> None:
+    def __init__(self, reference: Callable[[str], str]) -> None:
         self.files: dict[str, bytes] = {}
+        self.reference = reference
 
     def print_text(self, step: TextStep) -> str:
         return f"<p>{inline(step.text)}</p>"
@@ -83,7 +88,7 @@ class MoodlePrinter(Printer):
 
         name = f"fig{len(self.files) + 1}.svg"
         self.files[name] = svg(step).encode("utf-8")
-        return (f'<p><img src="@@PLUGINFILE@@/{name}" alt="{escape(step.caption)}" '
+        return (f'<p><img src="{escape(self.reference(name))}" alt="{escape(step.caption)}" '
                 f'style="max-width: 100%"><br><em>{text(step.caption)}</em></p>')
 
     def print_reading(self, step: Reading) -> str:

@@ -1,11 +1,11 @@
-"""What the bank asks of a computed question: its gaps, their exact answers, tolerances,
-weights and wrong-path answers, derived from the solved variant (no XML here).
+"""The gaps of a question marked by a platform: their exact answers, tolerances, weights
+and wrong-path answers, derived from the solved variant (no platform format here).
 
-A computed question whose module declares gaps (:class:`solver.model.AnswerGap`: ``GAPS``,
-or ``gaps(solution)`` when they depend on the variant, as lecture 2's exist only when its
-variant has numbers) becomes a cloze question with one gap per value asked; a question that
-declares none (every lab, the explain questions) becomes an essay, and a multiple-choice
-question stays one. The checker replays the written bank against the
+A question's kind declares which answers are asked (:class:`solver.marking.AnswerGap`, in
+its ``LmsItem``: a computed question's module gives ``GAPS``, or ``gaps(solution)`` when
+they depend on the variant, as lecture 2's exist only when its variant has numbers); this
+module turns each into one gap per value, with the tolerance policy of
+:mod:`solver.lms.tolerance`. A platform's checker replays its written bank against the
 same plan, and compares each plan value with the solver's JSON answer.
 """
 
@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from solver.engine import module_for
-from solver.exam import Question
-from solver.model import AnswerGap, Solution, WrongPath
-from solver.moodle import tolerance as policy
+from solver.lms import tolerance as policy
+from solver.marking import AnswerGap, WrongPath
+from solver.model import Solution
+from solver.record import Question
 
 
 @dataclass(frozen=True)
@@ -45,31 +45,9 @@ class GapPlan:
     left_out: tuple[str, ...]  # wrong paths within an earlier answer's tolerance
 
 
-# --- the question module's declaration: which values are asked, one gap each ----------
-
 # key, index, label, the sub-question's position (0: the first; another exam may label the
 # parts differently, the engine matches them in order), exact value
 Spec = tuple[str, tuple[int, ...], str, int, Fraction]
-
-
-def declared(question: Question, solution: Solution) -> tuple[AnswerGap, ...]:
-    """The gaps the question's module declares for this solution: its ``gaps(solution)``,
-    else its ``GAPS``; () when it declares neither (an essay, as labs and theory are)."""
-    module = module_for(question)
-    if hasattr(module, "gaps") and hasattr(module, "GAPS"):
-        raise TypeError(f"{question.id}: declare GAPS or gaps(solution), not both")
-    found = tuple(module.gaps(solution) if hasattr(module, "gaps")
-                  else getattr(module, "GAPS", ()))
-    for gap in found:
-        if not isinstance(gap, AnswerGap):
-            raise TypeError(f"{question.id}: its gaps must be AnswerGap records, got {gap!r}")
-        if gap.answer not in solution.answer:
-            raise ValueError(f"{question.id}: gap {gap.answer!r} is not one of its answers "
-                             f"({', '.join(solution.answer)})")
-        if gap.part >= len(question.parts):
-            raise ValueError(f"{question.id}: gap {gap.answer!r} answers part {gap.part}; "
-                             f"the exam asks {len(question.parts)} (0 is the first)")
-    return found
 
 
 def _specs(gap: AnswerGap, solution: Solution) -> list[Spec]:
@@ -105,16 +83,17 @@ def _index_label(index: tuple[int, ...], channels_last: bool) -> str:
     return "[" + ",".join(map(str, shown)) + "]"
 
 
-def gaps(question: Question, solution: Solution) -> list[GapPlan]:
-    """The gaps of a computed question's variant; [] when it is not a cloze question."""
-    specs = [spec for gap in declared(question, solution) for spec in _specs(gap, solution)]
+def gap_plans(question: Question, solution: Solution, declared: tuple[AnswerGap, ...],
+              wrong: tuple[WrongPath, ...]) -> list[GapPlan]:
+    """The gaps of a question's variant, from the answers its kind declares asked and its
+    known wrong paths; [] when none is asked."""
+    specs = [spec for gap in declared for spec in _specs(gap, solution)]
     if not specs:
         return []
     specs.sort(key=lambda spec: spec[3])  # stable: the question's part order
     labels = [part.label for part in question.parts]
     places = policy.decimals([spec[4] for spec in specs])
     weights = _weights(question, [labels[spec[3]] for spec in specs])
-    wrong = _wrong_paths(question, solution)
     plans = []
     for (key, index, label, position, exact), weight in zip(specs, weights, strict=True):
         right = policy.tolerance(exact, places)
@@ -131,12 +110,6 @@ def gaps(question: Question, solution: Solution) -> list[GapPlan]:
         plans.append(GapPlan(key, index, label, labels[position], exact, places, right, weight,
                              tuple(kept), tuple(left_out)))
     return plans
-
-
-def _wrong_paths(question: Question, solution: Solution) -> tuple[WrongPath, ...]:
-    from solver.stress import wrong_paths
-
-    return wrong_paths(question, solution)
 
 
 def _weights(question: Question, parts: list[str]) -> list[int]:

@@ -1,0 +1,120 @@
+"""A computed question: a solver module of ``solver.questions`` named by the record's
+``solver`` (lecture1, …) computes its answers exactly and checks them.
+
+The module gives ``Params`` (optional: the question's parameters), ``solve(params, meta)``,
+and optionally ``context(params)`` (derived words for the templates), ``sample(rng)``
+(a variant's parameters), ``wrong_paths(solution)``, ``GAPS`` or ``gaps(solution)`` (what a
+platform asks for) and ``READINGS`` (the names of the readings it places).
+"""
+
+from __future__ import annotations
+
+import importlib
+import random
+import re
+from types import ModuleType
+from typing import Any, ClassVar
+
+from solver.kinds.base import Kind, LmsItem
+from solver.kinds.registry import KINDS
+from solver.marking import AnswerGap, WrongPath
+from solver.model import InputError, Meta, Solution
+from solver.record import Question
+
+PACKAGE = "solver.questions"
+_READING = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
+
+
+class Computed(Kind):
+    name: ClassVar[str] = "computed"
+    css_class: ClassVar[str] = "kind-lecture"
+    method: ClassVar[str] = "exact arithmetic with sympy rationals for the lecture computations"
+
+    def module(self, question: Question) -> ModuleType:
+        try:
+            return importlib.import_module(f"{PACKAGE}.{question.solver}")
+        except ModuleNotFoundError:
+            named = [name for name in KINDS if name != self.name]
+            raise InputError(
+                f"{question.id}: solver {question.solver!r} does not exist "
+                f"(a module of {PACKAGE}, or one of {', '.join(named)})"
+            ) from None
+
+    def check_record(self, where: str, question: Question) -> Question:
+        """Its readings are a table of named templates, each placed by the solver."""
+        if "readings" not in question.data:
+            return question
+        from dataclasses import replace
+
+        given = question.data["readings"]
+        if not isinstance(given, dict):
+            raise InputError(f"{where}: 'readings' must be a table of named templates "
+                             "(name = \"text\"), each placed by the solver among its steps")
+        for name, text in given.items():
+            if not _READING.match(name):
+                raise InputError(f"{where}: reading name {name!r} must be a lower-case name")
+            if not isinstance(text, str) or not text.strip():
+                raise InputError(f"{where}: reading {name!r} must be a non-empty string")
+        data = {key: value for key, value in question.data.items() if key != "readings"}
+        return replace(question, data=data,
+                       readings={name: text.strip() for name, text in given.items()})
+
+    def params_class(self, question: Question) -> type[Any] | None:
+        cls: type[Any] | None = getattr(self.module(question), "Params", None)
+        return cls
+
+    def context(self, question: Question, params: Any) -> dict[str, Any]:
+        words = super().context(question, params)
+        module = self.module(question)
+        if params is not None and hasattr(module, "context"):
+            words.update(module.context(params))
+        return words
+
+    def placed_readings(self, question: Question) -> tuple[str, ...]:
+        placed: tuple[str, ...] = getattr(self.module(question), "READINGS", ())
+        return placed
+
+    def solve(self, question: Question, params: Any, meta: Meta,
+              words: dict[str, Any]) -> Solution:
+        solution: Solution = self.module(question).solve(params, meta)
+        return solution
+
+    def wrong_paths(self, question: Question, solution: Solution) -> tuple[WrongPath, ...]:
+        module = self.module(question)
+        if not hasattr(module, "wrong_paths"):
+            return ()
+        found = tuple(module.wrong_paths(solution))
+        if not all(isinstance(path, WrongPath) for path in found):
+            raise TypeError(f"{question.id}: wrong_paths must give WrongPath records")
+        return found
+
+    def varies(self, question: Question) -> bool:
+        return self.params_class(question) is not None and hasattr(self.module(question),
+                                                                   "sample")
+
+    def sample(self, question: Question, rng: random.Random, variant: int,
+               stable: random.Random) -> dict[str, Any]:
+        return dict(self.module(question).sample(rng))
+
+    def answer_gaps(self, question: Question, solution: Solution) -> tuple[AnswerGap, ...]:
+        """The gaps its module declares for this solution: ``gaps(solution)``, else
+        ``GAPS``; () when it declares neither (an explain question)."""
+        module = self.module(question)
+        if hasattr(module, "gaps") and hasattr(module, "GAPS"):
+            raise TypeError(f"{question.id}: declare GAPS or gaps(solution), not both")
+        found = tuple(module.gaps(solution) if hasattr(module, "gaps")
+                      else getattr(module, "GAPS", ()))
+        for gap in found:
+            if not isinstance(gap, AnswerGap):
+                raise TypeError(f"{question.id}: its gaps must be AnswerGap records, got {gap!r}")
+            if gap.answer not in solution.answer:
+                raise ValueError(f"{question.id}: gap {gap.answer!r} is not one of its answers "
+                                 f"({', '.join(solution.answer)})")
+            if gap.part >= len(question.parts):
+                raise ValueError(f"{question.id}: gap {gap.answer!r} answers part {gap.part}; "
+                                 f"the exam asks {len(question.parts)} (0 is the first)")
+        return found
+
+    def lms_item(self, question: Question, solution: Solution) -> LmsItem:
+        gaps = self.answer_gaps(question, solution)
+        return LmsItem("gaps", gaps=gaps) if gaps else LmsItem("essay")

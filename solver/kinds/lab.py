@@ -1,0 +1,82 @@
+"""A lab: the exam's code template, completed by a module of ``solver.labs``
+(``template``), verified by a checks module of ``solver.questions`` (``checks``), and
+gradable when its record names a grader (``grader = "lab3"``: the pair
+``solver/grading/checks/lab3.py`` and ``solver/grading/probes/lab3.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any, ClassVar
+
+from solver.kinds.base import Kind, LmsItem, PaperView
+from solver.model import InputError, Meta, Solution
+from solver.record import Question
+
+# The graders are files of the grading package, listed here by name without importing it
+# (the exam file's reader is part of the core, which imports no output).
+GRADING = Path(__file__).resolve().parent.parent / "grading"
+_SHARED = {"__init__", "base", "kit", "harness", "seccomp"}
+
+
+def _natural(name: str) -> list[int | str]:
+    return [int(piece) if piece.isdigit() else piece for piece in re.split(r"(\d+)", name)]
+
+
+@cache  # asked once per lab record each time an exam file is read: list the folders once
+def graders() -> tuple[str, ...]:
+    """The names a lab record's ``grader`` may take: every NAME with both
+    ``checks/NAME.py`` and ``probes/NAME.py`` (lab1, lab2, …, lab10 in that order)."""
+    probes = {path.stem for path in (GRADING / "probes").glob("*.py")}
+    found = {path.stem for path in (GRADING / "checks").glob("*.py")} & probes
+    return tuple(sorted(found - _SHARED, key=_natural))
+
+
+def _need_text(where: str, data: dict[str, Any], key: str) -> None:
+    if not isinstance(data.get(key), str):
+        raise InputError(f"{where}: '{key}' must be a str")
+
+
+class Lab(Kind):
+    name: ClassVar[str] = "lab"
+    css_class: ClassVar[str] = "kind-lab"
+    gradable: ClassVar[bool] = True
+    code_answers: ClassVar[bool] = True
+    heavy_imports: ClassVar[bool] = True
+    method: ClassVar[str] = "the completed lab templates run in PyTorch"
+    reference: ClassVar[str] = "torch modules and autograd"
+
+    def check_record(self, where: str, question: Question) -> Question:
+        """A template and a checks module; readings, a list, stand before the template."""
+        if question.grader and question.grader not in graders():
+            raise InputError(
+                f"{where}: grader {question.grader!r} does not exist (one of "
+                f"{', '.join(graders())}: solver/grading/checks/NAME.py with "
+                "solver/grading/probes/NAME.py)")
+        given = question.data.get("readings", [])
+        if not isinstance(given, list) or not all(isinstance(t, str) and t for t in given):
+            raise InputError(f"{where}: a lab's 'readings' must be a list of strings")
+        for key in ("template", "checks"):
+            _need_text(where, question.data, key)
+        return question
+
+    def solve(self, question: Question, params: Any, meta: Meta,
+              words: dict[str, Any]) -> Solution:
+        from solver.questions import labkit
+
+        return labkit.solve(question, meta, words)
+
+    def paper_view(self, question: Question, solution: Solution) -> PaperView:
+        return PaperView(template=self.blank_template(question))
+
+    def lms_item(self, question: Question, solution: Solution) -> LmsItem:
+        return LmsItem("essay", template=self.blank_template(question), code=True)
+
+    @staticmethod
+    def blank_template(question: Question) -> str:
+        """The template as students get it: the answer lines blanked."""
+        from solver.questions.labkit import blank_template, source
+
+        return blank_template(source(question.data["template"]))
