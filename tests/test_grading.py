@@ -73,9 +73,11 @@ HOSTILE = {
     "hostile_fake_score.py": ((1, 0, 0), r"y\[0, 0, 0, 0\]: expected [-\d.]+, got 0 "),
     "hostile_monkeypatch.py": ((1, 0, 0), r"y\[0, 0, 0, 0\]: expected [-\d.]+, got 0 "),
     "hostile_forge_results.py": ((0, 0, 0), r"weight has shape \(1,\), expected"),
-    "hostile_write_outside.py": ((0, 0, 0), r"Read-only file system"),
-    "hostile_read_reference.py": ((0, 0, 0), r"No such file or directory: '[^']*solver/labs/"
-                                             r"conv.py'"),
+    # bwrap: a read-only view with our code hidden; Landlock: nothing readable or writable
+    # beyond what the runner needs.
+    "hostile_write_outside.py": ((0, 0, 0), r"Read-only file system|Permission denied"),
+    "hostile_read_reference.py": ((0, 0, 0), r"(No such file or directory|Permission "
+                                             r"denied): '[^']*solver/labs/conv.py'"),
     "hostile_tcp.py": ((0, 0, 0), r"raised PermissionError|Network is unreachable"),
 }
 
@@ -128,7 +130,9 @@ def test_right_submission_scores_full_marks(graded: dict[str, Any], lab: str) ->
     run = graded["runs"][lab]
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
-    assert set(data) == {"lab", "max_score", "submissions"}
+    assert set(data) == {"lab", "max_score", "sandbox", "submissions"}
+    assert data["sandbox"] in ("bwrap, as a user of its own", "Landlock, as a user of its own",
+                               "bwrap, as the grader's user", "Landlock, as the grader's user")
     assert data["lab"] == lab
     right = _submission(graded, lab, "right.py")
     assert right["score"] == right["max_score"] == data["max_score"], right
@@ -177,8 +181,6 @@ def test_worked_solution_quotes_the_reference_line(graded: dict[str, Any]) -> No
 def test_hostile_submission_scores_only_what_it_computed(graded: dict[str, Any],
                                                          name: str) -> None:
     points, pattern = HOSTILE[name]
-    if name in ("hostile_write_outside.py", "hostile_read_reference.py", "hostile_tcp.py"):
-        _need_bwrap()
     found = _submission(graded, "lab.3", name)
     assert tuple(p["points"] for p in found["parts"]) == points, found
     text = " ".join([found["error"] or "", *(p["message"] for p in found["parts"])])
@@ -187,7 +189,6 @@ def test_hostile_submission_scores_only_what_it_computed(graded: dict[str, Any],
 
 @pytest.mark.slow
 def test_hostile_side_effects_stay_inside(graded: dict[str, Any], listener: Any) -> None:
-    _need_bwrap()
     assert not Path("/tmp/solver-grade-escape.txt").exists()
     assert not (SUBMISSIONS / "lab3" / "escaped.txt").exists()
     with pytest.raises(BlockingIOError):
@@ -210,18 +211,16 @@ def test_out_folder_has_one_json_per_submission_and_a_csv(graded: dict[str, Any]
 
 
 @pytest.mark.slow
-def test_same_result_in_another_run_without_bwrap(graded: dict[str, Any],
-                                                  monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    """Deterministic (seeded inputs): the same submission, graded again in-process with
-    the limits and seccomp layers only, gets the same parts; and a fork still fails."""
-    from solver.grading import isolation
+def test_same_result_in_the_other_sandbox(graded: dict[str, Any],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deterministic (seeded inputs): the same submission, graded again in-process in the
+    other sandbox (Landlock when the run above had bwrap, and the other way round), gets
+    the same parts; and a fork still fails."""
     from solver.grading.grader import grade
     from solver.grading.report import submission_json
 
-    plain = isolation.Sandbox(sys.executable, tuple(isolation.site_dirs()),
-                              note="bwrap disabled for this test")
-    monkeypatch.setattr(isolation, "detect", lambda: plain)
+    first_mode = json.loads(graded["runs"]["lab.3"].stdout)["sandbox"].split(",")[0]
+    monkeypatch.setenv("SOLVER_SANDBOX", "landlock" if first_mode == "bwrap" else "bwrap")
     names = ["wrong_missing_bias.py", "hostile_fork_bomb.py"]
     report = grade("lab.3", [str(SUBMISSIONS / "lab3" / n) for n in names], 2, float(TIMEOUT),
                    lambda line: None)
@@ -230,17 +229,7 @@ def test_same_result_in_another_run_without_bwrap(graded: dict[str, Any],
         second = submission_json(again)
         assert {**first, "seconds": 0, "path": ""} == {**second, "seconds": 0, "path": ""}
     assert "raised PermissionError" in report.submissions[1].parts[2].message
-    note = capsys.readouterr().err
-    assert note.count("bwrap disabled for this test") == 1
-    assert "resource limits and a seccomp filter only" in note
-
-
-def _need_bwrap() -> None:
-    from solver.grading.isolation import detect
-
-    box = detect()
-    if not box.bwrap:
-        pytest.skip(f"needs a working bwrap: {box.note}")
+    assert report.sandbox.split(",")[0].lower() != first_mode.lower()
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import struct
 from pathlib import Path
 from typing import Any
@@ -123,7 +124,13 @@ def test_text_and_gradescope_formats() -> None:
 
 
 def test_out_writes_distinct_files_and_a_safe_csv(tmp_path: Path) -> None:
-    write_out(_report(), tmp_path / "out", "gradescope")
+    from solver.folders import open_owned
+
+    folder = open_owned(tmp_path / "out")
+    try:
+        write_out(_report(), folder, "gradescope")
+    finally:
+        os.close(folder)
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == ["_evil.json", "grades.csv", "x-2.json", "x.json"]
     assert json.loads((tmp_path / "out" / "x.json").read_text())["tests"][0]["score"] == 1
@@ -136,9 +143,10 @@ def test_a_sandbox_that_cannot_start_is_the_graders_failure(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     from solver.grading.cli import run
 
-    monkeypatch.setattr(isolation, "detect", lambda: isolation.Sandbox("/bin/false", ()))
+    monkeypatch.setattr(isolation, "detect",
+                        lambda unprotected=False: isolation.Sandbox("landlock", "/bin/false", ()))
     args = argparse.Namespace(lab="lab.1", paths=[str(ROOT / "tests/submissions/lab1/right.py")],
-                              format="json", jobs="1", timeout="5", out=None)
+                              format="json", jobs="1", timeout="5", out=None, unprotected=False)
     assert run(args) == 1
     captured = capsys.readouterr()
     data = json.loads(captured.out)

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import torch
 
-from solver.questions import lecture6
+from solver.questions import lecture6, rnn_jacobians
 from tests.conftest import solve
 
 
@@ -25,21 +25,21 @@ def test_lecture4_capacity_sweep_shows_both_regimes() -> None:
 
 
 def test_lecture4_fit_matches_numpy_polyfit() -> None:
-    from solver.questions.lecture4 import _fit_vandermonde
+    from solver.questions.capacity_sweep import fit_vandermonde
 
     rng = np.random.default_rng(0)
     x, y = rng.uniform(0, 1, 20), rng.normal(size=20)
-    ours = _fit_vandermonde(x, y, 3)(x)
+    ours = fit_vandermonde(x, y, 3)(x)
     assert np.allclose(ours, np.polyval(np.polyfit(x, y, 3), x), atol=1e-9)
 
 
 def test_lecture6_jacobian_norms_match_torch_autograd() -> None:
     params = lecture6.Params()
     rng = np.random.default_rng(1)
-    w = 1.25 * lecture6._orthogonal(params.hidden_size, rng)
+    w = 1.25 * rnn_jacobians.random_orthogonal(params.hidden_size, rng)
     inputs = rng.normal(0, 0.01, size=(12, params.hidden_size))
-    states = lecture6._run(w, inputs)
-    ours = lecture6._jacobian_norms(lecture6._jacobians(w, states))
+    states = rnn_jacobians.forward_states(w, inputs)
+    ours = rnn_jacobians.jacobian_norms(rnn_jacobians.chain_rule_jacobians(w, states))
 
     weight = torch.tensor(w)
     xs = torch.tensor(inputs)

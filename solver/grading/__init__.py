@@ -3,8 +3,9 @@ sub-question against the reference solutions in ``solver.labs``.
 
 - ``cli``: the command's arguments (standard library only) and ``run``;
 - ``grader``: finds the submissions, runs them ``--jobs`` at a time, scores them;
-- ``isolation`` and ``sandbox``: the sandbox (bwrap where it works, limits, seccomp)
-  and one run in it; ``protocol``: the result stream, parsed defensively;
+- ``isolation`` and ``sandbox``: the sandbox (a user of its own, bwrap or Landlock,
+  limits, seccomp; nothing else unless ``--unprotected``) and one run in it;
+  ``protocol``: the result stream, parsed defensively;
 - ``probes``: what runs inside the sandbox (standalone: stdlib and torch, never
   ``solver``), and the seeded inputs both sides share;
 - ``checks``: per grader, the reference and the rule that turns results into verdicts;

@@ -1,5 +1,5 @@
 """``solver grade LAB PATH ... [--format text|json|gradescope] [--jobs J] [--timeout S]
-[--out DIR]``: the arguments and the command.
+[--out DIR] [--unprotected]``: the arguments and the command.
 
 Imported whenever the CLI's parser is built (``solver list`` too): the standard library
 only at import time; ``run`` imports the grader.
@@ -33,6 +33,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              f"has started (default {DEFAULT_TIMEOUT:g})")
     parser.add_argument("--out", metavar="DIR",
                         help="also write one JSON file per submission and grades.csv here")
+    parser.add_argument("--unprotected", action="store_true",
+                        help="grade even where neither bwrap nor Landlock can keep a "
+                             "submission away from the reference and this machine's files "
+                             "(every report says so)")
 
 
 def _jobs(text: str) -> int:
@@ -63,22 +67,32 @@ def _timeout(text: str) -> float:
 
 def run(args: argparse.Namespace) -> int:
     """Grade; 0 when grading ran (whatever the scores), 1 when the grader itself failed."""
+    import os
+
+    from solver.folders import open_owned
     from solver.grading.grader import gradable, grade
     from solver.output import check_folder
 
     gradable(args.lab)
     jobs, timeout = _jobs(args.jobs), _timeout(args.timeout)
-    out = check_folder(args.out) if args.out is not None else None
+    # Opened before grading: what is written is written into this folder, whatever
+    # becomes of its path meanwhile.
+    out = open_owned(check_folder(args.out)) if args.out is not None else None
 
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
-    report = grade(args.lab, list(args.paths), jobs, timeout, progress)
-    from solver.grading.report import render, write_out
+    try:
+        report = grade(args.lab, list(args.paths), jobs, timeout, progress,
+                       args.unprotected)
+        from solver.grading.report import render, write_out
 
-    sys.stdout.write(render(report, args.format))
-    if out is not None:
-        write_out(report, out, args.format)
+        sys.stdout.write(render(report, args.format))
+        if out is not None:
+            write_out(report, out, args.format)
+    finally:
+        if out is not None:
+            os.close(out)
     for failure in report.failures:
         print(f"solver: grader failure: {failure}", file=sys.stderr)
     return 1 if report.failures else 0

@@ -13,6 +13,8 @@ run, so one submission costs about one torch import of wall time, not two.
 from __future__ import annotations
 
 import importlib
+import os
+import stat
 import sys
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -55,6 +57,8 @@ class Report:
     max_score: int
     submissions: tuple[Graded, ...]
     failures: tuple[str, ...]  # the grader's own failures (exit status 1)
+    sandbox: str = ""  # how the submissions ran (isolation.Sandbox.describe)
+    unprotected: bool = False
 
 
 def one_line(text: str) -> str:
@@ -64,13 +68,23 @@ def one_line(text: str) -> str:
     return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + "..."
 
 
-def discover(paths: list[str]) -> list[tuple[str, Path]]:
+def discover(paths: list[str], secrets: tuple[str, ...] = ()) -> list[tuple[str, Path]]:
     """(as shown, path) of every submission: files as given, a folder's *.py files sorted;
-    a path given twice is graded once. A symbolic link inside a folder is kept as a link
-    (``_run`` refuses it: it could point at the reference solution)."""
+    a path given twice is graded once. A path given that is a symbolic link or passes
+    through one (it would be read as root from wherever the link leads), or that lies in
+    our own code (``secrets``: it would grade the reference), is an InputError. A symbolic
+    link inside a folder is kept as a link (``_run`` refuses it, that student's submission
+    alone)."""
     found: dict[Path, str] = {}
     for given in paths:
         path = Path(given)
+        real = os.path.realpath(path)
+        named = os.path.normpath(os.path.join(os.path.realpath(os.getcwd()), given))
+        if path.is_symlink() or (os.path.lexists(path) and real != named):
+            raise InputError(f"{given!r} is a symbolic link or passes through one: give "
+                             f"the file or folder itself ({real})")
+        if any(real == s or real.startswith(s.rstrip("/") + "/") for s in secrets):
+            raise InputError(f"{given!r} lies in solver's own code ({real}): not a submission")
         if path.is_dir():
             files = sorted(p for p in path.iterdir() if p.suffix == ".py" and
                            (p.is_file() or p.is_symlink()))
@@ -147,32 +161,41 @@ def worked_lines(module: str) -> dict[str, list[str]]:
 def _run(sandbox: Any, probe: str, shown: str, path: Path, timeout: float) -> Any:
     from solver.grading.sandbox import RunResult, run
 
-    if path.is_symlink():
-        return RunResult(failure="student: the file is a symbolic link (not followed)")
+    try:  # never through a link, never a device or a pipe
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        if path.is_symlink():
+            return RunResult(failure="student: the file is a symbolic link (not followed)")
+        return RunResult(failure=f"student: cannot read the file: {error.strerror}")
     try:
-        with path.open("rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return RunResult(failure="student: not a regular file")
+        with os.fdopen(os.dup(fd), "rb") as handle:
             source = handle.read(MAX_SOURCE_BYTES + 1)
     except OSError as error:
         return RunResult(failure=f"student: cannot read the file: {error.strerror}")
+    finally:
+        os.close(fd)
     if len(source) > MAX_SOURCE_BYTES:
         return RunResult(failure="student: the file is larger than 1 MiB")
     return run(sandbox, probe, source, shown, path, SEED, timeout)
 
 
 def grade(lab: str, paths: list[str], jobs: int, timeout: float,
-          progress: Callable[[str], None]) -> Report:
+          progress: Callable[[str], None], unprotected: bool = False) -> Report:
     from solver.registry import exam
 
     meta = gradable(lab)
     points = {str(label): int(value) for label, value in meta.points.items()}
-    items = discover(paths)
     from solver.grading import isolation
     from solver.grading import sandbox as boxes
 
-    box = isolation.detect()
-    if box.note:
-        _note_once(f"{box.note}; submissions run with resource limits and a seccomp filter "
-                   "only (no private file system, no network namespace)")
+    items = discover(paths, (isolation.package(),))
+    box = isolation.detect(unprotected)
+    if box.mode == "unprotected":
+        _note_once(f"grading UNPROTECTED ({box.note}): a submission can read the reference "
+                   "and change this machine's files")
+    boxes.sweep()
     probe = meta.grader
     graded: dict[int, Graded] = {}
     failures: list[str] = []
@@ -200,7 +223,8 @@ def grade(lab: str, paths: list[str], jobs: int, timeout: float,
         boxes.kill_all()
         executor.shutdown(wait=True)
     return Report(lab, str(meta.title), sum(points.values()),
-                  tuple(graded[i] for i in range(len(items))), tuple(failures))
+                  tuple(graded[i] for i in range(len(items))), tuple(failures),
+                  box.describe(), box.mode == "unprotected")
 
 
 _noted: set[str] = set()
@@ -232,6 +256,13 @@ def _score(lab: str, points: dict[str, int], checks: Any, reference: Any,
     transcript = parse(result.records)
     if transcript.seccomp:
         _note_once(f"the seccomp filter is not installed: {transcript.seccomp}")
+    if transcript.ready and not result.failure:
+        import torch
+
+        ours = torch.backends.cpu.get_cpu_capability()
+        if transcript.cpu != ours:  # other kernels round otherwise: no fair comparison
+            result.failure = (f"the sandbox computes with other CPU kernels ({transcript.cpu}) "
+                              f"than the reference ({ours})")
     if result.failure or not transcript.ready:
         lines = [line for line in result.output.splitlines() if line.strip()]
         reason = result.failure or "the sandbox did not start: " + (

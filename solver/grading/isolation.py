@@ -1,23 +1,36 @@
-"""The sandbox a submission runs in, and how to start it. Layers, outermost first:
+"""The sandbox a submission runs in, and how to start it. In every mode:
 
-- a fresh ``python -I -S -B`` (isolated: no environment variables, no user site, no
-  ``.pth`` hooks, so the project's editable install is not on its path) in a new session
-  (its own process group, no controlling terminal), with a scrubbed environment and
-  ``OMP_NUM_THREADS=1``; a wall-clock limit kills the whole process group (``sandbox``);
-- bubblewrap where it works (checked by running the real command once): new network,
-  pid, ipc, uts and cgroup namespaces (and a user namespace where allowed), no
-  capabilities (bwrap keeps them for root unless told), a read-only view of the system, a
-  private size-limited ``/tmp`` as working directory, the runner's folder and the
-  submission's folder read-only, the process dying with the grader, and the places a
-  reference could be read from hidden behind empty read-only tmpfs mounts: the project
-  folder and the folder holding it, the ``solver`` package wherever it is installed,
-  ``/root`` and ``/home`` (the interpreter, the virtualenv and site-packages are bound
-  back read-only, so torch imports);
-- inside, the runner's own first steps (``probes/harness.py``): resource limits and a
-  seccomp filter, before any student code.
+- never root: when the grader runs as root, the runner makes itself a user of its own
+  (``SANDBOX_UID`` + its slot: ``setresuid``, no supplementary groups, so no
+  capabilities) before any student code, so files only root may read stay unreadable,
+  ``RLIMIT_NPROC`` binds and no two submissions share a user; otherwise it runs as the
+  grader's user. (The interpreter may sit where only root can look, as under
+  ``/root/.pyenv``: what the runner imported before is kept, and the folders on its
+  import path are reached through descriptors it opened before.)
+- a fresh ``python -I -S -B`` (no environment variables, no user site, no ``.pth`` hooks)
+  in a new session, with a scrubbed environment and one thread for the maths libraries;
+  it sees only its own run folder (a copy of its one file and the runner), private to
+  its user;
+- the runner's first steps (``probes/harness.py``): resource limits, a seccomp filter (no
+  new processes, exec, sockets or signals to others), dying with the grader.
 
-Without a working bwrap the grader says so once on stderr and runs with the process,
-limit and seccomp layers only.
+And one of these, the strongest the machine offers (``SOLVER_SANDBOX=bwrap`` or
+``landlock`` asks for one; it is never replaced by another):
+
+- ``bwrap`` (bubblewrap, checked by running it once): new network, pid, ipc, uts and
+  cgroup namespaces (and a user namespace when the grader is not root; as root, bwrap
+  keeps only the capability to change user, which the runner uses at once), a read-only
+  view of the system, a private 64 MiB ``/tmp``, a
+  ``/dev`` of five device nodes on a read-only 64 KiB tmpfs, and the places our code
+  could be read from hidden behind empty mounts (this package wherever it is installed,
+  the project folder and the folder holding it, ``/root``, ``/home``; the interpreter and
+  site-packages bound back read-only so torch imports);
+- ``landlock`` (Linux 5.13 and later, no privileges needed): the runner restricts itself,
+  before any student code, to reading the interpreter's library, site-packages without
+  this package, the shared libraries it has loaded and its run folder; it writes nowhere.
+
+When neither works, ``solver grade`` refuses (exit 2, naming what is missing) unless it is
+given ``--unprotected``; then every report says so.
 """
 
 from __future__ import annotations
@@ -26,41 +39,50 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from solver.model import InputError
+
 TMPFS_BYTES = 64 << 20
+DEV_BYTES = 64 << 10
 INSIDE = "/tmp/grader"
 WORK = "/tmp/work"
-UNSHARE_CHOICES = (("--unshare-all",), ("--unshare-net", "--unshare-pid", "--unshare-ipc"),
-                   ("--unshare-net",))
+# When the grader is root, submission N of those running at once runs as this uid + N (a
+# range no account uses; one user per submission, so none can reach another's files).
+SANDBOX_UID = 2_000_000_000
+DEVICES = ("null", "zero", "full", "random", "urandom")
+MODES = ("bwrap", "landlock")
+UNSHARE = ("--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+           "--unshare-cgroup-try")
 
 
 @dataclass(frozen=True)
 class Sandbox:
+    mode: str  # "bwrap", "landlock" or "unprotected"
     python: str
     site: tuple[str, ...]
-    bwrap: tuple[str, ...] = ()  # the bwrap command and its fixed flags; () without bwrap
-    masks: tuple[str, ...] = ()
-    remasks: tuple[str, ...] = ()
-    secrets: tuple[str, ...] = ()  # the solver package and the project folder
-    note: str = ""  # why bwrap is not used
+    bwrap: tuple[str, ...] = ()  # the bwrap command and its fixed flags (mode bwrap)
+    secrets: tuple[str, ...] = ()  # this package and the project folder: never readable
+    readable: tuple[str, ...] = ()  # mode landlock: what the runner may read besides
+    drop_to: int | None = None  # the first sandbox uid when the grader is root
+    note: str = ""  # why the stronger modes are not used
 
-    def command(self, folder: str, submission_dir: str, argv: list[str]) -> list[str]:
-        if not self.bwrap:
+    def command(self, folder: str, argv: list[str]) -> list[str]:
+        """``argv`` run in this sandbox with ``folder`` (the run folder) as its files."""
+        if self.mode != "bwrap":
             return argv
-        binds = ["--ro-bind", folder, INSIDE]
-        # The submission's folder, read-only: not "/" or "/tmp" (they stay private), and
-        # not a folder holding the solver package or the project (the reference).
-        if not _inside(INSIDE, submission_dir) and \
-                not any(_inside(secret, submission_dir) for secret in self.secrets):
-            binds += ["--ro-bind", submission_dir, submission_dir]
-        for mask in self.remasks:
-            binds += ["--tmpfs", mask]
-        for mask in self.masks + self.remasks:
-            binds += ["--remount-ro", mask]
-        return [*self.bwrap, *binds, "--dir", WORK, "--chdir", WORK, "--", *argv]
+        return [*self.bwrap, "--ro-bind", folder, INSIDE, "--dir", WORK, "--chdir", WORK,
+                "--", *argv]
+
+    def describe(self) -> str:
+        user = "a user of its own" if self.drop_to is not None else "the grader's user"
+        return {"bwrap": f"bwrap, as {user}",
+                "landlock": f"Landlock, as {user}",
+                }.get(self.mode, "UNPROTECTED: the submission could read and change this "
+                                 "machine's files, the reference solution among them")
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -75,14 +97,32 @@ def _topmost(paths: list[str]) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
-def _hidden_places() -> tuple[tuple[str, ...], ...]:
-    """(masks, exposes, remasks, secrets): what to hide, what to bind back inside it, the
-    solver package again where it lies inside something bound back, and the folders that
-    hold a reference (never bound as a submission's folder)."""
-    package = os.path.realpath(Path(__file__).resolve().parent.parent)
-    project = os.path.dirname(package)
-    candidates = [package, "/root", "/home"]
+def package() -> str:
+    """This package's folder (the reference solutions and the grader live in it)."""
+    return os.path.realpath(Path(__file__).resolve().parent.parent)
+
+
+def secrets() -> tuple[str, ...]:
+    """This package, and the project folder when it runs from a checkout."""
+    package_folder = package()
+    project = os.path.dirname(package_folder)
     if os.path.exists(os.path.join(project, "pyproject.toml")):
+        return package_folder, project
+    return (package_folder,)
+
+
+def site_dirs() -> list[str]:
+    return [p for p in dict.fromkeys(sys.path)
+            if p.endswith(("site-packages", "dist-packages")) and os.path.isdir(p)]
+
+
+def _bwrap_flags(found: str) -> tuple[str, ...]:
+    """Hide our code (and /root, /home) behind empty mounts, bind the interpreter and
+    site-packages back, and hide this package again where it lies inside them."""
+    hidden = list(secrets())
+    ours, project = hidden[0], hidden[-1]
+    candidates = [ours, "/root", "/home"]
+    if project != ours:
         candidates.append(project)
         if os.path.dirname(project) != "/":
             candidates.append(os.path.dirname(project))
@@ -92,50 +132,108 @@ def _hidden_places() -> tuple[tuple[str, ...], ...]:
     exposes = _topmost([os.path.realpath(p) for p in wanted
                         if os.path.exists(p) and any(_inside(os.path.realpath(p), m)
                                                      for m in masks)])
-    remasks = tuple(m for m in [package] if any(_inside(m, e) for e in exposes))
-    secrets = (package, project) if os.path.exists(os.path.join(project, "pyproject.toml")) \
-        else (package,)
-    return masks, exposes, remasks, secrets
+    remasks = tuple(m for m in [ours] if any(_inside(m, e) for e in exposes))
+    # As root: no user namespace (uid 0 would map to root), only the capability to become
+    # the sandbox's user; otherwise a user namespace and no capability at all.
+    users = (["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+             if os.geteuid() == 0 else ["--unshare-user", "--cap-drop", "ALL"])
+    flags = [found, "--die-with-parent", "--new-session", *UNSHARE, *users,
+             "--ro-bind", "/", "/", "--proc", "/proc",
+             "--size", str(DEV_BYTES), "--perms", "0755", "--tmpfs", "/dev"]
+    for device in DEVICES:
+        flags += ["--dev-bind", f"/dev/{device}", f"/dev/{device}"]
+    flags += ["--remount-ro", "/dev",
+              "--size", str(TMPFS_BYTES), "--perms", "1777", "--tmpfs", "/tmp"]
+    for mask in masks:
+        flags += ["--size", str(1 << 16), "--tmpfs", mask]
+    for path in exposes:
+        flags += ["--ro-bind", path, path]
+    for mask in remasks:
+        flags += ["--tmpfs", mask]
+    for mask in masks + remasks:  # read-only once what is bound inside them is in place
+        flags += ["--remount-ro", mask]
+    return tuple(flags)
 
 
-def site_dirs() -> list[str]:
-    return [p for p in dict.fromkeys(sys.path)
-            if p.endswith(("site-packages", "dist-packages")) and os.path.isdir(p)]
+def _landlock_readable() -> tuple[str, ...]:
+    """What the runner may read under Landlock besides its run folder and the libraries
+    it has loaded: the standard library and every entry of site-packages that is not
+    this package (nor its editable-install finder), and a few device and system files."""
+    hidden = secrets()
+    paths = {os.path.realpath(sysconfig.get_paths()[name]) for name in ("stdlib", "platstdlib")}
+    for site in site_dirs():
+        for entry in os.scandir(site):
+            real = os.path.realpath(entry.path)
+            if entry.name.startswith(("solver", "__editable__")) or entry.name.endswith(".pth"):
+                continue
+            if any(_inside(real, secret) or _inside(secret, real) for secret in hidden):
+                continue
+            paths.add(real)
+    paths |= {f"/dev/{device}" for device in DEVICES}
+    # What torch reads to choose its kernels (AVX2, AVX-512…): without it, it would
+    # compute with others and round differently from the reference.
+    paths |= {"/etc/ld.so.cache", "/proc/cpuinfo", "/sys/devices/system/cpu"}
+    return tuple(sorted(paths))
 
 
-def detect() -> Sandbox:
-    """The sandbox this machine supports, bwrap flags checked by running them once."""
-    plain = Sandbox(sys.executable, tuple(site_dirs()))
+def _bwrap() -> tuple[Sandbox | None, str]:
     found = shutil.which("bwrap") or next(
         (p for p in ("/usr/bin/bwrap", "/bin/bwrap") if os.access(p, os.X_OK)), None)
     if found is None:
-        return Sandbox(plain.python, plain.site,
-                       note="bwrap was not found (Debian package bubblewrap)")
-    masks, exposes, remasks, secrets = _hidden_places()
-    reason = ""
-    for unshare in UNSHARE_CHOICES:
-        fixed = [found, "--die-with-parent", *unshare, "--cap-drop", "ALL", "--ro-bind", "/", "/",
-                 "--dev", "/dev", "--proc", "/proc",
-                 "--size", str(TMPFS_BYTES), "--perms", "1777", "--tmpfs", "/tmp"]
-        for mask in masks:
-            fixed += ["--size", str(1 << 20), "--tmpfs", mask]
-        for path in exposes:
-            fixed += ["--ro-bind", path, path]
-        sandbox = Sandbox(plain.python, plain.site, tuple(fixed), masks, remasks, secrets)
-        reason = _try(sandbox)
-        if not reason:
-            return sandbox
-    return Sandbox(plain.python, plain.site, note=f"bwrap does not work here ({reason})")
+        return None, "bwrap is not installed (Debian package bubblewrap)"
+    box = Sandbox("bwrap", sys.executable, tuple(site_dirs()), _bwrap_flags(found),
+                  secrets(), drop_to=SANDBOX_UID if os.geteuid() == 0 else None)
+    reason = _try(box)
+    return (None, f"bwrap does not work here ({reason})") if reason else (box, "")
+
+
+def _landlock() -> tuple[Sandbox | None, str]:
+    from solver.grading.probes.landlock import abi
+
+    if abi() < 1:
+        return None, "the kernel offers no Landlock (Linux 5.13 or later)"
+    return Sandbox("landlock", sys.executable, tuple(site_dirs()), (), secrets(),
+                   _landlock_readable(),
+                   drop_to=SANDBOX_UID if os.geteuid() == 0 else None), ""
+
+
+def detect(unprotected: bool = False) -> Sandbox:
+    """The strongest sandbox this machine offers, or the one ``SOLVER_SANDBOX`` asks for;
+    an InputError when none keeps our code out of reach (unless ``unprotected``)."""
+    asked = os.environ.get("SOLVER_SANDBOX", "")
+    if asked and asked not in MODES:
+        raise InputError(f"SOLVER_SANDBOX must be one of {', '.join(MODES)}, got {asked!r}")
+    reasons = []
+    for mode, make in (("bwrap", _bwrap), ("landlock", _landlock)):
+        if asked and asked != mode:
+            continue
+        box, reason = make()
+        if box is not None:
+            return box
+        if asked:
+            raise InputError(f"SOLVER_SANDBOX={mode}, but {reason}")
+        reasons.append(reason)
+    if unprotected:
+        return Sandbox("unprotected", sys.executable, tuple(site_dirs()), secrets=secrets(),
+                       drop_to=SANDBOX_UID if os.geteuid() == 0 else None,
+                       note="; ".join(reasons))
+    raise InputError("cannot keep a submission away from the reference solution here: "
+                     + "; ".join(reasons) + " (--unprotected grades anyway, unsafely)")
 
 
 def _try(sandbox: Sandbox) -> str:
-    """'' when the sandbox runs the interpreter with its real flags, else why not."""
+    """'' when the sandbox runs the interpreter as it will run a submission (and lets it
+    become the sandbox's user), else why not."""
+    user = sandbox.drop_to
+    code = "pass" if user is None else (
+        f"import os; os.setgroups([]); os.setresgid({user}, {user}, {user}); "
+        f"os.setresuid({user}, {user}, {user})")
     with tempfile.TemporaryDirectory(prefix="solver-grade-") as folder:
-        argv = sandbox.command(folder, folder, [sandbox.python, "-I", "-S", "-c", "pass"])
+        argv = sandbox.command(folder, [sandbox.python, "-I", "-S", "-c", code])
         try:
             done = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
                                   timeout=30, env=environment(WORK))
-        except (OSError, subprocess.TimeoutExpired) as error:
+        except (OSError, subprocess.SubprocessError) as error:
             return str(error)
     if done.returncode == 0:
         return ""
@@ -149,3 +247,16 @@ def environment(home: str) -> dict[str, str]:
             "OPENBLAS_NUM_THREADS": "1"}
 
 
+def tasks_of(uid: int) -> int:
+    """Processes and threads of ``uid`` now (``RLIMIT_NPROC`` counts both)."""
+    count = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/status") as status:
+                    fields = dict(line.split(":", 1) for line in status if ":" in line)
+            except OSError:
+                continue
+            if fields.get("Uid", "").split()[:1] == [str(uid)]:
+                count += int(fields.get("Threads", "1").strip() or 1)
+    return count

@@ -39,6 +39,7 @@ class StepResult:
 class Transcript:
     ready: bool = False
     seccomp: str = ""
+    cpu: str = ""  # the CPU kernels torch chose in the sandbox (AVX2, AVX512, …)
     begun: list[str] = field(default_factory=list)
     steps: dict[str, StepResult] = field(default_factory=dict)
     end: bool = False
@@ -111,6 +112,7 @@ def _apply(transcript: Transcript, header: dict[str, Any], payload: bytes) -> No
     if header.get("ready") is True and not transcript.begun:
         transcript.ready = True
         transcript.seccomp = str(header.get("seccomp", ""))[:300]
+        transcript.cpu = str(header.get("cpu", ""))[:40]
         return
     if header.get("end") is True:
         transcript.end = True

@@ -22,19 +22,26 @@ def submission_json(graded: Graded) -> dict[str, Any]:
 
 
 def as_json(report: Report) -> dict[str, Any]:
-    return {"lab": report.lab, "max_score": report.max_score,
+    return {"lab": report.lab, "max_score": report.max_score, "sandbox": report.sandbox,
             "submissions": [submission_json(g) for g in report.submissions]}
+
+
+UNPROTECTED = ("graded UNPROTECTED: nothing kept this code away from the reference solution "
+               "or the grading machine's files")
 
 
 def _part_name(lab: str, label: str) -> str:
     return f"{lab} {label})" if label else lab
 
 
-def gradescope_one(lab: str, title: str, graded: Graded) -> dict[str, Any]:
+def gradescope_one(lab: str, title: str, graded: Graded,
+                   unprotected: bool = False) -> dict[str, Any]:
     """Gradescope's results.json for one submission."""
     output = f"{lab} {title}: {graded.score}/{graded.max_score}"
     if graded.error:
         output += f"\n{graded.error}"
+    if unprotected:
+        output += f"\n{UNPROTECTED}"
     return {
         "score": graded.score,
         "execution_time": graded.seconds,
@@ -49,14 +56,15 @@ def gradescope_one(lab: str, title: str, graded: Graded) -> dict[str, Any]:
 def as_gradescope(report: Report) -> Any:
     """One results.json object for one submission (what Gradescope reads), a list of
     them for several."""
-    found = [gradescope_one(report.lab, report.title, g) for g in report.submissions]
+    found = [gradescope_one(report.lab, report.title, g, report.unprotected)
+             for g in report.submissions]
     return found[0] if len(found) == 1 else found
 
 
 def as_text(report: Report) -> str:
     count = len(report.submissions)
     lines = [f"{report.lab} {report.title}: {count} submission{'s' if count != 1 else ''}, "
-             f"{report.max_score} points", ""]
+             f"{report.max_score} points", f"sandbox: {report.sandbox}", ""]
     for graded in report.submissions:
         lines.append(f"{one_line(graded.path)}: {graded.score}/{graded.max_score}")
         for part in graded.parts:
@@ -94,17 +102,15 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def write_out(report: Report, folder: Path, form: str) -> None:
-    """One JSON file per submission (results.json's shape with gradescope) and grades.csv,
-    each written whole beside its target and renamed onto it (never through a link)."""
-    from solver.output import write_atomically
+def write_out(report: Report, folder: int, form: str) -> None:
+    """One JSON file per submission (results.json's shape with gradescope) and grades.csv
+    in the open folder ``folder`` (``solver.folders``: never through a link)."""
+    from solver.folders import write_into
 
-    folder.mkdir(parents=True, exist_ok=True)
     for graded, name in zip(report.submissions, _file_names(report), strict=True):
-        data = gradescope_one(report.lab, report.title, graded) if form == "gradescope" \
-            else submission_json(graded)
-        write_atomically(folder / name,
-                         (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
+        data = gradescope_one(report.lab, report.title, graded, report.unprotected) \
+            if form == "gradescope" else submission_json(graded)
+        write_into(folder, name, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
     labels = [p.label for p in report.submissions[0].parts] if report.submissions else []
     table = io.StringIO()
     writer = csv.writer(table, lineterminator="\n")
@@ -114,4 +120,4 @@ def write_out(report: Report, folder: Path, form: str) -> None:
         writer.writerow([_cell(graded.path), graded.score, graded.max_score,
                          *[p.points for p in graded.parts], _cell(graded.error or ""),
                          f"{graded.seconds:.2f}"])
-    write_atomically(folder / "grades.csv", table.getvalue().encode())
+    write_into(folder, "grades.csv", table.getvalue().encode())

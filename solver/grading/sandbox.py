@@ -1,6 +1,12 @@
 """Run one submission in its own sandboxed subprocess (``isolation``) and collect what
 it sends: the result pipe and the captured output, both bounded, under a wall-clock limit
-that starts once the runner is ready; the whole process group is killed at the end."""
+that starts once the runner is ready; the whole process group is killed at the end.
+
+Each run has a folder of its own in the system's temporary folder: a locked
+``.solver-grade.XXXXXXXX.tmp`` (the grader's, traversable only) holding ``run/`` (the
+runner, the probes and a copy of the one submission file), private to the submission's
+user. A grader killed outright leaves its folder behind; the next ``solver grade``
+sweeps it (its lock is gone with its process)."""
 
 from __future__ import annotations
 
@@ -14,21 +20,26 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from solver.grading.isolation import INSIDE, WORK, Sandbox, environment
+from solver.grading.isolation import INSIDE, WORK, Sandbox, environment, tasks_of
 from solver.grading.protocol import starts_ready
+from solver.output import locked_temporary, sweep_stale
 
 MEMORY_BYTES = 2 << 30  # torch needs about 600 MiB of address space with one thread
 FILE_BYTES = 16 << 20
 RESULT_CAP = 32 << 20
 OUTPUT_CAP = 32 << 10
 STARTUP_SECONDS = 120.0  # interpreter and torch, before the submission's time starts
+TASKS = 32  # threads a submission may start (it may not start processes)
 PROBES = Path(__file__).resolve().parent / "probes"
+RUNS = Path(tempfile.gettempdir()) / "solver-grade"  # beside it: each run's folder
 
 _live: set[subprocess.Popen[bytes]] = set()
 _live_lock = threading.Lock()
+_slots: set[int] = set()  # the submissions running now, each with a user of its own
 
 
 @dataclass
@@ -43,14 +54,40 @@ class RunResult:
     ready_at: float | None = field(default=None, repr=False)
 
 
-def _prepare(folder: Path, probe: str, submission: bytes) -> None:
-    (folder / "probes").mkdir()
-    for name in ("__init__.py", "kit.py", "harness.py", "seccomp.py", f"{probe}.py"):
+def _prepare(folder: Path, probe: str, submission: bytes, uid: int | None) -> None:
+    """The run folder: the runner, its probe and the submission, readable by the runner
+    alone: this process's user, and the group ``uid`` (the sandbox's user, which the
+    runner becomes when it starts as root)."""
+    folder.mkdir(mode=0o700)
+    (folder / "probes").mkdir(mode=0o700)
+    for name in ("__init__.py", "kit.py", "harness.py", "seccomp.py", "landlock.py",
+                 f"{probe}.py"):
         shutil.copyfile(PROBES / name, folder / "probes" / name)
     (folder / "submission.py").write_bytes(submission)
-    (folder / "work").mkdir()
+    (folder / "work").mkdir(mode=0o700)
     for path in [folder, *folder.rglob("*")]:
-        path.chmod(0o755 if path.is_dir() else 0o644)
+        path.chmod((0o750 if path.is_dir() else 0o440) if uid is not None else
+                   (0o700 if path.is_dir() else 0o400))
+        if uid is not None:
+            os.chown(path, -1, uid)
+
+
+@contextlib.contextmanager
+def _slot() -> Iterator[int]:
+    """The lowest number no running submission holds (its user is SANDBOX_UID + it)."""
+    with _live_lock:
+        number = next(n for n in range(len(_slots) + 1) if n not in _slots)
+        _slots.add(number)
+    try:
+        yield number
+    finally:
+        with _live_lock:
+            _slots.discard(number)
+
+
+def sweep() -> None:
+    """Remove the run folders of graders that were killed (their lock is free)."""
+    sweep_stale(RUNS)
 
 
 def run(sandbox: Sandbox, probe: str, source: bytes, display: str, original: Path,
@@ -58,42 +95,62 @@ def run(sandbox: Sandbox, probe: str, source: bytes, display: str, original: Pat
     """Run ``probes/<probe>.py`` on one submission's ``source``; never raises for what the
     submission does."""
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="solver-grade-") as name:
-        folder = Path(name)
-        _prepare(folder, probe, source)
-        inside = INSIDE if sandbox.bwrap else name
-        read, write = os.pipe()
-        config = {"fd": write, "probe": probe, "seed": seed, "timeout": timeout,
-                  "submission": f"{inside}/submission.py", "display": display,
-                  "file": str(original),
-                  "site": list(sandbox.site), "memory_bytes": MEMORY_BYTES,
-                  "file_bytes": FILE_BYTES}
-        argv = [sandbox.python, "-I", "-S", "-B", f"{inside}/probes/harness.py",
-                json.dumps(config)]
-        home = WORK if sandbox.bwrap else str(folder / "work")
-        try:
-            process = subprocess.Popen(
-                sandbox.command(name, str(original.parent), argv), stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, pass_fds=(write,),
-                env=environment(home), cwd=str(folder / "work"), start_new_session=True)
-        except OSError as error:
-            os.close(read)
-            os.close(write)
-            return RunResult(failure=f"cannot start the sandbox: {error}")
-        os.close(write)
-        with _live_lock:
-            _live.add(process)
-        try:
-            result = _pump(process, read, timeout)
-        finally:
-            os.close(read)
-            _kill(process)
-            if process.stdout is not None:
-                process.stdout.close()
-            with _live_lock:
-                _live.discard(process)
+    try:
+        lock, outer = locked_temporary(RUNS, directory=True)
+    except OSError as error:
+        return RunResult(failure=f"cannot create the run folder: {error}")
+    try:
+        with _slot() as slot:
+            outer.chmod(0o711)  # the submission's user passes through to its own folder
+            result = _run_in(sandbox, outer / "run", slot, probe, source, display, original,
+                             seed, timeout)
+    finally:
+        shutil.rmtree(outer, ignore_errors=True)
+        os.close(lock)
     result.seconds = round(time.monotonic() - started, 2)
     return result
+
+
+def _run_in(sandbox: Sandbox, folder: Path, slot: int, probe: str, source: bytes,
+            display: str, original: Path, seed: int, timeout: float) -> RunResult:
+    uid = None if sandbox.drop_to is None else sandbox.drop_to + slot
+    _prepare(folder, probe, source, uid)
+    inside = INSIDE if sandbox.mode == "bwrap" else str(folder)
+    read, write = os.pipe()
+    config = {"fd": write, "probe": probe, "seed": seed, "timeout": timeout,
+              "submission": f"{inside}/submission.py", "display": display,
+              "file": str(original), "site": list(sandbox.site),
+              "memory_bytes": MEMORY_BYTES, "file_bytes": FILE_BYTES,
+              "tasks": tasks_of(os.getuid() if uid is None else uid) + TASKS,
+              "parent": None if sandbox.mode == "bwrap" else os.getpid(),
+              "uid": uid,
+              "landlock": ([*sandbox.readable, str(folder)] if sandbox.mode == "landlock"
+                           else None),
+              "secrets": list(sandbox.secrets)}
+    argv = [sandbox.python, "-I", "-S", "-B", f"{inside}/probes/harness.py",
+            json.dumps(config)]
+    home = WORK if sandbox.mode == "bwrap" else str(folder / "work")
+    try:
+        process = subprocess.Popen(
+            sandbox.command(str(folder), argv), stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, pass_fds=(write,),
+            env=environment(home), cwd=str(folder / "work"), start_new_session=True)
+    except OSError as error:
+        os.close(read)
+        os.close(write)
+        return RunResult(failure=f"cannot start the sandbox: {error}")
+    os.close(write)
+    with _live_lock:
+        _live.add(process)
+    try:
+        return _pump(process, read, timeout)
+    finally:
+        os.close(read)
+        _kill(process)
+        if process.stdout is not None:
+            process.stdout.close()
+        with _live_lock:
+            _live.discard(process)
 
 
 def _pump(process: subprocess.Popen[bytes], read: int, timeout: float) -> RunResult:

@@ -1,4 +1,5 @@
-"""Lecture 2: dL_reg/dw1 by the chain rule, reusing z2-bar = dL_reg/dz2."""
+"""Lecture 2: dL_reg/dw1 by the chain rule, reusing z2-bar = dL_reg/dz2: the question's
+steps, answers and float backprop (the symbolic derivation is ``chain_rule_derivation``'s)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,21 @@ import sympy as sp
 from solver.marking import AnswerGap, WrongPath
 from solver.model import Check, Math, Meta, Solution, Table, Text
 from solver.params import as_dict, require
+from solver.questions.chain_rule_derivation import (
+    B1,
+    B2,
+    L_REG,
+    LAM,
+    SIGMA,
+    W1,
+    W2,
+    ZBAR2_LATEX,
+    Derivation,
+    X,
+    Y,
+    derive,
+    shown_latex,
+)
 
 # The exam record's reading notes this solver places: the lost figure, first.
 READINGS = ("figure",)
@@ -55,57 +71,6 @@ class Params:
     @property
     def numeric(self) -> bool:
         return self.activation is not None
-
-
-X, Y, W1, B1, W2, B2, LAM = sp.symbols(r"x y w_1 b_1 w_2 b_2 \lambda")
-Z1, Z2, A1 = sp.symbols("z_1 z_2 a_1")
-SIGMA = sp.Function(r"\sigma")
-
-
-def _network() -> dict[str, Any]:
-    z1 = W1 * X + B1
-    a1 = SIGMA(z1)
-    z2 = W2 * a1 + B2
-    loss_reg = (SIGMA(z2) - Y) ** 2 + LAM * (W1**2 + W2**2)
-    return {"z1": z1, "z2": z2, "loss_reg": loss_reg}
-
-
-ZBAR2 = sp.Symbol(r"\bar{z}_2")
-SIGMA_PRIME_Z1 = sp.Symbol(r"\sigma'(z_1)")
-SIGMA_PRIME_Z2 = sp.Symbol(r"\sigma'(z_2)")
-A2 = sp.Symbol("a_2")
-
-
-NAMES = {SIGMA_PRIME_Z1: r"\sigma'(z_1)", SIGMA_PRIME_Z2: r"\sigma'(z_2)"}
-L_REG = r"L_{\mathrm{reg}}"
-# z2-bar as the sheet writes it, with a_2 = sigma(z_2): checked against sympy's derivative.
-ZBAR2_SHOWN = 2 * (A2 - Y) * SIGMA_PRIME_Z2
-ZBAR2_LATEX = r"2\left(a_2 - y\right) \sigma'(z_2)"
-
-
-def _chain_rule() -> tuple[Any, Any, Any, dict[str, Any]]:
-    """Backprop factor by factor: (z2-bar, dL_reg/dw1 in display symbols, z2-bar raw,
-    the local factors)."""
-    loss_of_z2 = (SIGMA(Z2) - Y) ** 2 + LAM * (W1**2 + W2**2)
-    z2_bar = sp.diff(loss_of_z2, Z2)  # 2 (sigma(z2) - y) sigma'(z2)
-    factors = {
-        "dz2_da1": sp.diff(W2 * A1 + B2, A1),  # w2
-        "dz1_dw1": sp.diff(W1 * X + B1, W1),  # x
-        "d_reg": sp.diff(LAM * (W1**2 + W2**2), W1),  # 2 lambda w1
-    }
-    shown = z2_bar.subs(sp.Derivative(SIGMA(Z2), Z2), SIGMA_PRIME_Z2)
-    chain = ZBAR2 * factors["dz2_da1"] * SIGMA_PRIME_Z1 * factors["dz1_dw1"] + factors["d_reg"]
-    return shown, chain, z2_bar, factors
-
-
-def _expand(chain: Any, z2_bar: Any, net: dict[str, Any]) -> Any:
-    """The display expression as a function of the inputs, for comparison with sympy."""
-    local = chain.subs({ZBAR2: z2_bar, SIGMA_PRIME_Z1: sp.Derivative(SIGMA(Z1), Z1)})
-    return local.subs({Z2: net["z2"], Z1: net["z1"]}, simultaneous=True)
-
-
-def _latex(expr: Any) -> str:
-    return str(sp.latex(expr, symbol_names=NAMES))
 
 
 def _sigmoid(t: float) -> float:
@@ -154,33 +119,8 @@ def _direct_function(activation: str) -> Any:
     """sympy's direct derivative dL_reg/dw1 with the activation filled in, compiled once to
     an mpmath function of (x, y, w1, b1, w2, b2, lam): the oracle, at 30 digits."""
     act_sym, _ = _activation(activation)
-    expression = _derivation().direct.replace(SIGMA, act_sym).doit()
+    expression = derive().direct.replace(SIGMA, act_sym).doit()
     return sp.lambdify((X, Y, W1, B1, W2, B2, LAM), expression, modules="mpmath")
-
-
-@dataclass(frozen=True)
-class _Derivation:
-    """The symbolic derivation and its two exact checks (each 0 when it holds)."""
-
-    chain: Any  # dL_reg/dw1 in display symbols
-    expression: str  # its LaTeX
-    factors: dict[str, Any]
-    direct: Any  # sympy's direct derivative, the oracle
-    difference: Any
-    written: Any
-
-
-@functools.cache
-def _derivation() -> _Derivation:
-    """The same for every parameter set, so variants and repeated solves derive it once."""
-    net = _network()
-    z2_bar, chain, z2_bar_raw, factors = _chain_rule()
-    direct = sp.diff(net["loss_reg"], W1)
-    # Both differences are polynomials in the network's symbols, σ and its derivatives:
-    # expanded, an identity is exactly 0 (simplify agrees, at 200 times the cost).
-    difference = sp.expand(direct - _expand(chain, z2_bar_raw, net))
-    written = sp.expand(ZBAR2_SHOWN.subs(A2, SIGMA(Z2)) - z2_bar)
-    return _Derivation(chain, _latex(chain), factors, direct, difference, written)
 
 
 _D_L = rf"\partial {L_REG}"
@@ -192,7 +132,7 @@ _SYMBOLIC_ANSWER = (
 
 
 def solve(params: Params, meta: Meta) -> Solution:
-    derivation = _derivation()
+    derivation = derive()
     solution = Solution(meta, as_dict(params))
     solution.reading("figure")
     _chain_rule_steps(solution, derivation)
@@ -205,7 +145,7 @@ def solve(params: Params, meta: Meta) -> Solution:
     return solution
 
 
-def _chain_rule_steps(solution: Solution, d: _Derivation) -> None:
+def _chain_rule_steps(solution: Solution, d: Derivation) -> None:
     solution.add(
         Text("Forward pass, as a chain of dependencies: $w_1$ reaches $L$ only through "
              "$z_1$, $a_1$, $z_2$ and $a_2$; it reaches the regulariser $R$ directly."),
@@ -224,12 +164,12 @@ def _chain_rule_steps(solution: Solution, d: _Derivation) -> None:
                 (rf"$\bar{{z}}_2 = {_D_L} / \partial z_2$", f"${ZBAR2_LATEX}$",
                  rf"already computed for ${_D_L} / \partial w_2$ and "
                  rf"${_D_L} / \partial b_2$: reuse it"),
-                (r"$\partial z_2 / \partial a_1$", f"${_latex(d.factors['dz2_da1'])}$",
+                (r"$\partial z_2 / \partial a_1$", f"${shown_latex(d.factors['dz2_da1'])}$",
                  r"$z_2 = w_2 a_1 + b_2$ is linear in $a_1$"),
                 (r"$\partial a_1 / \partial z_1$", r"$\sigma'(z_1)$", r"$a_1 = \sigma(z_1)$"),
-                (r"$\partial z_1 / \partial w_1$", f"${_latex(d.factors['dz1_dw1'])}$",
+                (r"$\partial z_1 / \partial w_1$", f"${shown_latex(d.factors['dz1_dw1'])}$",
                  r"$z_1 = w_1 x + b_1$ is linear in $w_1$"),
-                (r"$\lambda\, \partial R / \partial w_1$", f"${_latex(d.factors['d_reg'])}$",
+                (r"$\lambda\, \partial R / \partial w_1$", f"${shown_latex(d.factors['d_reg'])}$",
                  r"$R = w_1^2 + w_2^2$ depends on $w_1$ directly, not through $z_2$"),
             ),
             caption="Where each factor comes from",
@@ -244,7 +184,7 @@ def _chain_rule_steps(solution: Solution, d: _Derivation) -> None:
     )
 
 
-def _symbolic_checks(solution: Solution, d: _Derivation) -> None:
+def _symbolic_checks(solution: Solution, d: Derivation) -> None:
     solution.checks.append(
         Check(
             "chain-rule expression equals sympy's direct derivative of L_reg",

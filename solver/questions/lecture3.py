@@ -1,4 +1,5 @@
-"""Lecture 3: convolution of a 5x5x2 image with an average-value kernel."""
+"""Lecture 3: convolution of a 5x5x2 image with an average-value kernel: the question's
+kernels, steps, figure and answers (the exact arithmetic is ``conv_arithmetic``'s)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from solver.exact import matrix_latex, max_abs_diff, rational, to_json, to_text
 from solver.marking import AnswerGap
 from solver.model import Check, Figure, Math, Meta, Solution, Table, Text
 from solver.params import as_dict, number_grid, require, require_decimals
+from solver.questions.conv_arithmetic import Grid, box_means, channel_sums, convolve, padded
 
 # The exam's image, channels first: X[:, :, 0] and X[:, :, 1].
 EXAM_IMAGE = [
@@ -94,9 +96,6 @@ def context(params: Params) -> dict[str, Any]:
     }
 
 
-Grid = list[list[Any]]
-
-
 def _matrix(rows: Grid) -> str:
     """A matrix of exact values with fractions written a/b, so every row has the same
     height; a matrix whose entries are all one fraction is written as that fraction times
@@ -116,64 +115,9 @@ def _cell(value: Any) -> str:
     return str(number.p) if number.q == 1 else f"{number.p}/{number.q}"
 
 
-def _padded(image: list[Grid], pad: int) -> list[Grid]:
-    out = []
-    for channel in image:
-        width = len(channel[0]) + 2 * pad
-        rows = [[sp.Integer(0)] * width for _ in range(pad)]
-        rows += [[sp.Integer(0)] * pad + [rational(v) for v in row] + [sp.Integer(0)] * pad
-                 for row in channel]
-        rows += [[sp.Integer(0)] * width for _ in range(pad)]
-        out.append(rows)
-    return out
-
-
-def _convolve(image: list[Grid], kernel: list[Grid], stride: int) -> Grid:
-    """Cross-correlation of a C-channel image with one C x k x k filter, by window sums."""
-    k = len(kernel[0])
-    height, width = len(image[0]), len(image[0][0])
-    out_h, out_w = (height - k) // stride + 1, (width - k) // stride + 1
-    return [
-        [
-            sum(
-                (kernel[c][a][b] * image[c][i * stride + a][j * stride + b]
-                 for c in range(len(image)) for a in range(k) for b in range(k)),
-                sp.Integer(0),
-            )
-            for j in range(out_w)
-        ]
-        for i in range(out_h)
-    ]
-
-
-def _box_means(image: list[Grid], k: int, stride: int, count: int) -> Grid:
-    """Second method: window sums from a summed-area table, divided by ``count``."""
-    height, width = len(image[0]), len(image[0][0])
-    table = [[sp.Integer(0)] * (width + 1) for _ in range(height + 1)]
-    for r in range(height):
-        for c in range(width):
-            cell = sum((channel[r][c] for channel in image), sp.Integer(0))
-            table[r + 1][c + 1] = cell + table[r][c + 1] + table[r + 1][c] - table[r][c]
-    out_h, out_w = (height - k) // stride + 1, (width - k) // stride + 1
-    result = []
-    for i in range(out_h):
-        row = []
-        for j in range(out_w):
-            top, left = i * stride, j * stride
-            total = (table[top + k][left + k] - table[top][left + k]
-                     - table[top + k][left] + table[top][left])
-            row.append(total / count)
-        result.append(row)
-    return result
-
-
 def _windows_figure(image: list[Grid], k: int, stride: int, out_h: int, out_w: int) -> Figure:
     """The channel-summed (padded) input with the windows of the output's corner cells."""
-    summed = tuple(
-        tuple(float(sum((channel[r][c] for channel in image), sp.Integer(0)))
-              for c in range(len(image[0][0])))
-        for r in range(len(image[0]))
-    )
+    summed = tuple(tuple(map(float, row)) for row in channel_sums(image))
     corners = sorted({(0, 0), (0, out_w - 1), (out_h - 1, out_w - 1)})
     return Figure(
         caption=f"Input summed over its {len(image)} channels; outlined (see the legend): the "
@@ -218,7 +162,7 @@ def solve(params: Params, meta: Meta) -> Solution:
 
 
 def _convolution(p: Params) -> _Convolution:
-    image = _padded(p.image, p.padding)
+    image = padded(p.image, p.padding)
     channels, k = len(image), p.kernel_size
     joint = p.mode == "joint"
     weight = sp.Rational(1, channels * k * k) if joint else sp.Rational(1, k * k)
@@ -228,16 +172,16 @@ def _convolution(p: Params) -> _Convolution:
     output: Any
     variant: Any
     if joint:
-        output = _convolve(image, kernel, p.stride)
+        output = convolve(image, kernel, p.stride)
         planes = [output]
-        second = _box_means(image, k, p.stride, channels * k * k)
-        variant = [_convolve([image[c]], [[[sp.Rational(1, k * k)] * k] * k], p.stride)
+        second = box_means(image, k, p.stride, channels * k * k)
+        variant = [convolve([image[c]], [[[sp.Rational(1, k * k)] * k] * k], p.stride)
                    for c in range(channels)]
     else:
-        planes = [_convolve([image[c]], [kernel[c]], p.stride) for c in range(channels)]
+        planes = [convolve([image[c]], [kernel[c]], p.stride) for c in range(channels)]
         output = planes
-        second = [_box_means([image[c]], k, p.stride, k * k) for c in range(channels)]
-        variant = _convolve(image, [[[sp.Rational(1, channels * k * k)] * k] * k] * channels,
+        second = [box_means([image[c]], k, p.stride, k * k) for c in range(channels)]
+        variant = convolve(image, [[[sp.Rational(1, channels * k * k)] * k] * k] * channels,
                             p.stride)
     return _Convolution(image, channels, k, joint, weight, kernel, out_h, out_w, output,
                         planes, second, variant)
@@ -331,7 +275,7 @@ def sample(rng: random.Random) -> dict[str, Any]:
         image = [[[rng.randint(-4, 6) for _ in range(side)] for _ in range(side)]
                  for _ in range(channels)]
         stride = rng.choice((1, 1, 2))
-        sums = _box_means(_padded(image, 0), kernel, stride, 1)  # the window sums
+        sums = box_means(padded(image, 0), kernel, stride, 1)  # the window sums
         if all(cell != 0 for row in sums for cell in row):  # no output cell is 0
             break
     return {"image": image, "kernel_size": kernel, "stride": stride, "padding": 0,

@@ -1,4 +1,5 @@
-"""Lecture 4: under- and overfitting, shown by a seeded polynomial capacity sweep."""
+"""Lecture 4: under- and overfitting, shown by a seeded polynomial capacity sweep: the
+question's steps, figures, words and answers (the sweep itself is ``capacity_sweep``'s)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from typing import Any
 
 from solver.model import Check, Figure, Meta, Series, Solution, Table, Text
 from solver.params import as_dict, require
+from solver.questions.capacity_sweep import Sweep, sweep_degrees, truth
 
 TOLERANCE = 1e-6
 MAX_DEGREE = 12
-EPSILON = 2.220446049250313e-16  # float64 machine epsilon
 
 
 @dataclass(frozen=True)
@@ -34,49 +35,9 @@ class Params:
                 "basis is too ill-conditioned for a meaningful check)")
 
 
-def _truth(x: Any) -> Any:
-    import numpy as np
-
-    return np.sin(2 * np.pi * x)
-
-
-def _fit_vandermonde(x: Any, y: Any, degree: int) -> Any:
-    """Least squares on the monomial basis (numpy.linalg.lstsq)."""
-    import numpy as np
-
-    coefficients = np.linalg.lstsq(np.vander(x, degree + 1), y, rcond=None)[0]
-    return lambda t: np.vander(t, degree + 1) @ coefficients
-
-
-def _fit_legendre(x: Any, y: Any, degree: int) -> Any:
-    """Second method: least squares on a Legendre basis (a different, better-conditioned
-    linear system; the same minimiser)."""
-    from numpy.polynomial import Legendre
-
-    return Legendre.fit(x, y, degree)
-
-
-@dataclass(frozen=True)
-class _Sweep:
-    """The capacity sweep: one least-squares fit per degree, its errors and diagnosis."""
-
-    x_train: Any
-    y_train: Any
-    degrees: list[int]
-    models: list[Any]
-    train: list[float]
-    val: list[float]
-    labels: list[str]
-    under: list[int]
-    over: list[int]
-    best: int
-    noise_floor: float
-    worst: float  # largest relative disagreement with the Legendre fits
-    agreement: float  # its tolerance
-
-
 def solve(params: Params, meta: Meta) -> Solution:
-    sweep = _sweep(params)
+    sweep = sweep_degrees(params.train_points, params.validation_points, params.noise,
+                          params.max_degree)
     solution = Solution(meta, as_dict(params))
     _demonstration(solution, sweep, params)
     _part_underfitting(solution, sweep)
@@ -88,40 +49,7 @@ def solve(params: Params, meta: Meta) -> Solution:
     return solution
 
 
-def _sweep(p: Params) -> _Sweep:
-    import numpy as np
-
-    from solver.seed import numpy_rng
-
-    rng = numpy_rng(4)
-    x_train = np.sort(rng.uniform(0, 1, p.train_points))
-    y_train = _truth(x_train) + rng.normal(0, p.noise, p.train_points)
-    x_val = rng.uniform(0, 1, p.validation_points)
-    y_val = _truth(x_val) + rng.normal(0, p.noise, p.validation_points)
-    degrees = list(range(p.max_degree + 1))
-    train, val, worst, models = [], [], 0.0, []
-    for degree in degrees:
-        model = _fit_vandermonde(x_train, y_train, degree)
-        models.append(model)
-        other = _fit_legendre(x_train, y_train, degree)
-        train.append(float(np.mean((model(x_train) - y_train) ** 2)))
-        val.append(float(np.mean((model(x_val) - y_val) ** 2)))
-        predictions = model(x_val)
-        scale = max(1.0, float(np.max(np.abs(predictions))))
-        worst = max(worst, float(np.max(np.abs(predictions - other(x_val)))) / scale)
-    # Forward-error bound of least squares: machine epsilon times the basis's condition.
-    agreement = max(1e-9, EPSILON * float(np.linalg.cond(np.vander(x_train, p.max_degree + 1))))
-    best = int(np.argmin(val))
-    noise_floor = p.noise**2
-    labels = [_diagnosis(d, best, t, v, noise_floor)
-              for d, t, v in zip(degrees, train, val, strict=True)]
-    under = [d for d in degrees if "underfitting" in labels[d]]
-    over = [d for d in degrees if labels[d] == "overfitting"]
-    return _Sweep(x_train, y_train, degrees, models, train, val, labels, under, over, best,
-                  noise_floor, worst, agreement)
-
-
-def _demonstration(solution: Solution, s: _Sweep, p: Params) -> None:
+def _demonstration(solution: Solution, s: Sweep, p: Params) -> None:
     solution.add(
         Text(rf"Demonstration: {p.train_points} noisy samples of $\sin(2\pi x)$ (noise "
              f"standard deviation {p.noise}, seeded), fitted by least-squares polynomials "
@@ -145,7 +73,7 @@ def _demonstration(solution: Solution, s: _Sweep, p: Params) -> None:
     )
 
 
-def _part_underfitting(solution: Solution, s: _Sweep) -> None:
+def _part_underfitting(solution: Solution, s: Sweep) -> None:
     solution.add(Text(
         f"{solution.label(0)}. "
         "Underfitting: the model is too simple (too little capacity, too much "
@@ -158,7 +86,7 @@ def _part_underfitting(solution: Solution, s: _Sweep) -> None:
         "it has high bias and does poorly even on its own training data."))
 
 
-def _part_overfitting(solution: Solution, s: _Sweep, p: Params) -> None:
+def _part_overfitting(solution: Solution, s: Sweep, p: Params) -> None:
     solution.add(Text(
         f"{solution.label(1)}. "
         "Overfitting: the model fits the training set too closely, including its "
@@ -181,7 +109,7 @@ def _part_detecting_underfitting(solution: Solution) -> None:
         "as high (a small gap); more capacity or less regularisation lowers both."))
 
 
-def _part_detecting_overfitting(solution: Solution, s: _Sweep) -> None:
+def _part_detecting_overfitting(solution: Solution, s: Sweep) -> None:
     solution.add(Text(
         f"{solution.label(3)}. "
         "Detecting overfitting: monitor a held-out validation set. The training "
@@ -195,13 +123,13 @@ def _part_detecting_overfitting(solution: Solution, s: _Sweep) -> None:
         "growing gap."))
 
 
-def _answers(solution: Solution, s: _Sweep) -> None:
+def _answers(solution: Solution, s: Sweep) -> None:
     solution.give("best_degree", s.best, str(s.best))
     solution.give("train_mse", s.train, ", ".join(f"{v:.4f}" for v in s.train))
     solution.give("validation_mse", s.val, ", ".join(f"{v:.4f}" for v in s.val))
 
 
-def _checks(solution: Solution, s: _Sweep) -> None:
+def _checks(solution: Solution, s: Sweep) -> None:
     solution.checks.append(Check(
         "every fit agrees with a least-squares fit on a Legendre basis",
         s.worst <= s.agreement,
@@ -228,7 +156,7 @@ def _fits_figure(x_train: Any, y_train: Any, models: list[Any], degrees: list[in
     curves = [Series("training points", tuple(map(float, x_train)), tuple(map(float, y_train)),
                      points=True),
               Series(r"true $\sin(2\pi x)$", tuple(map(float, grid)),
-                     tuple(map(float, _truth(grid))))]
+                     tuple(map(float, truth(grid))))]
     clipped = False
     described = []
     for degree in sorted(set(degrees)):
@@ -299,17 +227,6 @@ def _overfit_evidence(over: list[int], train: list[float], val: list[float], bes
             f"error down to {train[worst]:.2g} (the noise variance is {p.noise**2:.3g}) "
             f"while its validation error is {val[worst]:.3g}, {val[worst] / val[best]:.1f} "
             f"times the best ({val[best]:.3g} at degree {best}).")
-
-
-def _diagnosis(degree: int, best: int, train: float, val: float, floor: float) -> str:
-    underfit = train > 2 * floor
-    if degree == best:
-        return "best, underfitting" if underfit else "best"
-    if underfit:
-        return "underfitting"
-    if val > 1.5 * train and degree > best:
-        return "overfitting"
-    return "good fit"
 
 
 def sample(rng: random.Random) -> dict[str, Any]:

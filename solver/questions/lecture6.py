@@ -1,4 +1,5 @@
-"""Lecture 6: vanishing and exploding gradients in RNNs, measured, and the fixes."""
+"""Lecture 6: vanishing and exploding gradients in RNNs, measured, and the fixes: the
+question's measurement, steps, figure and words (the RNN maths is ``rnn_jacobians``'s)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,13 @@ from typing import Any
 
 from solver.model import Check, Figure, Math, Meta, Series, Solution, Table, Text
 from solver.params import as_dict, require
+from solver.questions.rnn_jacobians import (
+    chain_rule_jacobians,
+    finite_difference_jacobian,
+    forward_states,
+    jacobian_norms,
+    random_orthogonal,
+)
 
 TOLERANCE = 1e-6
 
@@ -26,61 +34,6 @@ class Params:
         require(0 < self.radius_small < 1, "parameter radius_small must be in (0, 1)")
         require(1 < self.radius_large <= 3, "parameter radius_large must be in (1, 3]")
         require(0 <= self.input_scale <= 1, "parameter input_scale must be in [0, 1]")
-
-
-def _orthogonal(size: int, rng: Any) -> Any:
-    """A random orthogonal matrix: scaled by rho, all its eigenvalues have modulus rho."""
-    import numpy as np
-
-    q, r = np.linalg.qr(rng.normal(size=(size, size)))
-    return q * np.sign(np.diag(r))
-
-
-def _run(w: Any, inputs: Any) -> list[Any]:
-    """h_t = tanh(W h_{t-1} + x_t) from h_0 = 0; returns [h_0, ..., h_T]."""
-    import numpy as np
-
-    states = [np.zeros(w.shape[0])]
-    for x in inputs:
-        states.append(np.tanh(w @ states[-1] + x))
-    return states
-
-
-def _jacobians(w: Any, states: list[Any]) -> list[Any]:
-    """dh_T/dh_t for t = T..0 by the chain rule: a product of diag(1 - h^2) W.
-
-    Index k is k steps back from T."""
-    import numpy as np
-
-    jacobians = [np.eye(w.shape[0])]
-    for h in reversed(states[1:]):
-        jacobians.append(jacobians[-1] @ (np.diag(1 - h**2) @ w))
-    return jacobians
-
-
-def _jacobian_norms(jacobians: list[Any]) -> list[float]:
-    """||dh_T/dh_t||_2 (the largest singular value), index k steps back from T."""
-    import numpy as np
-
-    return [float(np.linalg.norm(jacobian, 2)) for jacobian in jacobians]
-
-
-def _finite_difference(w: Any, inputs: Any, back: int, eps: float = 1e-6) -> Any:
-    """Second method: perturb h_{T-back} and re-run the last ``back`` steps."""
-    import numpy as np
-
-    states = _run(w, inputs)
-    start_index = len(inputs) - back
-    size = w.shape[0]
-    columns = []
-    for j in range(size):
-        bump = np.zeros(size)
-        bump[j] = eps
-        plus, minus = states[start_index] + bump, states[start_index] - bump
-        for x in inputs[start_index:]:
-            plus, minus = np.tanh(w @ plus + x), np.tanh(w @ minus + x)
-        columns.append((plus - minus) / (2 * eps))
-    return np.stack(columns, axis=1)
 
 
 @dataclass(frozen=True)
@@ -111,19 +64,19 @@ def _measure(p: Params) -> _Measured:
 
     rng = numpy_rng(6)
     inputs = rng.normal(0, p.input_scale, size=(p.steps, p.hidden_size))
-    orthogonal = _orthogonal(p.hidden_size, rng)  # the same directions for both radii
+    orthogonal = random_orthogonal(p.hidden_size, rng)  # the same directions for both radii
     results = {}
     worst = 0.0
     for radius in (p.radius_small, p.radius_large):
         w = radius * orthogonal
-        states = _run(w, inputs)
-        jacobians = _jacobians(w, states)
-        norms = _jacobian_norms(jacobians)
+        states = forward_states(w, inputs)
+        jacobians = chain_rule_jacobians(w, states)
+        norms = jacobian_norms(jacobians)
         back = min(10, p.steps)
         product = jacobians[back]
         # A perturbation grows by up to ||dh_T/dh_t|| through the steps: start it small
         # enough to stay in tanh's linear range (else the difference measures curvature).
-        numeric = _finite_difference(w, inputs, back, eps=1e-6 / max(1.0, norms[back]))
+        numeric = finite_difference_jacobian(w, inputs, back, eps=1e-6 / max(1.0, norms[back]))
         scale = max(1.0, float(np.max(np.abs(product))))
         worst = max(worst, float(np.max(np.abs(product - numeric))) / scale)
         results[radius] = norms

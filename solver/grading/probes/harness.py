@@ -2,12 +2,20 @@
 
 Runs as the child process, before and around the student's code:
 
-1. resource limits (address space, file size, open files, processes, no core dumps) and
-   the seccomp filter (no new processes, exec, sockets or signals to others);
-2. imports torch and builds the seeded inputs (``probes.labN.inputs``), then sends
+1. resource limits (address space, file size, open files, threads, no core dumps) and
+   the seccomp filter (no new processes, exec, sockets or signals to others), while it is
+   the process's only thread (a filter binds the thread that installs it and the threads
+   it starts);
+2. when started as root, becomes the sandbox's user (``uid``: no groups, no
+   capabilities), keeping the folders of its import path reachable through descriptors
+   opened before; under Landlock restricts itself, still single-threaded, to reading what
+   it was given and the libraries it has loaded (never the grader's code, ``secrets``)
+   and to writing nothing; dies with the grader (``PR_SET_PDEATHSIG``, set after the
+   change of user, which clears it);
+3. imports torch and builds the seeded inputs (``probes.labN.inputs``), then sends
    ``ready``: nothing the student wrote has run yet, so a child that dies before ``ready``
    is the grader's failure, not the student's;
-3. caps the CPU time at what is used so far plus the time limit, loads the submission
+4. caps the CPU time at what is used so far plus the time limit, loads the submission
    as a module named ``submission`` (so a main-guarded block stays quiet; the names the
    templates use without importing, torch, nn and math, are given) and runs the probes,
    also when loading raised (what was defined by then is graded); each probe step is
@@ -120,30 +128,75 @@ def _limit(name: str, soft: int, hard: int | None = None) -> None:
     resource.setrlimit(which, (min(soft, top), top))
 
 
-def _tasks_of_user() -> int:
-    """Processes and threads of this user now (RLIMIT_NPROC counts both)."""
-    uid, count = os.getuid(), 0
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/status") as status:
-                    fields = dict(line.split(":", 1) for line in status if ":" in line)
-            except OSError:
-                continue
-            if fields.get("Uid", "").split()[:1] == [str(uid)]:
-                count += int(fields.get("Threads", "1").strip() or 1)
-    return count
-
-
 def apply_limits(config: dict[str, Any]) -> None:
-    """Address space, file size, open files, core dumps, and processes: what this user runs
-    now plus 32 (root is exempt from RLIMIT_NPROC: the seccomp filter still stops forks)."""
+    """Address space, file size, open files, core dumps, and tasks (threads: it may start
+    no process). The grader runs it as a user of its own or its own user and counts that
+    user's tasks (``tasks``), so the limit binds."""
     _limit("RLIMIT_AS", int(config["memory_bytes"]))
     _limit("RLIMIT_FSIZE", int(config["file_bytes"]))
     _limit("RLIMIT_NOFILE", 256)
     _limit("RLIMIT_CORE", 0)
-    _limit("RLIMIT_NPROC", _tasks_of_user() + 32)
+    _limit("RLIMIT_NPROC", int(config["tasks"]))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead
+
+
+def become(uid: int | None) -> None:
+    """Root gives way to the sandbox's user for good: no supplementary groups, the user
+    and group ``uid`` (all three ids; the capabilities go with uid 0). The folders on the
+    import path stay reachable where only root could pass before (an interpreter under
+    ``/root``): through ``/proc/self/fd`` and a descriptor opened as root."""
+    if uid is None or os.geteuid() != 0:
+        return
+    kept = {}
+    for entry in sys.path:
+        with contextlib.suppress(OSError):
+            kept[entry] = os.open(entry, os.O_RDONLY | os.O_DIRECTORY)
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+    if os.geteuid() == 0 or os.getegid() == 0 or os.getgroups():
+        raise RuntimeError("the sandbox's user could not be taken")
+    moved = {}
+    for index, entry in enumerate(list(sys.path)):
+        fd = kept.pop(entry, None)
+        if fd is not None and not os.access(entry, os.R_OK | os.X_OK):
+            sys.path[index] = moved[entry] = f"/proc/self/fd/{fd}"
+        elif fd is not None:
+            os.close(fd)
+    for fd in kept.values():
+        os.close(fd)
+    for module in list(sys.modules.values()):  # packages imported already: their folders
+        folders = getattr(module, "__path__", None)
+        if isinstance(folders, list):
+            for index, folder in enumerate(folders):
+                for old, new in moved.items():
+                    if isinstance(folder, str) and (folder + "/").startswith(old + "/"):
+                        folders[index] = new + folder[len(old):]
+
+
+def die_with(parent: int | None) -> None:
+    """SIGKILL when the grader's thread that started this process ends (bwrap does it
+    for its own children; ``parent`` is None there)."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+    if parent is not None and os.getppid() != parent:  # the grader died before prctl
+        os._exit(1)
+
+
+def loaded_libraries(secrets: list[str]) -> list[str]:
+    """The folders of the files this process has mapped (torch's and the system's shared
+    libraries), none inside ``secrets``."""
+    found = set()
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            fields = line.split(maxsplit=5)
+            if len(fields) == 6 and fields[5].startswith("/"):
+                found.add(os.path.dirname(os.path.realpath(fields[5].strip())))
+    return sorted(folder for folder in found if not any(
+        folder == s or folder.startswith(s.rstrip("/") + "/") or s.startswith(folder + "/")
+        for s in secrets))
 
 
 def cap_cpu(seconds: float) -> None:
@@ -173,6 +226,14 @@ def main() -> None:
     sys.path.extend(config["site"])
     seccomp = importlib.import_module("probes.seccomp")
     refused = seccomp.install()
+    rules = None
+    if config["landlock"] is not None:
+        landlock = importlib.import_module("probes.landlock")
+        rules = landlock.ruleset([*config["landlock"], *loaded_libraries(config["secrets"])])
+    become(config["uid"])
+    if rules is not None:
+        landlock.enforce(rules)
+    die_with(config["parent"])
     import torch
 
     torch.set_num_threads(1)
@@ -180,7 +241,8 @@ def main() -> None:
     data = probe.inputs(int(config["seed"]))
     preset = probe.preset() if hasattr(probe, "preset") else {}
     cap_cpu(float(config["timeout"]))
-    channel.record({"ready": True, "seccomp": refused})
+    channel.record({"ready": True, "seccomp": refused,
+                    "cpu": torch.backends.cpu.get_cpu_capability()})
     module = types.ModuleType("submission")
     channel.record({"begin": "load"})
     started = time.monotonic()
