@@ -265,6 +265,7 @@ solver = "lab"
 checks = "lab4"
 grader = "lab4"
 template = "solver.labs.momentum"
+paper_template = "def momentum(X, rho, learning_rate, prev_value): ..."
 statement = "Complete momentum."
 parts = [{ label = "", points = 4 }]
 
@@ -274,6 +275,7 @@ title = "Conv, not graded"
 solver = "lab"
 checks = "lab3"
 template = "solver.labs.conv"
+paper_template = "class Conv2d(object): ..."
 statement = "Complete Conv2d."
 parts = [{ label = "A", points = 1 }, { label = "B", points = 2 }, { label = "C", points = 3 }]
 """

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import random
+from typing import Any
+
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
+from solver.questions import lecture1
 from tests.conftest import solve
 
 
@@ -48,3 +52,54 @@ def test_against_torch_modules(in_c: int, hidden: int, k: int, pad: int, stride:
     assert solution.answer["fc_params"] == fc
     assert solution.answer["total"] == conv + fc
     assert not solution.failed_checks
+
+
+# --- class variants -------------------------------------------------------------------------
+
+
+def _draws(count: int = 400) -> list[dict[str, Any]]:
+    return [lecture1.sample(random.Random(f"lecture1-test:{n}")) for n in range(count)]
+
+
+def test_variant_sizes_are_divisible_by_the_stride() -> None:
+    """(side + 2·padding − kernel) is a multiple of the stride for the height and the width:
+    no output size needs an unstated round-down."""
+    strides = set()
+    for p in _draws():
+        k, pad, s = p["kernel_size"], p["padding"], p["stride"]
+        strides.add(s)
+        for side in (p["height"], p["width"]):
+            assert k <= side + 2 * pad
+            assert (side + 2 * pad - k) % s == 0, p
+    assert strides == {1, 2}  # both strides are drawn
+
+
+def test_variant_wrong_paths_never_give_the_right_total() -> None:
+    """Counted here by hand: biases are always drawn (so forgetting them is a mistake to
+    test), the conv output never has as many features as the input, and neither mistake
+    gives the right total; no count equals a printed number."""
+    for p in _draws():
+        assert p["bias"] is True
+        in_c, hidden, k, out = (p["in_channels"], p["hidden_channels"], p["kernel_size"],
+                                p["out_features"])
+        out_h = (p["height"] + 2 * p["padding"] - k) // p["stride"] + 1
+        out_w = (p["width"] + 2 * p["padding"] - k) // p["stride"] + 1
+        conv = hidden * in_c * k * k + hidden
+        fc = hidden * out_h * out_w * out + out
+        total = conv + fc
+        assert hidden * out_h * out_w != in_c * p["height"] * p["width"], p
+        forgot_biases = total - hidden - out
+        flat_input = conv + in_c * p["height"] * p["width"] * out + out
+        assert total not in (forgot_biases, flat_input), p
+        printed = {v for v in p.values() if not isinstance(v, bool)}
+        assert printed.isdisjoint({conv, fc, total}), p
+        solution = solve("lecture.1", **p)
+        assert solution.answer == {"conv_params": conv, "fc_params": fc, "total": total}
+        assert not solution.failed_checks
+        paths = {path.name: path.value for path in lecture1.wrong_paths(solution)}
+        assert paths == {"forgot the bias terms": forgot_biases,
+                         "flattened the input, not the conv output": flat_input}
+
+
+def test_the_exam_total_is_unchanged() -> None:
+    assert solve("lecture.1").answer["total"] == 2702

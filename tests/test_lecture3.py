@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import random
 from fractions import Fraction
+from typing import Any
 
 import torch
 import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
 
+from solver.questions import lecture3
 from tests.conftest import solve
 
 EXAM = [
@@ -79,3 +82,41 @@ def test_against_conv2d(case: tuple[list, int, int, int], mode: str) -> None:
                      mode=mode)
     assert close(solution.answer["output"], torch_conv(image, k, stride, padding, mode))
     assert not solution.failed_checks
+
+
+# --- class variants -------------------------------------------------------------------------
+
+
+def _draws(count: int = 200) -> list[dict[str, Any]]:
+    return [lecture3.sample(random.Random(f"lecture3-test:{n}")) for n in range(count)]
+
+
+def test_variant_sizes_use_every_row_and_column_and_give_at_least_2x2() -> None:
+    """(side − kernel) is a multiple of the stride for the height and the width, so the
+    last window ends on the image's last row and column; the output has 2×2 cells or more.
+    Every output cell is recomputed here as an exact window mean."""
+    strides = set()
+    for p in _draws():
+        image, k, s = p["image"], p["kernel_size"], p["stride"]
+        assert p["padding"] == 0 and p["mode"] == "joint"
+        strides.add(s)
+        channels, height, width = len(image), len(image[0]), len(image[0][0])
+        for side in (height, width):
+            assert (side - k) % s == 0, p
+        out_h, out_w = (height - k) // s + 1, (width - k) // s + 1
+        assert out_h >= 2 and out_w >= 2, p
+        assert (out_h - 1) * s + k == height and (out_w - 1) * s + k == width
+        expected = [[Fraction(sum(image[c][i * s + a][j * s + b] for c in range(channels)
+                                  for a in range(k) for b in range(k)), channels * k * k)
+                     for j in range(out_w)] for i in range(out_h)]
+        assert all(cell != 0 for row in expected for cell in row), p
+        solution = solve("lecture.3", **p)
+        assert solution.answer_text["output"] == str(
+            [[str(v) for v in row] for row in expected]).replace("'", "")
+        assert not solution.failed_checks
+    assert strides == {1, 2}  # both strides are drawn
+
+
+def test_the_exam_output_is_unchanged() -> None:
+    solution = solve("lecture.3")
+    assert solution.answer_text["output"] == "[[0, 1, 2], [1, 1, 1], [1, 1, 1/2]]"

@@ -21,7 +21,7 @@ import pytest
 from solver.kinds import kind_of
 from solver.lms import tolerance
 from solver.lms.feedback import read_params
-from solver.lms.moodle import cli, cloze
+from solver.lms.moodle import cli, cloze, export
 from solver.lms.moodle.check import check, structure, verify
 from solver.lms.moodle.export import DECLARATION, render
 from solver.lms.plan import Planned, plan_bank
@@ -279,3 +279,16 @@ def test_another_exam_labels_its_parts_in_its_own_way() -> None:
         assert check(data, planned) == []
     finally:
         use_exam(BUNDLED)
+
+
+def test_a_whole_number_among_decimals_accepts_rounded_working() -> None:
+    """Lecture 5's own Ŝ_2 = 1 is reached by dividing S_2 = 0.0975 by 1 − 0.95² = 0.0975: a
+    student who carries S_2 rounded gets a value near 1, not 1 itself. Whole numbers are
+    asked exactly only in a question of whole numbers (lecture 1's count)."""
+    question = lookup("lecture.5").meta
+    _, s_hat = plan_of(question, solve("lecture.5"), 1).gaps
+    assert s_hat.exact == 1 and s_hat.places == 5 and s_hat.tolerance == Fraction(5, 1000)
+    gap = cloze.parse_gaps(export._gap(s_hat))[0][0]
+    assert cloze.grade(gap, "1.000175") == 1.0 and cloze.grade(gap, "1.1") == 0.0
+    (total,) = plan_of(lookup("lecture.1").meta, solve("lecture.1"), 1).gaps
+    assert total.places == 0 and total.tolerance == 0

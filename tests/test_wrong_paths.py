@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from fractions import Fraction
 from types import ModuleType
 from typing import Any
 
@@ -63,6 +64,12 @@ def _documented(question: Question, solution: Solution) -> list[tuple[str, Any, 
             return []
         return [("value", answer["value"] - 2 * p["lam"] * p["w1"], "50")]  # the regulariser
     assert question.id == "lecture.5"
+    if "values" in p:  # a sequence: starting at S_0 = y_1 adds ρ^t·y_1 to S_t
+        rho, ys = Fraction(str(p["rho"])), [Fraction(str(y)) for y in p["values"]]
+        s = Fraction(0)
+        for y in ys:
+            s = rho * s + (1 - rho) * y
+        return [("S_hat", answer["S"], "25"), ("S", float(s + rho ** len(ys) * ys[0]), "25")]
     return [("S_hat", answer["S"], "25"),  # Ŝ_t without the bias correction
             ("S", p["value"], "25")]  # started the average at S_0 = y
 

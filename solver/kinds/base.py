@@ -21,11 +21,12 @@ from solver.record import Question
 
 @dataclass(frozen=True)
 class PaperView:
-    """What a student's question paper shows of a question beyond its words: the lab
-    template with its answer lines blanked, or the options as printed."""
+    """What a student's question paper shows of a question beyond its words, all of it
+    the exam's: a lab's template to complete, the options as printed, a figure in words."""
 
     template: str = ""
     options: dict[str, str] = field(default_factory=dict)
+    figure: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class LmsItem:
     right: str = ""  # choice: the right letter
     why: str = ""  # choice: the right option's feedback
     template: str = ""  # essay: the code a student completes ("" for none)
+    figure: str = ""  # essay: the exam's figure, in words
     code: bool = False  # essay: the response is code
 
     def __post_init__(self) -> None:

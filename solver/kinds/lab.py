@@ -58,8 +58,10 @@ class Lab(Kind):
         given = question.data.get("readings", [])
         if not isinstance(given, list) or not all(isinstance(t, str) and t for t in given):
             raise InputError(f"{where}: a lab's 'readings' must be a list of strings")
-        for key in ("template", "checks"):
+        for key in ("template", "checks", "paper_template"):
             _need_text(where, question.data, key)
+        if not isinstance(question.data.get("figure", ""), str):
+            raise InputError(f"{where}: 'figure' must be a str")
         return question
 
     def solve(self, question: Question, params: Any, meta: Meta,
@@ -69,14 +71,11 @@ class Lab(Kind):
         return labkit.solve(question, meta, words)
 
     def paper_view(self, question: Question, solution: Solution) -> PaperView:
-        return PaperView(template=self.blank_template(question))
+        """The exam's own template (``paper_template``: its comments, hints and markers,
+        never our completed one) and its figure in words, if any."""
+        return PaperView(template=question.data["paper_template"],
+                         figure=question.data.get("figure", ""))
 
     def lms_item(self, question: Question, solution: Solution) -> LmsItem:
-        return LmsItem("essay", template=self.blank_template(question), code=True)
-
-    @staticmethod
-    def blank_template(question: Question) -> str:
-        """The template as students get it: the answer lines blanked."""
-        from solver.questions.labkit import blank_template, source
-
-        return blank_template(source(question.data["template"]))
+        view = self.paper_view(question, solution)
+        return LmsItem("essay", template=view.template, figure=view.figure, code=True)

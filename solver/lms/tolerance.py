@@ -4,8 +4,10 @@ Moodle's numerical tolerance is absolute (an answer ``value:tolerance`` accepts 
 response within ``tolerance`` of ``value``), so the bank derives one per asked value from
 the EXACT answer (a ``fractions.Fraction`` read from the solver's exact text):
 
-- **Integers** (parameter counts, integer output cells): tolerance 0. The question asks
-  for whole numbers.
+- **Integers** in a question of integers (parameter counts, integer output cells):
+  tolerance 0. The question asks for whole numbers. An integer among decimals (a bias
+  corrected average that comes out whole) is reached through rounded intermediates: it
+  gets the rule below.
 - **Other values**: the question states how many decimals to give, D = max(4, the
   decimals that show 4 significant digits of its smallest non-integer answer): 4 for
   0.389 or 2.72, 5 for 0.0556. The tolerance is the relative tolerance 0.5 % of the exact
@@ -83,8 +85,11 @@ def _floor_log10(value: Fraction) -> int:
 
 
 def tolerance(value: Fraction, places: int) -> Fraction:
-    """The absolute tolerance of an answer ``value`` in a question asking ``places``."""
-    if is_integer(value):
+    """The absolute tolerance of an answer ``value`` in a question asking ``places``: 0 for
+    a whole number in a question of whole numbers; otherwise the relative rule, also for a
+    whole number among decimals (lecture 5's Ŝ_t = 3, reached by dividing a rounded S_t:
+    3.000175 is right)."""
+    if is_integer(value) and places == 0:
         return Fraction(0)
     raw = max(RELATIVE * abs(value), Fraction(1, 10**places))
     return _round_up(raw, 2)

@@ -41,13 +41,24 @@ def key(question: Question, order: str = "") -> str:
     return list(question.data["options"])[order.index(right)] if order else right
 
 
+def key_position(variant: int, count: int, stable: random.Random) -> int:
+    """Where the key stands in variant ``variant`` (numbered from 1) among ``count``
+    options. Variants come in blocks of ``count`` (1-4, 5-8, … for four options); each
+    block is its own random permutation of the positions, drawn from the question's
+    ``stable`` generator and the block's number, so every letter is the key once per block
+    and no variant's key follows from another block's."""
+    block, place = divmod(variant - 1, count)
+    positions = list(range(count))
+    random.Random(f"{stable.getrandbits(64)}:{block}").shuffle(positions)
+    return positions[place]
+
+
 def sample(rng: random.Random, question: Question, variant: int,
            stable: random.Random) -> dict[str, Any]:
-    """A shuffled order. The key's position cycles with the variant number from an offset
-    drawn once per question (``stable``), so across variants each letter is the key equally
-    often; the other options are shuffled by the variant's own ``rng``."""
+    """A shuffled order: the key at :func:`key_position`, the other options shuffled by
+    the variant's own ``rng``."""
     letters = list(question.data["options"])
-    target = (stable.randrange(len(letters)) + variant) % len(letters)
+    target = key_position(variant, len(letters), stable)
     others = [letter for letter in letters if letter != question.data["key"]]
     rng.shuffle(others)
     others.insert(target, question.data["key"])

@@ -34,23 +34,6 @@ def answer_lines(code: str) -> dict[str, list[tuple[int, str]]]:
     return found
 
 
-def blank_template(code: str) -> str:
-    """The template as students get it: each run of answer lines becomes one
-    ``# X) Your code goes here.`` line at the first line's indentation."""
-    out: list[str] = []
-    previous = None
-    for line in code.splitlines():
-        match = _ANSWER_LINE.match(line)
-        if match is None:
-            out.append(line)
-            previous = None
-        elif match.group(1) != previous:
-            indent = line[: len(line) - len(line.lstrip())]
-            out.append(f"{indent}# {match.group(1)}) Your code goes here.")
-            previous = match.group(1)
-    return "\n".join(out) + "\n"
-
-
 def solve(question: Question, meta: Meta, context: dict[str, Any]) -> Solution:
     """A lab from its record: reading notes, the completed template, per-part explanations,
     the marked answer lines, and the checks of its ``checks`` module.

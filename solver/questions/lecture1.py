@@ -186,19 +186,34 @@ def _checks(solution: Solution, c: _Counts, p: Params) -> None:
     )
 
 
+SIDES = range(8, 33)  # image heights a variant draws from
+MAX_DRAWS = 100
+
+
 def sample(rng: random.Random) -> dict[str, Any]:
     """A network a student can count by hand: small channels, odd kernels, 'same' padding
-    or none, image sides that the stride divides."""
-    kernel = rng.choice((1, 3, 5))
-    stride = rng.choice((1, 1, 2))
-    padding = rng.choice((0, kernel // 2))
-    side = rng.choice((8, 12, 16, 20, 24, 28, 32))
-    return {
-        "in_channels": rng.choice((1, 3, 4)), "hidden_channels": rng.randint(2, 8),
-        "kernel_size": kernel, "padding": padding, "stride": stride, "height": side,
-        "width": rng.choice((side, side, side + 4)), "out_features": rng.randint(2, 10),
-        "bias": rng.random() < 0.8,
-    }
+    or none, biases, and image sides the stride divides: (side + 2·padding − kernel) is a
+    multiple of the stride for the height and the width, so no output size is rounded down.
+    The conv output never has as many features as the input, so flattening the input (a
+    known wrong path) never gives the right total (nor does forgetting the biases), and no
+    count equals a number the question prints."""
+    for _ in range(MAX_DRAWS):
+        kernel = rng.choice((1, 3, 5))
+        stride = rng.choice((1, 1, 2))
+        padding = rng.choice((0, kernel // 2))
+        side = rng.choice([s for s in SIDES if (s + 2 * padding - kernel) % stride == 0])
+        width = rng.choice((side, side, side + 4))  # the stride (1 or 2) divides 4 too
+        drawn: dict[str, Any] = {
+            "in_channels": rng.choice((1, 3, 4)), "hidden_channels": rng.randint(2, 8),
+            "kernel_size": kernel, "padding": padding, "stride": stride, "height": side,
+            "width": width, "out_features": rng.randint(2, 10), "bias": True,
+        }
+        counts = _counts(Params(**drawn))
+        printed = {value for value in drawn.values() if not isinstance(value, bool)}
+        if (counts.flat != drawn["in_channels"] * side * width  # flattening the input
+                and printed.isdisjoint((counts.conv, counts.fc, counts.total))):
+            return drawn
+    raise RuntimeError(f"lecture 1: no fair draw in {MAX_DRAWS} tries")  # pragma: no cover
 
 
 # The total only: the per-layer counts are its working, not asked.

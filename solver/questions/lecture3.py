@@ -266,20 +266,27 @@ def _checks(solution: Solution, c: _Convolution) -> None:
     )
 
 
+SIDES = (4, 5, 6)  # a variant's square image sides
+MAX_DRAWS = 1000
+
+
 def sample(rng: random.Random) -> dict[str, Any]:
-    """A small image of integer cells (never all zero under a window), kernel 2 or 3."""
+    """A small image of integer cells (never all zero under a window), kernel 2 or 3, and
+    a side the stride divides: (side − kernel) is a multiple of the stride, so every row
+    and column is used, and the output has at least 2×2 cells."""
     channels = rng.choice((1, 2, 2, 3))
-    side = rng.randint(4, 6)
     kernel = rng.choice((2, 3, 3))
-    while True:
+    stride = rng.choice((1, 1, 2))
+    side = rng.choice([s for s in SIDES
+                       if (s - kernel) % stride == 0 and (s - kernel) // stride + 1 >= 2])
+    for _ in range(MAX_DRAWS):
         image = [[[rng.randint(-4, 6) for _ in range(side)] for _ in range(side)]
                  for _ in range(channels)]
-        stride = rng.choice((1, 1, 2))
         sums = box_means(padded(image, 0), kernel, stride, 1)  # the window sums
         if all(cell != 0 for row in sums for cell in row):  # no output cell is 0
-            break
-    return {"image": image, "kernel_size": kernel, "stride": stride, "padding": 0,
-            "mode": "joint"}
+            return {"image": image, "kernel_size": kernel, "stride": stride, "padding": 0,
+                    "mode": "joint"}
+    raise RuntimeError(f"lecture 3: no fair draw in {MAX_DRAWS} tries")  # pragma: no cover
 
 
 # Cell by cell, named channels last as the exam writes them (K[i,j,c], Y[i,j,c]); a kernel

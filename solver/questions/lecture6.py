@@ -222,6 +222,11 @@ def _figure_caption(small: list[float], large: list[float], rs: str, rl: str) ->
             f"{above}.")
 
 
+def _how_far(value: float, bound: float) -> str:
+    """'far below' only for a tenth of the bound or less (13.2 is just 'below' 17.4)."""
+    return "far below" if value <= bound / 10 else "below"
+
+
 def _evidence(small: list[float], large: list[float], p: Params) -> str:
     """The measured behaviour in words that follow the numbers."""
     steps, rs, rl = p.steps, f"{p.radius_small:g}", f"{p.radius_large:g}"
@@ -234,7 +239,8 @@ def _evidence(small: list[float], large: list[float], p: Params) -> str:
     if _explodes(large):
         return text + (
             rf"At $\|W\|_2 = {rl}$ it grows to {_cell(large[-1], 3)} after {steps} steps and "
-            rf"is still growing: it explodes. Yet it stays far below ${rl}^{{{steps}}} "
+            rf"is still growing: it explodes. Yet it stays {_how_far(large[-1], bound)} "
+            rf"${rl}^{{{steps}}} "
             rf"\approx {_tex(bound)}$, because saturated units have $\tanh' < 1$: "
             r"$\|W\|_2 > 1$ made the growth possible but does not set its rate.")
     peak = max(range(len(large)), key=lambda k: large[k])

@@ -14,6 +14,7 @@ from typing import Any
 
 from solver.kinds import named
 from solver.model import Solution
+from solver.record import Exam, Question
 
 # The answer key holds each answer in short, in at most two lines: a code answer is its
 # lines joined by "; ", a prose answer its first sentence; longer ones end in "…".
@@ -71,9 +72,38 @@ def _letters(choices: list[Solution]) -> dict[str, Any]:
     return {"heading": heading, "points": each, "letters": letters}
 
 
-def answer_key(solutions: list[Solution]) -> dict[str, Any]:
-    """Every question's final answers for the key page: ``rows``, a row per sub-question,
-    and ``choices``, the multiple-choice letters as a table per section (exam order)."""
+def accept(question: Question, solution: Solution) -> dict[str, str]:
+    """For hand grading, per sub-question label, what to accept of the values a platform
+    asks for: the tolerance ("± 0.00049", "exact"), preceded by the value at the decimals
+    the question asks, with a true minus, where the answer's own text is longer
+    ("≈ −0.02937 ± 0.00015"); nothing for a sub-question answered in words or code."""
+    from solver.lms.plan import planned
+    from solver.lms.tolerance import decimal_text
+
+    found: dict[str, list[str]] = {}
+    gaps = planned(question, solution, 1).gaps
+    for gap in gaps:
+        rule = f"± {decimal_text(gap.tolerance)}" if gap.tolerance else "exact"
+        text = solution.answer_text.get(gap.key, "")
+        value = decimal_text(gap.exact, gap.places).replace("-", "−")
+        found.setdefault(gap.part, []).append(
+            rule if gap.index or len(text) <= len(value) + 1 else f"≈ {value} {rule}")
+    return {part: _one_rule(rules) for part, rules in found.items()}
+
+
+def _one_rule(rules: list[str]) -> str:
+    """One part's rule: its gaps' when they agree, else the policy's relative tolerance."""
+    from solver.lms.tolerance import RELATIVE
+
+    if len(set(rules)) == 1:
+        return ("each " if len(rules) > 1 else "") + rules[0]
+    return f"each ± {float(RELATIVE) * 100:g} %"
+
+
+def answer_key(solutions: list[Solution], exam: Exam | None = None) -> dict[str, Any]:
+    """Every question's final answers for the key page: ``rows``, a row per sub-question
+    (with what to accept where a value is asked, from ``exam``'s records), and
+    ``choices``, the multiple-choice letters as a table per section (exam order)."""
     from solver.render.html import anchor
     from solver.render.printer import part_name, points_text
 
@@ -85,6 +115,8 @@ def answer_key(solutions: list[Solution]) -> dict[str, Any]:
         if kind.key_letter(solution) is not None:
             choices.setdefault(meta.section, []).append(solution)
             continue
+        record = exam.questions.get(meta.id) if exam is not None else None
+        marks = accept(record, solution) if record is not None else {}
         for index, part in enumerate(solution.parts):
             rows.append({
                 "first": index == 0, "span": len(solution.parts), "heading": meta.heading,
@@ -93,6 +125,7 @@ def answer_key(solutions: list[Solution]) -> dict[str, Any]:
                 "points": points_text(part.points),
                 "code": kind.code_answers,
                 "text": short_answer(part.text, kind.code_answers),
+                "accept": marks.get(part.label, ""),
             })
     return {"rows": rows, "choices": [_letters(group) for group in choices.values()]}
 

@@ -88,7 +88,7 @@ def sheet_html(exam: Exam, rendered: list[Rendered], header: str = "") -> str:
         total_points=sum(s.points for s in sections.values()),
         check_count=sum(len(s.checks) for s in solutions),
         toc=toc,
-        key=answer_key(solutions),
+        key=answer_key(solutions, exam),
         readings=readings,
         # The cover claims only what the sheet holds: its kinds' methods and references.
         methods=[kind.method for kind in kinds if kind.method],

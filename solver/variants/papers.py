@@ -18,7 +18,7 @@ def header(seed: int, number: int) -> str:
 def paper_html(exam: Exam, seed: int, number: int, questions: list[Question],
                variant: Variant) -> str:
     """The variant's question paper: each question's words and what its kind shows a
-    student (``Kind.paper_view``: a lab's blanked template, the options as printed),
+    student (``Kind.paper_view``: a lab's own template, the options as printed),
     grouped by the section each is filed under."""
     from solver.kinds import kind_of
     from solver.render.html import environment, inline
@@ -32,8 +32,8 @@ def paper_html(exam: Exam, seed: int, number: int, questions: list[Question],
             "name": section.name, "statement": section.statement, "points": 0, "questions": []})
         entry["points"] += question.total
         view = kind_of(question).paper_view(question, solution)
-        entry["questions"].append(
-            {"meta": solution.meta, "template": view.template, "options": view.options})
+        entry["questions"].append({"meta": solution.meta, "template": view.template,
+                                   "options": view.options, "figure": view.figure})
     template = environment().get_template("paper.html.j2")
     return str(template.render(
         title=exam.title, instructions=exam.instructions, header=header(seed, number),
@@ -44,14 +44,20 @@ def paper_html(exam: Exam, seed: int, number: int, questions: list[Question],
 
 def write_variant_pdfs(exam: Exam, folder: Path, seed: int, questions: list[Question],
                        variants: list[Variant]) -> None:
+    from solver.guard import check, paper_sections
     from solver.output import write_atomically
     from solver.render.html import fragment
     from solver.sheet.build import sheet_html
     from solver.sheet.typeset import progress, typeset
 
+    frame = [exam.title, exam.instructions, *(section.statement for section in exam.sections)]
     for variant in variants:
         number = variant.number
-        paper = typeset(paper_html(exam, seed, number, questions, variant))
+        html = paper_html(exam, seed, number, questions, variant)
+        shown = paper_sections(html)
+        check(f"the question paper of variant {number}",
+              [(q, variant.solutions[q.id], shown[q.id]) for q in questions], frame)
+        paper = typeset(html)
         write_atomically(folder / f"variant-{number:03d}-questions.pdf", paper)
         rendered = [(variant.solutions[q.id], fragment(variant.solutions[q.id]))
                     for q in questions]

@@ -3,9 +3,10 @@ every variant solved and checked by the question's independent checks.
 
 A question's kind samples its parameters (``Kind.sample``: a computed question's module
 draws them, a multiple-choice question shuffles its options); a question whose kind does
-not vary keeps the exam's text in every variant and is solved once. Draws depend only on
-(seed, variant number, question id), so adding a question or changing the count leaves
-the other draws as they were.
+not vary keeps the exam's text in every variant and is solved once. A draw that is unfair
+(``fairness``) or repeats an earlier variant's parameters is drawn again from the same
+generator. Draws depend only on the seed, the question and the variant numbers up to
+theirs, so adding a question or a larger count leaves the other draws as they were.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import random
 import sys
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,8 +23,10 @@ from solver.engine import solve
 from solver.kinds import kind_of
 from solver.model import InputError, SelfCheckError, Solution, failed_check_message
 from solver.record import Question
+from solver.variants.fairness import unfair
 
 MAX_COUNT = 1000
+MAX_DRAWS = 50  # tries for a fair draw of one question in one variant
 MAX_SEED = 2**63
 
 
@@ -44,11 +48,63 @@ def varies(question: Question) -> bool:
 
 
 def draw(seed: int, variant: int, question: Question) -> dict[str, Any]:
-    """The raw parameters of ``question`` in variant ``variant`` (numbered from 1)."""
-    if not varies(question):
-        return {}
-    return kind_of(question).sample(question, _rng("solver-variant", seed, variant, question.id),
-                                    variant, _rng("solver-question", seed, question.id))
+    """The parameters of ``question`` in variant ``variant`` (numbered from 1)."""
+    return question_draws(seed, question, variant)[-1].params if varies(question) else {}
+
+
+def question_draws(seed: int, question: Question, count: int,
+                   seconds: list[float] | None = None,
+                   keep_failed: bool = False) -> list[Solution]:
+    """Variants 1..count of one question, solved: each the first draw of its variant's
+    generator that is fair (``fairness``: no known wrong path on or near a right answer,
+    no answer equal to a printed number) and, while the question's parameters allow it,
+    unlike every earlier variant's (a shuffle of options may repeat: its keys are balanced
+    by block instead). Each variant's draws depend only on (seed, variant, question) and
+    the earlier variants', so a larger count keeps the first ones. A failed check names
+    variant, question and check (``keep_failed``: the failed draw is that variant's, for
+    ``stress`` to report); ``seconds`` receives each variant's time."""
+    kind = kind_of(question)
+    distinct = not kind.letters(question)
+    stable = ("solver-question", seed, question.id)
+    seen: set[str] = set()
+    solved: list[Solution] = []
+    for number in range(1, count + 1):
+        began = time.perf_counter()
+        rng = _rng("solver-variant", seed, number, question.id)
+        why: list[str] = []
+        repeat: Solution | None = None
+        chosen: Solution | None = None
+        for _ in range(MAX_DRAWS):
+            solution = solve(question, kind.sample(question, rng, number, _rng(*stable)))
+            if solution.failed_checks and keep_failed:
+                chosen = solution
+                break
+            if solution.failed_checks:
+                raise SelfCheckError(f"variant {number}: " + failed_check_message(
+                    question.id, solution.failed_checks))
+            why = unfair(kind, question, solution)
+            if why:
+                continue
+            if distinct and _text(solution.params) in seen:
+                repeat = repeat or solution
+                continue
+            chosen = solution
+            break
+        if chosen is None and repeat is None:
+            raise SelfCheckError(f"variant {number}: no fair draw of {question.id} in "
+                                 f"{MAX_DRAWS} tries (the last: {'; '.join(why)})")
+        if chosen is None:  # every draw repeats: the question has fewer variants than asked
+            assert repeat is not None
+            chosen, distinct = repeat, False
+        seen.add(_text(chosen.params))
+        solved.append(chosen)
+        if seconds is not None:
+            seconds.append(time.perf_counter() - began)
+    return solved
+
+
+def _text(params: dict[str, Any]) -> str:
+    return json.dumps(params, sort_keys=True)
 
 
 @dataclass
@@ -57,61 +113,46 @@ class Variant:
     solutions: dict[str, Solution] = field(default_factory=dict)
 
 
-def solve_variant(seed: int, number: int, questions: Iterable[Question],
-                  fixed: dict[str, Solution] | None = None) -> Variant:
-    """Solve every question of one variant; a failed check names variant, question, check."""
-    variant = Variant(number)
-    for question in questions:
-        if fixed is not None and question.id in fixed:
-            variant.solutions[question.id] = fixed[question.id]
-            continue
-        solution = solve(question, draw(seed, number, question))
+def solve_variant(seed: int, number: int, questions: Iterable[Question]) -> Variant:
+    """One variant of every question (the earlier variants are drawn to reach it)."""
+    return Variant(number, {q.id: _one_question((seed, number, q))[-1] for q in questions})
+
+
+def _one_question(job: tuple[int, int, Question]) -> list[Solution]:
+    seed, count, question = job
+    if not varies(question):
+        solution = solve(question, {})
         if solution.failed_checks:
-            raise SelfCheckError(
-                f"variant {number}: " + failed_check_message(question.id, solution.failed_checks)
-            )
-        variant.solutions[question.id] = solution
-    return variant
-
-
-def _solve_one(job: tuple[int, int, list[Question]]) -> Variant:
-    seed, number, questions = job
-    return solve_variant(seed, number, questions)
-
-
-def _merged(variant: Variant, fixed: dict[str, Solution], order: list[Question]) -> Variant:
-    """The variant's own solutions and the shared ones, in exam order."""
-    own = variant.solutions
-    variant.solutions = {q.id: own[q.id] if q.id in own else fixed[q.id] for q in order}
-    return variant
+            raise SelfCheckError(failed_check_message(question.id, solution.failed_checks))
+        return [solution] * count
+    return question_draws(seed, question, count)
 
 
 def solve_variants(seed: int, count: int, questions: list[Question], jobs: int = 1,
-                   progress: Callable[[int], None] | None = None) -> list[Variant]:
-    """Variants 1..count. Questions that do not vary are solved once and shared; with
-    ``jobs`` > 1 that happens in one process while the others solve variants."""
+                   progress: Callable[[str], None] | None = None) -> list[Variant]:
+    """Variants 1..count of every question, one question at a time (``jobs`` at once);
+    a question that does not vary is solved once and shared."""
     check_seed_and_count(seed, count)
-    shared = [q for q in questions if not varies(q)]
-    varying = [q for q in questions if varies(q)]
-    work = [(seed, number, varying) for number in range(1, count + 1)]
-    done: list[Variant] = []
+    work = [(seed, count, question) for question in questions]
+    found: dict[str, list[Solution]] = {}
     if jobs <= 1:
-        fixed = solve_variant(seed, 1, shared).solutions
-        for job in work:
-            done.append(_merged(_solve_one(job), fixed, questions))
-            if progress:
-                progress(job[1])
-        return done
-    import multiprocessing
+        results: Iterable[list[Solution]] = map(_one_question, work)
+    else:
+        import multiprocessing
 
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        pending = pool.apply_async(solve_variant, (seed, 1, shared))
-        for variant in pool.imap(_solve_one, work):
-            done.append(variant)
+        pool = multiprocessing.get_context("fork").Pool(jobs)
+        results = pool.imap(_one_question, work)
+    try:
+        for question, solutions in zip(questions, results, strict=True):
+            found[question.id] = solutions
             if progress:
-                progress(variant.number)
-        fixed = pending.get().solutions
-    return [_merged(variant, fixed, questions) for variant in done]
+                progress(question.id)
+    finally:
+        if jobs > 1:
+            pool.terminate()
+            pool.join()
+    return [Variant(number, {q.id: found[q.id][number - 1] for q in questions})
+            for number in range(1, count + 1)]
 
 
 def key_json(seed: int, count: int, questions: list[Question], variants: list[Variant]) -> str:
@@ -128,9 +169,9 @@ def key_json(seed: int, count: int, questions: list[Question], variants: list[Va
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def progress_line(count: int) -> Callable[[int], None]:
-    def report(number: int) -> None:
-        print(f"solver: variant {number}/{count} solved and verified", file=sys.stderr,
-              flush=True)
+def progress_line(count: int) -> Callable[[str], None]:
+    def report(question_id: str) -> None:
+        print(f"solver: {question_id}: {count} variant{'s' if count != 1 else ''} solved "
+              "and verified", file=sys.stderr, flush=True)
 
     return report

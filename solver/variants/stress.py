@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import statistics
-import time
 from collections import Counter
 from typing import Any
 
-from solver.engine import solve
 from solver.kinds import kind_of
 from solver.record import Question
-from solver.variants.seeded import check_seed_and_count, draw
+from solver.variants.fairness import equals_printed, key_period, near_wrong_paths, same_parameters
+from solver.variants.seeded import check_seed_and_count, question_draws
 
 
 def _flat(value: Any) -> list[Any]:
@@ -51,12 +50,13 @@ def stress(question: Question, count: int, seed: int) -> dict[str, Any]:
     answers: dict[str, list[Any]] = {}
     coincide: Counter[str] = Counter()
     letters: Counter[str] = Counter()
+    sequence: list[str] = []
+    near: Counter[str] = Counter()
+    printed: Counter[str] = Counter()
     params: list[dict[str, Any]] = []
     kind = kind_of(question)
-    for number in range(1, count + 1):
-        began = time.perf_counter()
-        solution = solve(question, draw(seed, number, question))
-        seconds.append(time.perf_counter() - began)
+    draws = question_draws(seed, question, count, seconds, keep_failed=True)
+    for number, solution in enumerate(draws, start=1):
         params.append(solution.params)
         if solution.failed_checks:
             failures.append({"variant": number, "params": solution.params,
@@ -66,9 +66,12 @@ def stress(question: Question, count: int, seed: int) -> dict[str, Any]:
         for path in kind.wrong_paths(question, solution):
             if _same(path.value, solution.answer[path.answer]):
                 coincide[f"{path.answer}: {path.name}"] += 1
+        near.update(near_wrong_paths(kind, question, solution))
+        printed.update(equals_printed(solution))
         letter = kind.key_letter(solution)
         if letter is not None:
             letters[letter] += 1
+            sequence.append(letter)
     report: dict[str, Any] = {
         "id": question.id, "seed": seed, "count": count,
         "failures": failures,
@@ -77,9 +80,17 @@ def stress(question: Question, count: int, seed: int) -> dict[str, Any]:
         "never_change": sorted(k for k, v in answers.items() if _summary(v)["constant"]),
         "coincides_with_wrong_path": dict(sorted(coincide.items())),
         "equals_a_parameter": _tracking(answers, params),
+        # What the sampler redraws (seeded.drawn): non-zero only when it could not.
+        "near_a_wrong_path": dict(sorted(near.items())),
+        "equals_a_printed_number": dict(sorted(printed.items())),
+        # (A shuffle of a few options repeats by nature; its key is judged by key_period.)
+        "same_parameters": ([list(pair) for pair in same_parameters(params)][:20]
+                            if params[0] and not kind.letters(question) else []),
+        "distinct_parameters": len({json.dumps(p, sort_keys=True) for p in params}),
     }
     if kind.letters(question):
         report["key_letters"] = {letter: letters[letter] for letter in kind.letters(question)}
+        report["key_period"] = key_period(sequence)
     return report
 
 
@@ -119,7 +130,20 @@ def as_text(report: dict[str, Any]) -> str:
     if tracking:
         lines.append("always equal to a parameter: " + ", ".join(
             f"{key} = {name}" for key, name in tracking.items()))
+    for name, what in (("near_a_wrong_path", "within 15 % of a typical wrong path"),
+                       ("equals_a_printed_number", "equal to a number printed in the question")):
+        if report[name]:
+            lines.append(f"{what}: " + ", ".join(
+                f"{key} in {n} of {report['count']} draws" for key, n in report[name].items()))
+    if report["same_parameters"]:
+        first, second = report["same_parameters"][0]
+        lines.append(f"parameters: {report['distinct_parameters']} distinct in "
+                     f"{report['count']} draws (variant {second} repeats variant {first}: "
+                     "the question has no more variants)")
     if "key_letters" in report:
         lines.append("key letter: " + ", ".join(
             f"{letter} {n}" for letter, n in report["key_letters"].items()))
+        if report["key_period"]:
+            lines.append(f"the key letter repeats every {report['key_period']} variants: "
+                         "one variant's key gives the others'")
     return "\n".join(lines) + "\n"

@@ -86,7 +86,9 @@ def _question(planned: Planned) -> ET.Element:
     _sub(ET.SubElement(element, "name"), "text",
          f"{question.id} v{planned.variant}: {question.title}")
     text = {"gaps": _cloze_text, "choice": _choice_text, "essay": _essay_text}
-    _html(element, "questiontext", text[planned.form](planned))
+    shown = text[planned.form](planned)
+    _html(element, "questiontext", shown)
+    _guard(planned, shown)
     pages = printer()
     general = _html(element, "generalfeedback", pages.render(solution))
     for name, data in pages.files.items():
@@ -102,6 +104,17 @@ def _question(planned: Planned) -> ET.Element:
     elif planned.form == "essay":
         _essay_options(element, planned, pages)
     return element
+
+
+def _guard(planned: Planned, shown: str) -> None:
+    """What a student sees of the question (its text without the gaps' answers, which
+    Moodle hides, and the options) must hold nothing of the worked answer."""
+    from solver.guard import check
+    from solver.lms.moodle.cloze import parse_gaps
+
+    student = parse_gaps(shown)[1] + "\n" + "\n".join(text for _, text in planned.item.options)
+    check(f"Moodle question {planned.idnumber}",
+          [(planned.question, planned.solution, student)])
 
 
 # --- cloze -----------------------------------------------------------------------------
@@ -196,7 +209,9 @@ def _choice_options(element: ET.Element, planned: Planned) -> None:
 def _essay_text(planned: Planned) -> str:
     meta = planned.solution.meta
     asks = [fb.ask_html(ask) for ask in meta.asks if ask.text]
-    if planned.item.template:  # the code to complete (a lab's, answer lines blanked)
+    if planned.item.figure:  # the exam's figure, in words
+        asks.append(f"<pre>{fb.text(planned.item.figure)}</pre>")
+    if planned.item.template:  # the exam's code to complete
         asks.append(f"<pre>{fb.text(planned.item.template)}</pre>")
     return "\n".join([fb.statement(meta), *asks])
 
