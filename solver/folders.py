@@ -13,25 +13,50 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from solver import interrupt
 from solver.model import BuildError, InputError
 from solver.output import shown
 
+_DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+
 
 def open_owned(folder: Path, option: str = "--out") -> int:
-    """A descriptor of ``folder`` (created with its missing parents), or an InputError."""
+    """A descriptor of ``folder``, reached from ``/`` one name at a time (missing folders
+    created on the way), or an InputError. A link on the way is followed only when root
+    or this user owns it: one planted by another user in a shared folder is refused, and
+    so is a last name that is a link or a folder of another user."""
     name = shown(folder)
+    parts = [part for part in os.path.abspath(folder).split("/") if part]
+    fd = os.open("/", _DIRECTORY)
     try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(FileExistsError):
-            os.mkdir(folder, 0o755)
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(part, 0o755, dir_fd=fd)
+            try:
+                step = os.open(part, _DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+            except OSError:
+                info = os.lstat(part, dir_fd=fd)
+                if not stat.S_ISLNK(info.st_mode):
+                    raise
+                if last:
+                    raise InputError(f"{option} {name} is a symbolic link; give a folder") \
+                        from None
+                if info.st_uid not in (0, os.geteuid()):
+                    raise InputError(f"{option} {name} passes through a link of another "
+                                     f"user ({part}); give another folder") from None
+                step = os.open(part, _DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = step
     except OSError as error:
-        if os.path.islink(folder):
-            raise InputError(f"{option} {name} is a symbolic link; give a folder") from None
+        os.close(fd)
         raise InputError(f"{option} {name}: {error.strerror or error}") from None
+    except BaseException:
+        os.close(fd)
+        raise
     if os.fstat(fd).st_uid != os.geteuid():
         os.close(fd)
         raise InputError(f"{option} {name} belongs to another user; give a folder of yours")

@@ -6,6 +6,7 @@ its last line in the report; the side effects are also looked for where they wou
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -52,7 +53,19 @@ attempt("home", lambda: open({home_secret!r}).read())
 attempt("dev", lambda: open("/dev/solver-escape", "wb").write(b"1" * (1 << 20)))
 attempt("shm", lambda: open("/dev/shm/solver-escape", "wb").write(b"1"))
 attempt("uid0", lambda: None if os.getuid() == 0 else 1 / 0)
-raise RuntimeError("PROBE " + json.dumps(found, sort_keys=True))
+import ctypes, resource
+libc = ctypes.CDLL(None, use_errno=True)
+def zero(result):
+    assert result == 0
+attempt("pdeathsig", lambda: zero(libc.prctl(1, 0, 0, 0, 0)))
+attempt("prlimit", lambda: resource.prlimit(1, resource.RLIMIT_NOFILE))
+attempt("memfd", lambda: os.memfd_create("x"))
+attempt("shm", lambda: zero(min(0, libc.shmget(0x5E5E, 4096, 0o1600))))
+attempt("utime", lambda: os.utime({shared!r}, None))
+attempt("xattr", lambda: os.setxattr({shared!r}, "user.solver", b"1"))
+# (One line of at most 500 characters comes back: the attempts that worked, and a count.)
+done = sorted(name for name, what in found.items() if what == "DONE")
+raise RuntimeError("PROBE " + json.dumps({{"tried": len(found), "done": done}}))
 '''
 
 # Imports the reference from the checkout beside the interpreter (review, section 1).
@@ -93,8 +106,30 @@ for folder in ("/tmp", "/dev", "/dev/shm", os.getcwd(), os.environ.get("HOME", "
 raise RuntimeError("WROTE %d MiB" % written)
 '''
 
-# Runs a classmate's file from the same folder (review, section 8).
+# Runs a classmate's file from the same folder (review, section 8); the second form
+# found the folder through the runner's command line.
 COPY = 'exec(open(__file__.rsplit("/", 1)[0] + "/alice.py").read())\n'
+COPY_BY_CONFIG = """\
+import json, os, sys
+config = json.loads(sys.argv[1])
+folder = os.path.dirname(config.get("file") or config["display"])
+exec(open(os.path.join(folder, "alice.py")).read())
+"""
+
+# Sends values of types no honest run gives: the checks cannot take them (review 2).
+WRONG_TYPES = RIGHT + """
+import sys as _sys
+_probe = _sys.modules["probes.lab1"]
+_real = _probe.run
+
+
+def _run(names, data, step):
+    return _real(names, data, lambda key, compute: step(key, lambda: {
+        name: torch.zeros(0) for name in compute()}))
+
+
+_probe.run = _run
+"""
 
 
 def grade(mode: str, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -107,22 +142,33 @@ def grade(mode: str, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProces
 def attacked(request: pytest.FixtureRequest,
              tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """One folder of attacks graded in each mode (the checks file hashed around it)."""
-    folder = tmp_path_factory.mktemp(f"attacks-{request.param}")
-    # A file in the grader's home (/root when it is root), which the review read.
+    # Outside /tmp (which bwrap hides anyway): where a class's folder may well lie.
+    folder = Path(tempfile.mkdtemp(prefix=f"solver-attacks-{request.param}-", dir="/var/tmp"))
+    folder.chmod(0o755)
+    request.addfinalizer(lambda: shutil.rmtree(folder, ignore_errors=True))
+    # A file in the grader's home (/root when it is root), which the review read; and a
+    # file anyone may write, whose times and attributes Landlock alone would not guard.
     home_secret = Path.home() / f".solver-test-secret-{os.getpid()}"
     home_secret.write_text("the grader's own file")
     request.addfinalizer(home_secret.unlink)
-    fill = {"project": str(ROOT), "site": SITE, "home_secret": str(home_secret)}
+    shared = folder / "shared.txt"
+    shared.write_text("anyone's")
+    shared.chmod(0o666)
+    fill = {"project": str(ROOT), "site": SITE, "home_secret": str(home_secret),
+            "shared": str(shared)}
     for name, text in (("prober.py", PROBER.format(**fill)), ("steal.py", STEAL.format(**fill)),
                        ("threads.py", THREADS), ("fill.py", FILL), ("alice.py", RIGHT),
-                       ("zz_bob.py", COPY)):
+                       ("zz_bob.py", COPY), ("zz_carol.py", COPY_BY_CONFIG),
+                       ("wrong_types.py", WRONG_TYPES)):
         (folder / name).write_text(text)
+    stamp = shared.stat().st_mtime_ns
     (folder / "secret.txt").write_text("a classmate's secret")
     checks = (ROOT / "solver" / "grading" / "checks" / "lab1.py").read_bytes()
     result = grade(request.param, str(folder), "--format", "json", "--jobs", "2",
                    "--timeout", "20")
     assert result.returncode == 0, result.stderr
     assert (ROOT / "solver" / "grading" / "checks" / "lab1.py").read_bytes() == checks
+    assert shared.stat().st_mtime_ns == stamp and not os.listxattr(shared)
     data = json.loads(result.stdout)
     return {"mode": request.param, "data": data,
             "by_name": {Path(s["path"]).name: s for s in data["submissions"]}}
@@ -143,7 +189,7 @@ def test_the_mode_asked_for_is_the_mode_used(attacked: dict[str, Any]) -> None:
 @pytest.mark.slow
 def test_no_attack_of_the_prober_succeeds(attacked: dict[str, Any]) -> None:
     found = json.loads(_said(attacked["by_name"]["prober.py"], "PROBE"))
-    assert len(found) == 15 and not [name for name, what in found.items() if what == "DONE"]
+    assert found == {"tried": 20, "done": []}
     for place in (Path(SITE) / "solver-escape.pth", Path("/var/tmp/solver-escape.txt"),
                   ROOT / "solver-escape.txt", Path("/dev/shm/solver-escape")):
         assert not place.exists(), place
@@ -171,8 +217,19 @@ def test_writes_are_bounded(attacked: dict[str, Any]) -> None:
 @pytest.mark.slow
 def test_a_classmates_file_is_out_of_reach(attacked: dict[str, Any]) -> None:
     assert attacked["by_name"]["alice.py"]["score"] == 4
-    bob = attacked["by_name"]["zz_bob.py"]
-    assert bob["score"] == 0 and re.search(r"(FileNotFound|Permission)Error", bob["error"])
+    for name in ("zz_bob.py", "zz_carol.py"):
+        copier = attacked["by_name"][name]
+        assert copier["score"] == 0 and re.search(r"(FileNotFound|Permission)Error",
+                                                  copier["error"]), copier
+
+
+@pytest.mark.slow
+def test_values_the_checks_cannot_take_are_the_submissions_zero(
+        attacked: dict[str, Any]) -> None:
+    """Review 2, B9: a submission that sends values of the wrong type scores 0; it does not
+    make the grading run fail (the run's exit status was 0: the fixture checks it)."""
+    found = attacked["by_name"]["wrong_types.py"]
+    assert found["score"] == 0 and "could not be checked" in found["error"], found
 
 
 def test_a_link_on_the_command_line_is_refused(tmp_path: Path) -> None:
@@ -328,3 +385,72 @@ def test_the_run_folder_is_private(tmp_path: Path) -> None:
     for path in [folder, *folder.rglob("*")]:
         assert path.stat().st_mode & 0o007 == 0, path
     shutil.rmtree(folder)
+
+
+def test_a_folder_swapped_after_discovery_is_not_read(tmp_path: Path) -> None:
+    """Review 2, B1: between finding a submission and reading it, a student swaps its
+    folder for a link to the reference; the file read is not the file found."""
+    from solver.grading.grader import _run, discover
+
+    alice = tmp_path / "class" / "alice"
+    alice.mkdir(parents=True)
+    (alice / "linear.py").write_text("raise Exception('alice wrote nothing')\n")
+    ((shown, path, identity),) = discover([str(alice / "linear.py")], ())
+    alice.rename(alice.with_name("alice.mine"))
+    alice.symlink_to(ROOT / "solver" / "labs", target_is_directory=True)
+    result = _run(None, "lab1", shown, path, identity, 5.0)
+    assert result.failure.startswith("student: the file was replaced while grading")
+
+
+def test_out_through_another_users_link_is_refused(tmp_path: Path) -> None:
+    """Review 2, B8: a link planted in a shared folder, in a parent of --out."""
+    from solver.folders import open_owned
+    from solver.model import InputError
+
+    victim, shared = tmp_path / "victim", tmp_path / "shared"
+    victim.mkdir()
+    shared.mkdir()
+    shared.chmod(0o1777)
+    (shared / "planted").symlink_to(victim, target_is_directory=True)
+    ours = open_owned(shared / "mine" / "grades")  # a folder of ours: made and opened
+    os.close(ours)
+    if os.geteuid() == 0:  # only root can make a link that belongs to another user
+        os.lchown(shared / "planted", 65534, 65534)
+        with pytest.raises(InputError, match="passes through a link of another user"):
+            open_owned(shared / "planted" / "lab1")
+        assert list(victim.iterdir()) == []
+    else:  # a link of one's own is followed
+        os.close(open_owned(shared / "planted" / "lab1"))
+        assert (victim / "lab1").is_dir()
+
+
+@pytest.mark.slow
+def test_two_graders_never_share_a_sandbox_user(tmp_path: Path) -> None:
+    """Review 2, B4: each grader counted its own slots, so two at once gave their first
+    submissions one user, and one could cripple the other's."""
+    if os.geteuid() != 0:  # not root: every submission runs as the grader's own user
+        return
+    graders, uids = [], set()
+    env = {**os.environ, "SOLVER_SANDBOX": "landlock"}
+    try:
+        for number in (1, 2):
+            sleeper = tmp_path / f"two-graders-{os.getpid()}-{number}.py"
+            sleeper.write_text("import time\ntime.sleep(60)\n")
+            graders.append(subprocess.Popen(
+                [sys.executable, "-m", "solver", "grade", "lab.1", str(sleeper)], cwd=ROOT,
+                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        deadline = time.monotonic() + 60
+        while len(uids) < 2:
+            assert time.monotonic() < deadline, uids
+            for number in (1, 2):
+                for pid in _marked(f"two-graders-{os.getpid()}-{number}.py"):
+                    with contextlib.suppress(OSError):
+                        uid = os.stat(f"/proc/{pid}").st_uid
+                        if uid >= 2_000_000_000:
+                            uids.add((number, uid))
+            time.sleep(0.2)
+        assert len({uid for _, uid in uids}) == 2, uids
+    finally:
+        for grader in graders:
+            grader.kill()
+            grader.wait()

@@ -68,8 +68,13 @@ def one_line(text: str) -> str:
     return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + "..."
 
 
-def discover(paths: list[str], secrets: tuple[str, ...] = ()) -> list[tuple[str, Path]]:
-    """(as shown, path) of every submission: files as given, a folder's *.py files sorted;
+Found = tuple[str, Path, tuple[int, int]]  # as shown, the path, its (device, inode)
+
+
+def discover(paths: list[str], secrets: tuple[str, ...] = ()) -> list[Found]:
+    """(as shown, path, identity) of every submission: files as given, a folder's *.py
+    files sorted; the file's device and inode now, which it must still have when it is
+    read (a folder on its path swapped for a link meanwhile reads another file);
     a path given twice is graded once. A path given that is a symbolic link or passes
     through one (it would be read as root from wherever the link leads), or that lies in
     our own code (``secrets``: it would grade the reference), is an InputError. A symbolic
@@ -97,7 +102,14 @@ def discover(paths: list[str], secrets: tuple[str, ...] = ()) -> list[tuple[str,
             found.setdefault(path.resolve(), given)
         else:
             raise InputError(f"no such submission file or folder: {given!r}")
-    return [(shown, path) for path, shown in found.items()]
+    items = []
+    for path, shown in found.items():
+        try:
+            info = os.lstat(path)
+        except OSError as error:
+            raise InputError(f"cannot read {shown!r}: {error.strerror}") from None
+        items.append((shown, path, (info.st_dev, info.st_ino)))
+    return items
 
 
 def gradable(lab: str) -> Question:
@@ -158,7 +170,8 @@ def worked_lines(module: str) -> dict[str, list[str]]:
     return steps
 
 
-def _run(sandbox: Any, probe: str, shown: str, path: Path, timeout: float) -> Any:
+def _run(sandbox: Any, probe: str, shown: str, path: Path, identity: tuple[int, int],
+         timeout: float) -> Any:
     from solver.grading.sandbox import RunResult, run
 
     try:  # never through a link, never a device or a pipe
@@ -168,7 +181,11 @@ def _run(sandbox: Any, probe: str, shown: str, path: Path, timeout: float) -> An
             return RunResult(failure="student: the file is a symbolic link (not followed)")
         return RunResult(failure=f"student: cannot read the file: {error.strerror}")
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if (info.st_dev, info.st_ino) != identity:
+            return RunResult(failure="student: the file was replaced while grading (a "
+                                     "folder on its path was swapped): not read")
+        if not stat.S_ISREG(info.st_mode):
             return RunResult(failure="student: not a regular file")
         with os.fdopen(os.dup(fd), "rb") as handle:
             source = handle.read(MAX_SOURCE_BYTES + 1)
@@ -202,8 +219,8 @@ def grade(lab: str, paths: list[str], jobs: int, timeout: float,
     executor = ThreadPoolExecutor(max_workers=jobs)
     try:
         futures: dict[Future[Any], int] = {
-            executor.submit(_run, box, probe, shown, path, timeout): index
-            for index, (shown, path) in enumerate(items)}
+            executor.submit(_run, box, probe, shown, path, identity, timeout): index
+            for index, (shown, path, identity) in enumerate(items)}
         checks = checks_of(meta, exam())
         reference = checks.reference(SEED)
         marked = worked_lines(checks.MODULE)
@@ -214,9 +231,9 @@ def grade(lab: str, paths: list[str], jobs: int, timeout: float,
                                      done.result(), timeout)
             graded[index] = result
             if failure:
-                failures.append(f"{shown}: {failure}")
+                failures.append(f"{one_line(shown)}: {failure}")
             if len(items) > 1 or any(Path(given).is_dir() for given in paths):
-                progress(f"[{len(graded)}/{len(items)}] {shown}: {result.score}/"
+                progress(f"[{len(graded)}/{len(items)}] {one_line(shown)}: {result.score}/"
                          f"{result.max_score} ({result.seconds:.1f} s)")
     finally:
         executor.shutdown(wait=False, cancel_futures=True)
@@ -274,9 +291,14 @@ def _score(lab: str, points: dict[str, int], checks: Any, reference: Any,
         if sorted(verdicts) != sorted(points):
             raise RuntimeError(f"verdicts for the parts {_labels(verdicts)}, not "
                                f"{_labels(points)}")
-    except Exception as error:  # a bug of the grader, not of the submission
-        reason = f"internal error while checking: {type(error).__name__}: {error}"
-        return zero(f"not graded: {reason}", f"grader failure: {reason}"), reason
+    except Exception as error:
+        # What the checks could not take is what the submission sent: values of a type or
+        # shape no honest run gives (a submission can wrap the probe). Its zero, not the
+        # grader's failure: a submission must not be able to fail the grading run. (The
+        # tests grade every right and wrong submission, so a bug of the checks shows.)
+        reason = (f"its results could not be checked ({type(error).__name__}: {error}): "
+                  "values of a type or shape the lab's code does not give")
+        return zero(f"not graded: {reason}", reason), ""
     parts = tuple(Part(label, value if verdicts[label].passed else 0, value,
                        verdicts[label].passed, one_line(verdicts[label].message))
                   for label, value in points.items())

@@ -69,13 +69,22 @@ class Sandbox:
     readable: tuple[str, ...] = ()  # mode landlock: what the runner may read besides
     drop_to: int | None = None  # the first sandbox uid when the grader is root
     note: str = ""  # why the stronger modes are not used
+    needed: tuple[str, ...] = ()  # mode bwrap: what must stay visible (interpreter, sites)
+    masked: tuple[str, ...] = ()  # mode bwrap: what its fixed flags hide (and /tmp)
 
-    def command(self, folder: str, argv: list[str]) -> list[str]:
-        """``argv`` run in this sandbox with ``folder`` (the run folder) as its files."""
+    def command(self, folder: str, argv: list[str], hide: tuple[str, ...] = ()) -> list[str]:
+        """``argv`` run in this sandbox with ``folder`` (the run folder) as its files, and
+        the folders ``hide`` (the submission's own: its classmates') behind empty mounts."""
         if self.mode != "bwrap":
             return argv
-        return [*self.bwrap, "--ro-bind", folder, INSIDE, "--dir", WORK, "--chdir", WORK,
-                "--", *argv]
+        masks: list[str] = []
+        for place in hide:  # unless hidden already (/tmp, the project…) or needed inside
+            real = os.path.realpath(place)
+            if real != "/" and not any(_inside(real, m) for m in self.masked) and \
+                    not any(_inside(need, real) for need in self.needed):
+                masks += ["--tmpfs", real, "--remount-ro", real]
+        return [*self.bwrap, *masks, "--ro-bind", folder, INSIDE, "--dir", WORK,
+                "--chdir", WORK, "--", *argv]
 
     def describe(self) -> str:
         user = "a user of its own" if self.drop_to is not None else "the grader's user"
@@ -116,9 +125,9 @@ def site_dirs() -> list[str]:
             if p.endswith(("site-packages", "dist-packages")) and os.path.isdir(p)]
 
 
-def _bwrap_flags(found: str) -> tuple[str, ...]:
-    """Hide our code (and /root, /home) behind empty mounts, bind the interpreter and
-    site-packages back, and hide this package again where it lies inside them."""
+def _masks() -> tuple[str, ...]:
+    """What bwrap hides behind empty mounts: our code, the folder holding the project,
+    /root and /home."""
     hidden = list(secrets())
     ours, project = hidden[0], hidden[-1]
     candidates = [ours, "/root", "/home"]
@@ -126,7 +135,14 @@ def _bwrap_flags(found: str) -> tuple[str, ...]:
         candidates.append(project)
         if os.path.dirname(project) != "/":
             candidates.append(os.path.dirname(project))
-    masks = _topmost([os.path.realpath(p) for p in candidates if os.path.isdir(p)])
+    return _topmost([os.path.realpath(p) for p in candidates if os.path.isdir(p)])
+
+
+def _bwrap_flags(found: str) -> tuple[str, ...]:
+    """Hide our code (and /root, /home) behind empty mounts, bind the interpreter and
+    site-packages back, and hide this package again where it lies inside them."""
+    ours = secrets()[0]
+    masks = _masks()
     wanted = [sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable)),
               *site_dirs()]
     exposes = _topmost([os.path.realpath(p) for p in wanted
@@ -181,15 +197,23 @@ def _bwrap() -> tuple[Sandbox | None, str]:
         (p for p in ("/usr/bin/bwrap", "/bin/bwrap") if os.access(p, os.X_OK)), None)
     if found is None:
         return None, "bwrap is not installed (Debian package bubblewrap)"
+    needed = tuple(os.path.realpath(p) for p in (sys.prefix, sys.base_prefix,
+                                                 os.path.dirname(sys.executable),
+                                                 *site_dirs(), tempfile.gettempdir()))
     box = Sandbox("bwrap", sys.executable, tuple(site_dirs()), _bwrap_flags(found),
-                  secrets(), drop_to=SANDBOX_UID if os.geteuid() == 0 else None)
+                  secrets(), drop_to=SANDBOX_UID if os.geteuid() == 0 else None,
+                  needed=needed, masked=(*_masks(), "/tmp"))
     reason = _try(box)
     return (None, f"bwrap does not work here ({reason})") if reason else (box, "")
 
 
 def _landlock() -> tuple[Sandbox | None, str]:
+    import platform
+
     from solver.grading.probes.landlock import abi
 
+    if platform.machine() != "x86_64":  # Landlock alone leaves processes and sockets
+        return None, f"no seccomp filter for {platform.machine()} to go with Landlock"
     if abi() < 1:
         return None, "the kernel offers no Landlock (Linux 5.13 or later)"
     return Sandbox("landlock", sys.executable, tuple(site_dirs()), (), secrets(),

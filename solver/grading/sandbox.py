@@ -11,6 +11,7 @@ sweeps it (its lock is gone with its process)."""
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import selectors
@@ -36,6 +37,7 @@ STARTUP_SECONDS = 120.0  # interpreter and torch, before the submission's time s
 TASKS = 32  # threads a submission may start (it may not start processes)
 PROBES = Path(__file__).resolve().parent / "probes"
 RUNS = Path(tempfile.gettempdir()) / "solver-grade"  # beside it: each run's folder
+SLOTS = Path("/run/solver-grade")  # root's: one lock file per sandbox user in use
 
 _live: set[subprocess.Popen[bytes]] = set()
 _live_lock = threading.Lock()
@@ -51,6 +53,7 @@ class RunResult:
     overflow: bool = False
     seconds: float = 0.0
     failure: str = ""  # the sandbox could not be started: the grader's failure
+    bwrapped: bool = False  # run under bwrap (which reports a signal as 128 + N)
     ready_at: float | None = field(default=None, repr=False)
 
 
@@ -73,16 +76,47 @@ def _prepare(folder: Path, probe: str, submission: bytes, uid: int | None) -> No
 
 
 @contextlib.contextmanager
-def _slot() -> Iterator[int]:
-    """The lowest number no running submission holds (its user is SANDBOX_UID + it)."""
-    with _live_lock:
-        number = next(n for n in range(len(_slots) + 1) if n not in _slots)
-        _slots.add(number)
+def _slot(owned: bool) -> Iterator[int]:
+    """The lowest slot no running submission holds, on the whole machine when the grader
+    is root (``owned``: a lock file per slot in a folder only root may write, so two
+    graders never give two submissions one user); then the slot's user has no process
+    left (one of a grader killed outright)."""
+    if not owned:
+        with _live_lock:
+            number = next(n for n in range(len(_slots) + 1) if n not in _slots)
+            _slots.add(number)
+        try:
+            yield number
+        finally:
+            with _live_lock:
+                _slots.discard(number)
+        return
+    SLOTS.mkdir(mode=0o700, exist_ok=True)
+    if SLOTS.is_symlink() or SLOTS.stat().st_uid != 0:
+        raise OSError(f"{SLOTS} is not root's own folder")
+    number = 0
+    while True:
+        fd = os.open(SLOTS / f"slot-{number}.lock",
+                     os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            os.close(fd)
+            number += 1
     try:
         yield number
     finally:
-        with _live_lock:
-            _slots.discard(number)
+        os.close(fd)
+
+
+def kill_user(uid: int) -> None:
+    """SIGKILL every process of ``uid`` (a sandbox user: nothing else runs as it)."""
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError):
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    os.kill(int(entry), signal.SIGKILL)
 
 
 def sweep() -> None:
@@ -100,7 +134,9 @@ def run(sandbox: Sandbox, probe: str, source: bytes, display: str, original: Pat
     except OSError as error:
         return RunResult(failure=f"cannot create the run folder: {error}")
     try:
-        with _slot() as slot:
+        with _slot(sandbox.drop_to is not None) as slot:
+            if sandbox.drop_to is not None:
+                kill_user(sandbox.drop_to + slot)
             outer.chmod(0o711)  # the submission's user passes through to its own folder
             result = _run_in(sandbox, outer / "run", slot, probe, source, display, original,
                              seed, timeout)
@@ -119,7 +155,7 @@ def _run_in(sandbox: Sandbox, folder: Path, slot: int, probe: str, source: bytes
     read, write = os.pipe()
     config = {"fd": write, "probe": probe, "seed": seed, "timeout": timeout,
               "submission": f"{inside}/submission.py", "display": display,
-              "file": str(original), "site": list(sandbox.site),
+              "site": list(sandbox.site),
               "memory_bytes": MEMORY_BYTES, "file_bytes": FILE_BYTES,
               "tasks": tasks_of(os.getuid() if uid is None else uid) + TASKS,
               "parent": None if sandbox.mode == "bwrap" else os.getpid(),
@@ -132,7 +168,8 @@ def _run_in(sandbox: Sandbox, folder: Path, slot: int, probe: str, source: bytes
     home = WORK if sandbox.mode == "bwrap" else str(folder / "work")
     try:
         process = subprocess.Popen(
-            sandbox.command(str(folder), argv), stdin=subprocess.DEVNULL,
+            sandbox.command(str(folder), argv, hide=(str(original.parent),)),
+            stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, pass_fds=(write,),
             env=environment(home), cwd=str(folder / "work"), start_new_session=True)
     except OSError as error:
@@ -143,7 +180,9 @@ def _run_in(sandbox: Sandbox, folder: Path, slot: int, probe: str, source: bytes
     with _live_lock:
         _live.add(process)
     try:
-        return _pump(process, read, timeout)
+        result = _pump(process, read, timeout)
+        result.bwrapped = sandbox.mode == "bwrap"
+        return result
     finally:
         os.close(read)
         _kill(process)
@@ -224,6 +263,8 @@ def describe_exit(result: RunResult, timeout: float) -> str:
     if result.timed_out:
         return f"was stopped at the {timeout:g} s time limit"
     code = result.returncode
+    if code is not None and 128 < code < 128 + 65 and result.bwrapped:
+        code = 128 - code  # bwrap passes a child killed by signal N on as 128 + N
     if code is not None and code < 0:
         number = -code
         name = signal.Signals(number).name if number in signal.valid_signals() else str(number)

@@ -205,11 +205,11 @@ def cap_cpu(seconds: float) -> None:
     _limit("RLIMIT_CPU", soft, soft + 2)
 
 
-def load(module: types.ModuleType, path: str, display: str, original: str,
+def load(module: types.ModuleType, path: str, display: str,
          preset: dict[str, Any]) -> None:
-    """Execute the submission in ``module`` (``__file__`` the original path; tracebacks
-    show ``display``)."""
-    module.__file__ = original
+    """Execute the submission in ``module`` (``__file__`` and tracebacks show ``display``,
+    the path as the grader was given it: nothing of where it lies)."""
+    module.__file__ = display
     sys.modules["submission"] = module
     module.__dict__.update(preset)
     with open(path, "rb") as handle:
@@ -247,7 +247,7 @@ def main() -> None:
     channel.record({"begin": "load"})
     started = time.monotonic()
     try:
-        load(module, config["submission"], config["display"], config["file"], preset)
+        load(module, config["submission"], config["display"], preset)
         channel.record({"key": "load", "done": True})
     except BaseException as error:  # a submission that fails to load is graded as far as it got
         channel.record({"key": "load", "error": last_line(error)})

@@ -1,5 +1,9 @@
 """A seccomp filter for the sandboxed runner: no new processes, no exec, no sockets, no
-signals to other processes, no ptrace, namespaces, mounts, modules, bpf or io_uring.
+signals to other processes, no ptrace, namespaces, mounts, modules, bpf or io_uring; no
+System V or POSIX IPC and no memfd (memory outside the address-space limit that would
+outlive the run); no change to a file's mode, owner, times or extended attributes (what
+Landlock does not cover); no prctl that clears the death signal or makes a subreaper;
+limits, priorities and affinities of this process only.
 
 Standalone (stdlib only): copied into the sandbox next to the runner and installed by the
 runner itself before any student code runs. Linux x86-64 only; elsewhere ``install``
@@ -23,12 +27,22 @@ _CLONE, _CLONE3, _KILL_NR, _TGKILL = 56, 435, 62, 234
 # Refused outright with EPERM: fork, vfork, execve, execveat, socket, connect,
 # socketpair, ptrace, tkill, sigqueueinfo, process_vm_*, pidfd_*, unshare, setns,
 # mount and the new mount API, pivot_root, chroot, reboot, modules, kexec, bpf,
-# perf_event_open, userfaultfd, keyrings, io_uring, *_handle_at.
+# perf_event_open, userfaultfd, keyrings, io_uring, *_handle_at; System V shm, sem and
+# msg, POSIX mq, memfd_create; chmod, chown, utime and xattr families; ioprio_set,
+# inotify and fanotify.
 _DENIED = (
     57, 58, 59, 322, 41, 42, 53, 101, 200, 129, 297, 310, 311, 424, 434, 438, 272, 308,
     165, 166, 428, 429, 430, 431, 432, 433, 442, 155, 161, 169, 175, 176, 313, 246, 320,
     321, 298, 323, 248, 249, 250, 425, 426, 427, 303, 304,
+    29, 30, 31, 64, 65, 66, 67, 68, 69, 70, 71, 220, 240, 241, 242, 243, 244, 245, 319,
+    90, 91, 268, 452, 92, 93, 94, 260, 132, 235, 261, 280,
+    188, 189, 190, 197, 198, 199, 463, 466,
+    251, 253, 254, 294, 300, 301,
 )
+_PRCTL, _PR_SET_PDEATHSIG, _PR_SET_CHILD_SUBREAPER = 157, 1, 36
+# On this process only (pid argument 0 or its own pid): prlimit64, setpriority (its
+# second argument), sched_setaffinity, sched_setparam, sched_setscheduler, sched_setattr.
+_SELF_ONLY = {302: 16, 141: 24, 203: 16, 142: 16, 144: 16, 314: 16}
 
 
 def _program(pid: int) -> bytes:
@@ -49,7 +63,19 @@ def _program(pid: int) -> bytes:
     op(_JEQ, _CLONE, "clone", 0)
     op(_JEQ, _KILL_NR, "kill_nr", 0)
     op(_JEQ, _TGKILL, "tgkill", 0)
+    op(_JEQ, _PRCTL, "prctl", 0)
+    for number, offset in _SELF_ONLY.items():
+        op(_JEQ, number, f"self{offset}", 0)
     op(_RET, _ALLOW)
+    labels["prctl"] = len(code)
+    op(_LD, 16)                                  # the option
+    op(_JEQ, _PR_SET_PDEATHSIG, "deny", 0)       # it dies with the grader, for good
+    op(_JEQ, _PR_SET_CHILD_SUBREAPER, "deny", "allow")
+    for offset in sorted(set(_SELF_ONLY.values())):
+        labels[f"self{offset}"] = len(code)
+        op(_LD, offset)                          # the pid argument's low word
+        op(_JEQ, 0, "allow", 0)
+        op(_JEQ, pid, "allow", "deny")
     labels["clone"] = len(code)
     op(_LD, 16)                                  # low word of args[0]: the flags
     op(_JSET, _CLONE_THREAD, "allow", "deny")    # threads only
