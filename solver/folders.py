@@ -18,7 +18,7 @@ from pathlib import Path
 
 from solver import interrupt
 from solver.model import BuildError, InputError
-from solver.output import shown
+from solver.output import shown, write_all
 
 _DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
 
@@ -73,10 +73,7 @@ def write_into(folder: int, name: str, data: bytes) -> None:
     except OSError as error:
         raise BuildError(f"cannot write {name}: {error.strerror or error}") from None
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
+        write_all(fd, data)
         os.rename(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
     except BaseException as error:
         with contextlib.suppress(OSError):

@@ -279,6 +279,14 @@ def locked_temporary(path: Path, directory: bool) -> tuple[int, Path]:
     raise BuildError(f"could not create a temporary file beside {shown(path)}")
 
 
+def write_all(fd: int, data: bytes) -> None:
+    """All of ``data`` to ``fd`` (a write may take part of it), then to the disk."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    os.fsync(fd)
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write beside the target, then rename: a failed build never leaves half a PDF."""
     interrupt.check()  # a stopped build writes nothing
@@ -287,10 +295,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     except OSError as error:
         raise BuildError(f"cannot write beside {shown(path)}: {error.strerror or error}") from None
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
+        write_all(fd, data)
         os.fchmod(fd, 0o644)
         os.replace(temporary, path)
     except BaseException as error:
@@ -305,5 +310,5 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 __all__ = [
     "LOCK_NAME", "MAX_OUTPUT_NAME", "check_folder", "check_output", "locked_temporary",
-    "make_parents", "remove_empty", "shown", "sweep_stale", "write_atomically",
+    "make_parents", "remove_empty", "shown", "sweep_stale", "write_all", "write_atomically",
 ]
