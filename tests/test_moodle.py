@@ -292,3 +292,19 @@ def test_a_whole_number_among_decimals_accepts_rounded_working() -> None:
     assert cloze.grade(gap, "1.000175") == 1.0 and cloze.grade(gap, "1.1") == 0.0
     (total,) = plan_of(lookup("lecture.1").meta, solve("lecture.1"), 1).gaps
     assert total.places == 0 and total.tolerance == 0
+
+
+def test_the_rounding_example_is_never_an_answer() -> None:
+    """The cloze text shows how to round with an example fraction: never one of the
+    question's own answers (it would show how to type that answer)."""
+    from solver.variants.seeded import question_draws
+
+    question = lookup("lecture.3").meta
+    for seed in range(1, 60):
+        solution = question_draws(seed, question, 1)[0]
+        item = plan_of(question, solution, 1)
+        if any(gap.exact == Fraction(2, 3) for gap in item.gaps):
+            text = export._cloze_text(item)
+            assert "for example 2/3" not in text and "for example 5/7 as" in text
+            return
+    raise AssertionError("no draw of lecture 3 with an answer of 2/3 in 59 seeds")

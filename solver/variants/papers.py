@@ -12,7 +12,23 @@ from solver.variants.seeded import Variant
 
 
 def header(seed: int, number: int) -> str:
+    """The worked key's header: the seed and the variant (the key is the TA's)."""
     return f"seed {seed} · variant {number}"
+
+
+def paper_header(number: int) -> str:
+    """The question paper's header: the variant alone (with the seed, anyone holding the
+    solver could rebuild the key)."""
+    return f"variant {number}"
+
+
+def emphasis(text: str) -> Any:
+    """Text with its ``**…**`` spans in bold (the exam's instructions stress one)."""
+    from markupsafe import Markup, escape
+
+    pieces = text.split("**")
+    return Markup("").join(Markup("<strong>{}</strong>").format(piece) if index % 2
+                           else escape(piece) for index, piece in enumerate(pieces))
 
 
 def paper_html(exam: Exam, seed: int, number: int, questions: list[Question],
@@ -36,7 +52,7 @@ def paper_html(exam: Exam, seed: int, number: int, questions: list[Question],
                                    "options": view.options, "figure": view.figure})
     template = environment().get_template("paper.html.j2")
     return str(template.render(
-        title=exam.title, instructions=exam.instructions, header=header(seed, number),
+        title=exam.title, instructions=emphasis(exam.instructions), header=paper_header(number),
         sections=list(sections.values()), total_points=sum(q.total for q in questions),
         inline=inline, part_name=part_name, points_text=points_text,
     ))

@@ -24,6 +24,7 @@ with its figures as base64 SVG ``<file>`` elements. The bytes depend only on the
 from __future__ import annotations
 
 import base64
+import re
 import xml.etree.ElementTree as ET
 from fractions import Fraction
 
@@ -112,7 +113,8 @@ def _guard(planned: Planned, shown: str) -> None:
     from solver.guard import check
     from solver.lms.moodle.cloze import parse_gaps
 
-    student = parse_gaps(shown)[1] + "\n" + "\n".join(text for _, text in planned.item.options)
+    blanks = re.sub(r"\{#\d+\}", " [gap] ", parse_gaps(shown)[1])  # the importer's {#N}
+    student = blanks + "\n" + "\n".join(text for _, text in planned.item.options)
     check(f"Moodle question {planned.idnumber}",
           [(planned.question, planned.solution, student)])
 
@@ -141,12 +143,18 @@ def _gap(plan: GapPlan) -> str:
     return gap_text(plan.weight, answers)
 
 
+# The rounding rule's example: the first that is none of the question's answers (it
+# would show how to type that answer).
+EXAMPLES = (Fraction(2, 3), Fraction(5, 7), Fraction(7, 9), Fraction(10, 13))
+
+
 def _cloze_text(planned: Planned) -> str:
     meta, plans = planned.solution.meta, planned.gaps
     places = plans[0].places
+    example = next(e for e in EXAMPLES if all(abs(p.exact) != e for p in plans))
     rule = ("Give whole numbers." if places == 0 else
             f"Give each answer as a decimal number rounded to {places} decimals "
-            f"(for example 2/3 as {decimal_text(Fraction(2, 3), places)}); whole results "
+            f"(for example {example} as {decimal_text(example, places)}); whole results "
             "may be given without decimals.")
     pieces = [fb.statement(meta), f"<p><em>{fb.text(rule)}</em></p>"]
     for ask in meta.asks:
