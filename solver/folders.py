@@ -1,5 +1,6 @@
-"""Output folders that hold several files (``grade --out``): opened once, without following
-a link, owned by this user, and written into by name, each file atomically.
+"""Output folders that hold several files (``variants --out``, ``grade --out``): checked
+before any work; for ``grade``, opened once without following a link, owned by this
+user, and written into by name, each file atomically.
 
 Another local user who controls where the folder lies (a shared ``/tmp``) can plant
 neither a link in place of the folder nor a link in place of a file in it: the folder is
@@ -18,7 +19,23 @@ from pathlib import Path
 
 from solver import interrupt
 from solver.model import BuildError, InputError
-from solver.output import shown, write_all
+from solver.output import existing_folder, shown, write_all
+
+
+def check_folder(output: str, option: str = "--out") -> Path:
+    """An output folder (created when missing), or an InputError before any work."""
+    name = shown(output)
+    if not output or "\0" in output:
+        raise InputError(f"{option} {name} is not a folder path")
+    folder = Path(output)
+    try:
+        if os.path.lexists(folder) and not folder.is_dir():
+            raise InputError(f"{option} {name} exists and is not a folder; give a folder")
+    except OSError as error:
+        raise InputError(f"{option} {name}: {error.strerror or error}") from None
+    existing_folder(option, name, os.path.join(output, "x"), folder, True)
+    return folder
+
 
 _DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
 

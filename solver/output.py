@@ -113,7 +113,7 @@ def check_output(output: str, option: str = "--output", suffix: str = ".pdf",
                 f"{option} {name}: the folder name {shown(part)} is longer than "
                 f"{NAME_MAX} bytes, the most a file system allows"
             )
-    parent = _existing_folder(option, name, output, path.parent, new_folders)
+    parent = existing_folder(option, name, output, path.parent, new_folders)
     _check_replaceable(path, name, parent)
     if _flags(path) & (_FS_IMMUTABLE_FL | _FS_APPEND_FL):
         raise InputError(
@@ -123,22 +123,7 @@ def check_output(output: str, option: str = "--output", suffix: str = ".pdf",
     return path
 
 
-def check_folder(output: str, option: str = "--out") -> Path:
-    """An output folder (created when missing), or an InputError before any work."""
-    name = shown(output)
-    if not output or "\0" in output:
-        raise InputError(f"{option} {name} is not a folder path")
-    folder = Path(output)
-    try:
-        if os.path.lexists(folder) and not folder.is_dir():
-            raise InputError(f"{option} {name} exists and is not a folder; give a folder")
-    except OSError as error:
-        raise InputError(f"{option} {name}: {error.strerror or error}") from None
-    _existing_folder(option, name, os.path.join(output, "x"), folder, True)
-    return folder
-
-
-def _existing_folder(option: str, name: str, output: str, parent: Path,
+def existing_folder(option: str, name: str, output: str, parent: Path,
                      new_folders: bool) -> Path:
     """The deepest folder of ``parent`` that exists, checked writable, with room for a
     temporary's path beside ``output``."""
@@ -309,6 +294,6 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 __all__ = [
-    "LOCK_NAME", "MAX_OUTPUT_NAME", "check_folder", "check_output", "locked_temporary",
+    "LOCK_NAME", "MAX_OUTPUT_NAME", "check_output", "existing_folder", "locked_temporary",
     "make_parents", "remove_empty", "shown", "sweep_stale", "write_all", "write_atomically",
 ]

@@ -69,9 +69,8 @@ def run(args: argparse.Namespace) -> int:
     """Grade; 0 when grading ran (whatever the scores), 1 when the grader itself failed."""
     import os
 
-    from solver.folders import open_owned
+    from solver.folders import check_folder, open_owned
     from solver.grading.grader import gradable, grade
-    from solver.output import check_folder
 
     gradable(args.lab)
     jobs, timeout = _jobs(args.jobs), _timeout(args.timeout)

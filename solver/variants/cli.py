@@ -25,7 +25,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from solver.output import check_folder, write_atomically
+    from solver.folders import check_folder
+    from solver.output import write_atomically
     from solver.registry import chosen, exam
     from solver.variants.seeded import (
         check_seed_and_count,
