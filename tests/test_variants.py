@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,11 +16,17 @@ from solver.marking import WrongPath
 from solver.model import SelfCheckError, Solution
 from solver.questions import lecture1
 from solver.registry import entries, exam, lookup
-from solver.variants.seeded import draw, solve_variant, varies
+from solver.variants.seeded import draw, question_draws, solve_variant, varies
 from solver.variants.stress import stress
 from tests.conftest import run_cli, solve
 
 COMPUTED = ["lecture.1", "lecture.2", "lecture.3", "lecture.5"]
+def draws(seed: int, question: Any, count: int) -> list[dict[str, Any]]:
+    """Variants 1..count's parameters, drawn once (each variant's draw follows the ones
+    before it)."""
+    return [solution.params for solution in question_draws(seed, question, count)]
+
+
 PAPERS = [qid for qid in entries() if qid.startswith("paper.")]
 
 
@@ -40,15 +47,14 @@ def test_questions_without_parameters_do_not_vary() -> None:
 
 def test_lecture5_draws_rho_from_the_short_list_and_a_few_steps() -> None:
     question = lookup("lecture.5").meta
-    drawn = [draw(1, n, question) for n in range(1, 101)]
+    drawn = draws(1, question, 100)
     assert {d["rho"] for d in drawn} <= {0.5, 0.8, 0.9, 0.95, 0.99}
     assert all(2 <= d["t"] <= 4 for d in drawn)
 
 
 def test_lecture3_draws_small_integer_images_with_no_zero_output() -> None:
     question = lookup("lecture.3").meta
-    for n in range(1, 61):
-        params = draw(3, n, question)
+    for params in draws(3, question, 60):
         cells = [v for c in params["image"] for row in c for v in row]
         assert all(isinstance(v, int) and -9 <= v <= 9 for v in cells)
         assert len(params["image"][0]) <= 6 and params["kernel_size"] <= 3
@@ -57,11 +63,10 @@ def test_lecture3_draws_small_integer_images_with_no_zero_output() -> None:
 
 
 def test_lecture1_and_2_draws_are_readable_and_not_degenerate() -> None:
-    for n in range(1, 61):
-        p1 = draw(5, n, lookup("lecture.1").meta)
+    for p1, p2 in zip(draws(5, lookup("lecture.1").meta, 60),
+                      draws(5, lookup("lecture.2").meta, 60), strict=True):
         assert p1["kernel_size"] <= p1["height"] + 2 * p1["padding"]
         assert all(p1[k] <= 32 for k in ("in_channels", "hidden_channels", "height"))
-        p2 = draw(5, n, lookup("lecture.2").meta)
         numbers = [p2[k] for k in ("x", "y", "w1", "b1", "w2", "b2", "lam")]
         assert all(Fraction(str(v)).denominator in (1, 2, 4, 5, 10, 20, 25, 50, 100)
                    for v in numbers)
@@ -73,8 +78,8 @@ def test_shuffled_options_keep_the_right_statement_as_the_key() -> None:
     for qid in PAPERS:
         question = lookup(qid).meta
         right = question.data["options"][question.data["key"]]
-        for n in range(1, 9):
-            solution = solve(qid, **draw(11, n, question))
+        for params in draws(11, question, 8):
+            solution = solve(qid, **params)
             letter = solution.answer["choice"]
             shown = {row[0]: row[1] for row in solution.steps[0].rows}
             assert shown[letter] == right
@@ -84,11 +89,12 @@ def test_shuffled_options_keep_the_right_statement_as_the_key() -> None:
 def test_key_letters_fall_evenly_across_variants_and_questions() -> None:
     per_question: dict[str, Counter[str]] = {}
     per_variant: list[Counter[str]] = []
+    orders = {qid: [p["order"] for p in draws(2, lookup(qid).meta, 40)] for qid in PAPERS}
     for n in range(1, 41):
         letters: Counter[str] = Counter()
         for qid in PAPERS:
             question = lookup(qid).meta
-            order = draw(2, n, question)["order"]
+            order = orders[qid][n - 1]
             letter = "ABCD"[order.index(question.data["key"])]
             letters[letter] += 1
             per_question.setdefault(qid, Counter())[letter] += 1
