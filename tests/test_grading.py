@@ -158,7 +158,10 @@ def test_wrong_submission_loses_exactly_its_part(graded: dict[str, Any], lab: st
         if not part["passed"]:
             assert part["points"] == 0
             assert re.search(pattern, part["message"]), part["message"]
-            assert f"worked solution, {lab}" in part["message"]
+            # What a student sees names the step in the exam's words, never its code.
+            assert f"the step {lab}" in part["message"] or f"template of {lab}" in \
+                part["message"], part["message"]
+            assert "worked solution" not in part["message"] and "worked" not in part
 
 
 @pytest.mark.slow
@@ -169,11 +172,24 @@ def test_a_file_that_fails_late_is_graded_as_far_as_it_loaded(graded: dict[str, 
 
 
 @pytest.mark.slow
-def test_worked_solution_quotes_the_reference_line(graded: dict[str, Any]) -> None:
+def test_worked_solution_quotes_the_reference_line_only_when_revealed(
+        graded: dict[str, Any]) -> None:
     part = _submission(graded, "lab.3", "wrong_missing_bias.py")["parts"][2]
-    assert part["message"].endswith("worked solution, lab.3 C): y[n, :, i, j] = "
-                                    "(window[n] * self.weight).sum(dim=(1, 2, 3)) + self.bias")
+    assert part["message"].endswith("the step lab.3 C) asks for: Forward pass for batch, in "
+                                    "for loop")
     assert "input x 2x3x7x7" in part["message"] and "seed 20240611" in part["message"]
+    worked = ("worked solution, lab.3 C): y[n, :, i, j] = (window[n] * self.weight)"
+              ".sum(dim=(1, 2, 3)) + self.bias")
+    submission = str(SUBMISSIONS / "lab3" / "wrong_missing_bias.py")
+    revealed = json.loads(run_cli("grade", "lab.3", submission, "--format", "json",
+                                  "--reveal").stdout)["submissions"][0]["parts"][2]
+    assert revealed["message"].endswith(worked) and revealed["worked"] == worked
+    scope = json.loads(run_cli("grade", "lab.3", submission, "--format", "gradescope").stdout)
+    shown = [test for test in scope["tests"] if test.get("visibility") != "after_published"]
+    later = [test for test in scope["tests"] if test.get("visibility") == "after_published"]
+    assert not any("worked solution" in test["output"] for test in shown)
+    assert [(t["name"], t["output"], t["max_score"]) for t in later] == [
+        ("lab.3 C): worked solution", worked, 0)]
 
 
 @pytest.mark.slow
@@ -327,7 +343,7 @@ def test_another_exams_lab_is_graded_by_its_records_grader(tmp_path: Path) -> No
     [part] = data["submissions"][0]["parts"]
     assert (part["label"], part["max_points"], part["points"]) == ("", 4, 0)
     assert re.search(r"returned v\[0\]: expected [-\d.]+, got", part["message"])
-    assert "worked solution, lab.1: " in part["message"]
+    assert "the step the template of lab.1 asks for" in part["message"]  # its own label
 
 
 @pytest.mark.slow

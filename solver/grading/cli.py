@@ -33,6 +33,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              f"has started (default {DEFAULT_TIMEOUT:g})")
     parser.add_argument("--out", metavar="DIR",
                         help="also write one JSON file per submission and grades.csv here")
+    parser.add_argument("--reveal", action="store_true",
+                        help="messages quote the worked code of a failed part (for the "
+                             "instructor: never in what students see)")
     parser.add_argument("--unprotected", action="store_true",
                         help="grade even where neither bwrap nor Landlock can keep a "
                              "submission away from the reference and this machine's files "
@@ -83,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         report = grade(args.lab, list(args.paths), jobs, timeout, progress,
-                       args.unprotected)
+                       args.unprotected, getattr(args, "reveal", False))
         from solver.grading.report import render, write_out
 
         sys.stdout.write(render(report, args.format))

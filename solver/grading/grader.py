@@ -38,6 +38,7 @@ class Part:
     max_points: int
     passed: bool
     message: str
+    worked: str = ""  # the worked code a failed part's message would quote (instructors)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Report:
     failures: tuple[str, ...]  # the grader's own failures (exit status 1)
     sandbox: str = ""  # how the submissions ran (isolation.Sandbox.describe)
     unprotected: bool = False
+    reveal: bool = False  # messages quote the worked code (--reveal, instructors only)
 
 
 def one_line(text: str) -> str:
@@ -199,7 +201,11 @@ def _run(sandbox: Any, probe: str, shown: str, path: Path, identity: tuple[int, 
 
 
 def grade(lab: str, paths: list[str], jobs: int, timeout: float,
-          progress: Callable[[str], None], unprotected: bool = False) -> Report:
+          progress: Callable[[str], None], unprotected: bool = False,
+          reveal: bool = False) -> Report:
+    """Grade ``paths`` for ``lab``. Messages name the first wrong element, the input and
+    the step in the exam's words; with ``reveal`` (an instructor's run) they also quote
+    the worked code, which every part carries apart (``Part.worked``) in any case."""
     from solver.registry import exam
 
     meta = gradable(lab)
@@ -224,11 +230,12 @@ def grade(lab: str, paths: list[str], jobs: int, timeout: float,
         checks = checks_of(meta, exam())
         reference = checks.reference(SEED)
         marked = worked_lines(checks.MODULE)
+        asks = {part.label: part.ask for part in meta.parts}
         for done in as_completed(futures):
             index = futures[done]
             shown = items[index][0]
             result, failure = _score(lab, points, checks, reference, marked, shown,
-                                     done.result(), timeout)
+                                     done.result(), timeout, asks=asks, reveal=reveal)
             graded[index] = result
             if failure:
                 failures.append(f"{one_line(shown)}: {failure}")
@@ -241,7 +248,7 @@ def grade(lab: str, paths: list[str], jobs: int, timeout: float,
         executor.shutdown(wait=True)
     return Report(lab, str(meta.title), sum(points.values()),
                   tuple(graded[i] for i in range(len(items))), tuple(failures),
-                  box.describe(), box.mode == "unprotected")
+                  box.describe(), box.mode == "unprotected", reveal)
 
 
 _noted: set[str] = set()
@@ -255,7 +262,8 @@ def _note_once(text: str) -> None:
 
 def _score(lab: str, points: dict[str, int], checks: Any, reference: Any,
            marked: dict[str, list[str]], shown: str, result: Any,
-           timeout: float) -> tuple[Graded, str]:
+           timeout: float, asks: dict[str, str] | None = None,
+           reveal: bool = False) -> tuple[Graded, str]:
     """The graded submission, and the grader's own failure ('' if none)."""
     from solver.grading.checks.base import Judge, describe_key
     from solver.grading.protocol import parse
@@ -285,7 +293,8 @@ def _score(lab: str, points: dict[str, int], checks: Any, reference: Any,
         reason = result.failure or "the sandbox did not start: " + (
             lines[-1] if lines else f"exit status {result.returncode}")
         return zero(f"not graded: {reason}", f"grader failure: {reason}"), reason
-    judge = Judge(lab, len(points) == 1, SEED, transcript, result, timeout, marked)
+    judge = Judge(lab, len(points) == 1, SEED, transcript, result, timeout, marked,
+                  asks, reveal)
     try:
         verdicts = checks.judge(judge, reference)
         if sorted(verdicts) != sorted(points):
@@ -300,7 +309,9 @@ def _score(lab: str, points: dict[str, int], checks: Any, reference: Any,
                   "values of a type or shape the lab's code does not give")
         return zero(f"not graded: {reason}", reason), ""
     parts = tuple(Part(label, value if verdicts[label].passed else 0, value,
-                       verdicts[label].passed, one_line(verdicts[label].message))
+                       verdicts[label].passed, one_line(verdicts[label].message),
+                       "" if verdicts[label].passed else
+                       judge.revealed.get(label) or judge.revealed.get("") or "")
                   for label, value in points.items())
     errors = []
     if judge.load_error:

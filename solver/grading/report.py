@@ -12,18 +12,21 @@ from typing import Any
 from solver.grading.grader import Graded, Report, one_line
 
 
-def submission_json(graded: Graded) -> dict[str, Any]:
+def submission_json(graded: Graded, reveal: bool = False) -> dict[str, Any]:
+    """One submission; with ``reveal`` each failed part also carries its ``worked`` code."""
     return {
         "path": graded.path, "score": graded.score, "max_score": graded.max_score,
         "parts": [{"label": p.label, "points": p.points, "max_points": p.max_points,
-                   "passed": p.passed, "message": p.message} for p in graded.parts],
+                   "passed": p.passed, "message": p.message,
+                   **({"worked": p.worked} if reveal and p.worked else {})}
+                  for p in graded.parts],
         "error": graded.error, "seconds": graded.seconds,
     }
 
 
 def as_json(report: Report) -> dict[str, Any]:
     return {"lab": report.lab, "max_score": report.max_score, "sandbox": report.sandbox,
-            "submissions": [submission_json(g) for g in report.submissions]}
+            "submissions": [submission_json(g, report.reveal) for g in report.submissions]}
 
 
 UNPROTECTED = ("graded UNPROTECTED: nothing kept this code away from the reference solution "
@@ -48,7 +51,11 @@ def gradescope_one(lab: str, title: str, graded: Graded,
         "output": output,
         "tests": [{"name": _part_name(lab, p.label), "score": p.points,
                    "max_score": p.max_points, "status": "passed" if p.passed else "failed",
-                   "output": p.message} for p in graded.parts],
+                   "output": p.message} for p in graded.parts]
+        # The worked code of each failed part: shown once the instructor publishes grades.
+        + [{"name": f"{_part_name(lab, p.label)}: worked solution", "score": 0,
+            "max_score": 0, "output": p.worked, "visibility": "after_published"}
+           for p in graded.parts if p.worked],
         "extra_data": {"path": graded.path},
     }
 
@@ -109,7 +116,7 @@ def write_out(report: Report, folder: int, form: str) -> None:
 
     for graded, name in zip(report.submissions, _file_names(report), strict=True):
         data = gradescope_one(report.lab, report.title, graded, report.unprotected) \
-            if form == "gradescope" else submission_json(graded)
+            if form == "gradescope" else submission_json(graded, report.reveal)
         write_into(folder, name, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
     labels = [p.label for p in report.submissions[0].parts] if report.submissions else []
     table = io.StringIO()

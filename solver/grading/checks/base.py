@@ -37,10 +37,15 @@ class Judge:
     """The results of one submission's run, read on behalf of the part checks."""
 
     def __init__(self, lab: str, single: bool, seed: int, transcript: Transcript,
-                 result: RunResult, timeout: float, marked: dict[str, list[str]]) -> None:
+                 result: RunResult, timeout: float, marked: dict[str, list[str]],
+                 asks: dict[str, str] | None = None, reveal: bool = False) -> None:
         self.lab, self.single, self.seed = lab, single, seed
         self.transcript, self.result, self.timeout, self.marked = (
             transcript, result, timeout, marked)
+        # What a part asks (the exam's words), and whether messages may quote the worked
+        # code; what they would have quoted, per part, for the instructor (``revealed``).
+        self.asks, self.reveal = asks or {}, reveal
+        self.revealed: dict[str, str] = {}
 
     @property
     def load_error(self) -> str | None:
@@ -75,13 +80,20 @@ class Judge:
         return values[name]
 
     def worked(self, letter: str, contains: str = "") -> str:
+        """The end of a failed part's message: the worked code only when the instructor
+        asked for it (``reveal``); for a student, the step in the exam's words."""
         lines = self.marked.get(letter, [])
         chosen = [line for line in lines if contains in line] or lines
         label = self.lab if self.single else f"{self.lab} {letter})"
         text = ""
         for line in chosen:
             text += ("" if not text else " " if text.endswith(":") else "; ") + line
-        return f"worked solution, {label}: {text}"
+        self.revealed[letter] = f"worked solution, {label}: {text}"
+        if self.reveal:
+            return self.revealed[letter]
+        ask = self.asks.get(letter) or self.asks.get("", "")
+        return f"the step {label} asks for: {ask}" if ask else \
+            f"the step the template of {label} asks for"
 
     def seed_of(self, offset: int) -> str:
         return f"seed {self.seed + offset}"
