@@ -271,9 +271,9 @@ def environment(home: str) -> dict[str, str]:
             "OPENBLAS_NUM_THREADS": "1"}
 
 
-def tasks_of(uid: int) -> int:
-    """Processes and threads of ``uid`` now (``RLIMIT_NPROC`` counts both)."""
-    count = 0
+def processes_of(uid: int) -> dict[int, int]:
+    """The processes of ``uid`` now (its real user), each with its number of threads."""
+    found = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
@@ -282,5 +282,10 @@ def tasks_of(uid: int) -> int:
             except OSError:
                 continue
             if fields.get("Uid", "").split()[:1] == [str(uid)]:
-                count += int(fields.get("Threads", "1").strip() or 1)
-    return count
+                found[int(entry)] = int(fields.get("Threads", "1").strip() or 1)
+    return found
+
+
+def tasks_of(uid: int) -> int:
+    """Processes and threads of ``uid`` now (``RLIMIT_NPROC`` counts both)."""
+    return sum(processes_of(uid).values())

@@ -25,7 +25,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from solver.grading.isolation import INSIDE, WORK, Sandbox, environment, tasks_of
+from solver.grading.isolation import (
+    INSIDE,
+    WORK,
+    Sandbox,
+    environment,
+    processes_of,
+    tasks_of,
+)
 from solver.grading.protocol import starts_ready
 from solver.output import locked_temporary, sweep_stale
 
@@ -112,11 +119,9 @@ def _slot(owned: bool) -> Iterator[int]:
 
 def kill_user(uid: int) -> None:
     """SIGKILL every process of ``uid`` (a sandbox user: nothing else runs as it)."""
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            with contextlib.suppress(OSError):
-                if os.stat(f"/proc/{entry}").st_uid == uid:
-                    os.kill(int(entry), signal.SIGKILL)
+    for pid in processes_of(uid):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def sweep() -> None:
@@ -157,7 +162,9 @@ def _run_in(sandbox: Sandbox, folder: Path, slot: int, probe: str, source: bytes
               "submission": f"{inside}/submission.py", "display": display,
               "site": list(sandbox.site),
               "memory_bytes": MEMORY_BYTES, "file_bytes": FILE_BYTES,
-              "tasks": tasks_of(os.getuid() if uid is None else uid) + TASKS,
+              # A sandbox user has no process left (killed before its slot is used): its
+              # own count is the limit; the grader's own user counts what it runs now.
+              "tasks": TASKS if uid is not None else tasks_of(os.getuid()) + TASKS,
               "parent": None if sandbox.mode == "bwrap" else os.getpid(),
               "uid": uid,
               "landlock": ([*sandbox.readable, str(folder)] if sandbox.mode == "landlock"

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from solver.kinds import Kind
+from solver.marking import WrongPath
 from solver.model import Solution
 from solver.record import Question
 
@@ -35,11 +37,11 @@ def _scalar(value: Any) -> float | None:
     return found[0] if len(found) == 1 and not isinstance(value, list | tuple) else None
 
 
-def near_wrong_paths(kind: Kind, question: Question, solution: Solution) -> list[str]:
-    """The known wrong paths that give the right answer, or (not a whole number) land
-    within MARGIN of it (every element, for a list answer)."""
+def near_wrong_paths(paths: Iterable[WrongPath], solution: Solution) -> list[str]:
+    """The known wrong ``paths`` of ``solution`` that give the right answer, or (not a
+    whole number) land within MARGIN of it (every element, for a list answer)."""
     near = []
-    for path in kind.wrong_paths(question, solution):
+    for path in paths:
         right, wrong = _numbers(solution.answer.get(path.answer)), _numbers(path.value)
         if right and len(right) == len(wrong) and all(
                 _close(r, w) for r, w in zip(right, wrong, strict=True)):
@@ -68,7 +70,7 @@ def equals_printed(solution: Solution) -> list[str]:
 def unfair(kind: Kind, question: Question, solution: Solution) -> list[str]:
     """Why this drawn variant is unfair (empty: it is fair)."""
     return ([f"a wrong path lands within {MARGIN:.0%}: {name}"
-             for name in near_wrong_paths(kind, question, solution)]
+             for name in near_wrong_paths(kind.wrong_paths(question, solution), solution)]
             + [f"{key} equals a printed number" for key in equals_printed(solution)])
 
 

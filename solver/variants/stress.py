@@ -63,10 +63,11 @@ def stress(question: Question, count: int, seed: int) -> dict[str, Any]:
                              "checks": [c.name for c in solution.failed_checks]})
         for key, value in solution.answer.items():
             answers.setdefault(key, []).append(value)
-        for path in kind.wrong_paths(question, solution):
+        paths = kind.wrong_paths(question, solution)
+        for path in paths:
             if _same(path.value, solution.answer[path.answer]):
                 coincide[f"{path.answer}: {path.name}"] += 1
-        near.update(near_wrong_paths(kind, question, solution))
+        near.update(near_wrong_paths(paths, solution))
         printed.update(equals_printed(solution))
         letter = kind.key_letter(solution)
         if letter is not None:
