@@ -1,7 +1,8 @@
 """Speed, as ratios to import floors measured in the same run (`make bench`).
 
 Each row times one command a user runs (the warm and the cold answer sheet, the sheet with
-``SOLVER_SPEEDUPS=0``, 100 variant keys, one lab grading, one lecture solve), each in a
+``SOLVER_SPEEDUPS=0``, 100 variant keys, one lab grading, one submission through
+Gradescope's ``run_autograder``, one lecture solve), each in a
 fresh process, against a floor: a fresh ``python -c "import ..."`` of the heavy libraries
 that command cannot avoid. Rounds are interleaved (round r runs floor, subject, the next
 row's floor, subject, ...), so the load of a shared, noisy machine falls on both alike and
@@ -9,7 +10,7 @@ the ratio means something where seconds do not. That is also why the tests never
 wall-clock time. Reported per row: median wall seconds of subject and floor, the ratio of
 medians and of minima, and the median CPU seconds (user + sys of the child processes) with
 their ratio. The promises checked: the warm sheet at most 2.5 times its floor, one
-submission graded in either sandbox at most 1.5 torch imports.
+submission graded in either sandbox, or through run_autograder, at most 1.5 torch imports.
 
 Every run uses a private temporary folder for its outputs and math caches (never the
 checkout's ``build/``) and removes it at the end. A subject or floor that exits non-zero
@@ -26,11 +27,13 @@ import json
 import os
 import resource
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +56,7 @@ class Row:
     warmup: bool = False  # one untimed run first (it fills the math cache)
     env: tuple[tuple[str, str], ...] = ()
     promise: float | None = None
+    gradescope: bool = False  # args is Gradescope's run_autograder in a fresh root ({out})
 
 
 ROWS = (
@@ -68,6 +72,10 @@ ROWS = (
         "torch", env=(("SOLVER_SANDBOX", "bwrap"),), promise=1.5),
     Row("grade-landlock", ("grade", "lab.3", "tests/submissions/lab3/right.py", "--format",
                            "json"), "torch", env=(("SOLVER_SANDBOX", "landlock"),), promise=1.5),
+    # One submission as Gradescope grades it: the bundle's run_autograder, unpacked with
+    # lab3/right.py as the upload, in the sandbox a container offers (Landlock).
+    Row("gradescope", ("{out}/run_autograder",), "torch", gradescope=True,
+        env=(("SOLVER_SANDBOX", "landlock"),), promise=1.5),
     Row("solve", ("solve", "lecture.3"), "sympy"),
 )
 # With --shortcuts: the warm sheet once more per shortcut, with only that one switched off,
@@ -109,7 +117,8 @@ def floor_shown(row: Row) -> str:
 
 def subject_shown(row: Row) -> str:
     """The subject as the table shows it, TMP standing for the private folder."""
-    return shlex.join(["solver", *(arg.replace("{out}", "TMP") for arg in row.args)])
+    shown = [arg.replace("{out}", "TMP") for arg in row.args]
+    return shlex.join(["AUTOGRADER_ROOT=TMP", *shown] if row.gradescope else ["solver", *shown])
 
 
 def cache_shown(row: Row) -> str:
@@ -139,7 +148,28 @@ class Bench:
 
     def subject(self, row: Row) -> list[str]:
         out = str(self.fresh(f"out-{row.name}"))
+        if row.gradescope:
+            return self.autograder_root(Path(out)) + [arg.replace("{out}", out)
+                                                      for arg in row.args]
         return solver_command() + [arg.replace("{out}", out) for arg in row.args]
+
+    def autograder_root(self, root: Path) -> list[str]:
+        """``root`` laid out as Gradescope lays out /autograder (the bundle built once per
+        bench), and the environment run_autograder runs with (this venv's python3)."""
+        bundle = self.tmp / "autograder.zip"
+        if not bundle.exists():
+            self.run([*solver_command(), "autograder", "gradescope", "lab.3", "--out",
+                      str(bundle)], self.base_env, "solver autograder")
+        with zipfile.ZipFile(bundle) as archive:
+            for info in archive.infolist():
+                archive.extract(info, root / "source")
+                (root / "source" / info.filename).chmod((info.external_attr >> 16) & 0o777)
+        shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+        (root / "submission").mkdir()
+        shutil.copy(ROOT / "tests" / "submissions" / "lab3" / "right.py",
+                    root / "submission" / "lab3.py")
+        path = f"{Path(sys.executable).parent}:{os.environ.get('PATH', '/usr/bin:/bin')}"
+        return ["env", f"AUTOGRADER_ROOT={root}", f"PATH={path}"]
 
     def run(self, argv: list[str], env: dict[str, str], shown_as: str) -> tuple[float, float, str]:
         """Wall seconds, CPU seconds (user + sys of every waited-for child) and stderr."""

@@ -76,6 +76,9 @@ HOSTILE = {
     # bwrap: a read-only view with our code hidden; Landlock: nothing readable or writable
     # beyond what the runner needs.
     "hostile_write_outside.py": ((0, 0, 0), r"Read-only file system|Permission denied"),
+    # It finds the reference (a plain process does: test_autograder) only where nothing
+    # hides it: it scores what its own code computes.
+    "hostile_search_reference.py": ((1, 0, 0), r"y\[0, 0, 0, 0\]: expected [-\d.]+, got 0 "),
     "hostile_read_reference.py": ((0, 0, 0), r"(No such file or directory|Permission "
                                              r"denied): '[^']*solver/labs/conv.py'"),
     "hostile_tcp.py": ((0, 0, 0), r"raised PermissionError|Network is unreachable"),
@@ -212,7 +215,7 @@ def test_hostile_side_effects_stay_inside(graded: dict[str, Any], listener: Any)
     run = graded["runs"]["lab.3"]
     assert "Score: 6/6" not in run.stdout  # what the submission printed stays out
     assert json.loads(run.stdout)["lab"] == "lab.3"
-    assert "[16/17]" in run.stderr and "[17/17]" in run.stderr  # progress on stderr
+    assert "[17/18]" in run.stderr and "[18/18]" in run.stderr  # progress on stderr
 
 
 @pytest.mark.slow
@@ -220,10 +223,10 @@ def test_out_folder_has_one_json_per_submission_and_a_csv(graded: dict[str, Any]
     out: Path = graded["out"]
     rows = (out / "grades.csv").read_text().splitlines()
     assert rows[0] == "path,score,max_score,lab.3 A,lab.3 B,lab.3 C,error,seconds"
-    assert len(rows) == 18
+    assert len(rows) == 19
     right = json.loads((out / "right.json").read_text())
     assert right["score"] == 6 and right["path"].endswith("lab3/right.py")
-    assert len(list(out.glob("*.json"))) == 17
+    assert len(list(out.glob("*.json"))) == 18
 
 
 @pytest.mark.slow

@@ -144,7 +144,8 @@ def test_a_sandbox_that_cannot_start_is_the_graders_failure(
     from solver.grading.cli import run
 
     monkeypatch.setattr(isolation, "detect",
-                        lambda unprotected=False: isolation.Sandbox("landlock", "/bin/false", ()))
+                        lambda unprotected=False, hidden=(): isolation.Sandbox(
+                            "landlock", "/bin/false", ()))
     args = argparse.Namespace(lab="lab.1", paths=[str(ROOT / "tests/submissions/lab1/right.py")],
                               format="json", jobs="1", timeout="5", out=None, unprotected=False)
     assert run(args) == 1
@@ -187,3 +188,26 @@ def test_a_record_whose_labels_differ_from_its_grader_is_refused() -> None:
     other = dataclasses.replace(question, grader="lab1")  # the Linear grader for a Conv2d lab
     with pytest.raises(InputError, match=r"grader 'lab1' judges the parts 'A', 'B' but"):
         checks_of(other, exam)
+
+
+def test_landlock_grants_no_folder_that_holds_the_package(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a virtual environment the standard library's platform folder holds
+    site-packages: granted whole, it would let the runner read solver installed there."""
+    import sysconfig
+
+    lib = tmp_path / "venv" / "lib" / "python3.11"
+    site = lib / "site-packages"
+    (site / "solver" / "labs").mkdir(parents=True)
+    (site / "solver" / "labs" / "conv.py").write_text("reference\n")
+    (site / "torch").mkdir()
+    (lib / "os.py").write_text("")
+    monkeypatch.setattr(isolation, "package", lambda: str(site / "solver"))
+    monkeypatch.setattr(isolation, "site_dirs", lambda: [str(site)])
+    monkeypatch.setattr(sysconfig, "get_paths",
+                        lambda: {"stdlib": str(lib), "platstdlib": str(lib)})
+    readable = isolation._landlock_readable()
+    assert {str(site / "torch"), str(lib / "os.py")} <= set(readable)
+    package = str(site / "solver")
+    assert not [p for p in readable if isolation._inside(package, p)
+                or isolation._inside(p, package)]

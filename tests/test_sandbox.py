@@ -348,7 +348,7 @@ def test_without_any_protection_grading_is_refused_unless_unprotected(
     from solver.grading import isolation
     from solver.model import InputError
 
-    monkeypatch.setattr(isolation, "_bwrap", lambda: (None, "bwrap is not installed"))
+    monkeypatch.setattr(isolation, "_bwrap", lambda hidden=(): (None, "bwrap is not installed"))
     monkeypatch.setattr(isolation, "_landlock", lambda: (None, "the kernel offers no Landlock"))
     with pytest.raises(InputError, match=r"bwrap is not installed; the kernel offers no "
                                          r"Landlock \(--unprotected grades anyway, unsafely\)"):
@@ -364,7 +364,7 @@ def test_unprotected_grading_says_so_in_every_report(monkeypatch: pytest.MonkeyP
     from solver.grading.grader import grade as grade_in_process
     from solver.grading.report import render
 
-    monkeypatch.setattr(isolation, "_bwrap", lambda: (None, "bwrap is not installed"))
+    monkeypatch.setattr(isolation, "_bwrap", lambda hidden=(): (None, "bwrap is not installed"))
     monkeypatch.setattr(isolation, "_landlock", lambda: (None, "no Landlock"))
     submission = tmp_path / "right.py"
     submission.write_text(RIGHT)

@@ -202,10 +202,11 @@ def _run(sandbox: Any, probe: str, shown: str, path: Path, identity: tuple[int, 
 
 def grade(lab: str, paths: list[str], jobs: int, timeout: float,
           progress: Callable[[str], None], unprotected: bool = False,
-          reveal: bool = False) -> Report:
+          reveal: bool = False, hidden: tuple[str, ...] = ()) -> Report:
     """Grade ``paths`` for ``lab``. Messages name the first wrong element, the input and
     the step in the exam's words; with ``reveal`` (an instructor's run) they also quote
-    the worked code, which every part carries apart (``Part.worked``) in any case."""
+    the worked code, which every part carries apart (``Part.worked``) in any case.
+    ``hidden``: folders the sandbox hides besides our code (an autograder's root)."""
     from solver.registry import exam
 
     meta = gradable(lab)
@@ -214,7 +215,7 @@ def grade(lab: str, paths: list[str], jobs: int, timeout: float,
     from solver.grading import sandbox as boxes
 
     items = discover(paths, (isolation.package(),))
-    box = isolation.detect(unprotected)
+    box = isolation.detect(unprotected, hidden)
     if box.mode == "unprotected":
         _note_once(f"grading UNPROTECTED ({box.note}): a submission can read the reference "
                    "and change this machine's files")

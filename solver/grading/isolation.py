@@ -41,6 +41,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,24 +126,26 @@ def site_dirs() -> list[str]:
             if p.endswith(("site-packages", "dist-packages")) and os.path.isdir(p)]
 
 
-def _masks() -> tuple[str, ...]:
+def _masks(hidden: tuple[str, ...] = ()) -> tuple[str, ...]:
     """What bwrap hides behind empty mounts: our code, the folder holding the project,
-    /root and /home."""
-    hidden = list(secrets())
-    ours, project = hidden[0], hidden[-1]
+    /root and /home, and the folders ``hidden`` (an autograder's root: the bundle, the
+    platform's files about the student) unless the private /tmp hides them already."""
+    ours, project = secrets()[0], secrets()[-1]
     candidates = [ours, "/root", "/home"]
     if project != ours:
         candidates.append(project)
         if os.path.dirname(project) != "/":
             candidates.append(os.path.dirname(project))
+    candidates += [p for p in hidden if not _inside(os.path.realpath(p), "/tmp")]
     return _topmost([os.path.realpath(p) for p in candidates if os.path.isdir(p)])
 
 
-def _bwrap_flags(found: str) -> tuple[str, ...]:
-    """Hide our code (and /root, /home) behind empty mounts, bind the interpreter and
-    site-packages back, and hide this package again where it lies inside them."""
+def _bwrap_flags(found: str, hidden: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Hide our code (and /root, /home, ``hidden``) behind empty mounts, bind the
+    interpreter and site-packages back, and hide this package again where it lies inside
+    them."""
     ours = secrets()[0]
-    masks = _masks()
+    masks = _masks(hidden)
     wanted = [sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable)),
               *site_dirs()]
     exposes = _topmost([os.path.realpath(p) for p in wanted
@@ -171,12 +174,35 @@ def _bwrap_flags(found: str) -> tuple[str, ...]:
     return tuple(flags)
 
 
+def _beneath(folder: str, hidden: tuple[str, ...], sites: set[str]) -> set[str]:
+    """``folder`` as Landlock rules: the folder whole (a rule grants all beneath it), or,
+    when this package or a site-packages folder lies inside it, each of its entries
+    likewise, so that no rule reaches our code. (In a virtual environment the standard
+    library's platform folder, ``lib/python3.X``, holds site-packages and whatever is
+    installed there, this package among them.)"""
+    real = os.path.realpath(folder)
+    if real in sites or any(_inside(real, secret) for secret in hidden):
+        return set()
+    if not any(_inside(inner, real) for inner in (*hidden, *sites)):
+        return {real}
+    found: set[str] = set()
+    with os.scandir(real) as entries:
+        for entry in entries:
+            found |= _beneath(entry.path, hidden, sites)
+    return found
+
+
 def _landlock_readable() -> tuple[str, ...]:
     """What the runner may read under Landlock besides its run folder and the libraries
     it has loaded: the standard library and every entry of site-packages that is not
-    this package (nor its editable-install finder), and a few device and system files."""
-    hidden = secrets()
-    paths = {os.path.realpath(sysconfig.get_paths()[name]) for name in ("stdlib", "platstdlib")}
+    this package (nor its editable-install finder), and a few device and system files.
+    Only these are granted, so the project folder of a checkout is out of reach but for
+    the virtual environment that may lie inside it."""
+    hidden = (package(),)
+    sites = {os.path.realpath(site) for site in site_dirs()}
+    paths: set[str] = set()
+    for name in ("stdlib", "platstdlib"):
+        paths |= _beneath(sysconfig.get_paths()[name], hidden, sites)
     for site in site_dirs():
         for entry in os.scandir(site):
             real = os.path.realpath(entry.path)
@@ -192,7 +218,7 @@ def _landlock_readable() -> tuple[str, ...]:
     return tuple(sorted(paths))
 
 
-def _bwrap() -> tuple[Sandbox | None, str]:
+def _bwrap(hidden: tuple[str, ...] = ()) -> tuple[Sandbox | None, str]:
     found = shutil.which("bwrap") or next(
         (p for p in ("/usr/bin/bwrap", "/bin/bwrap") if os.access(p, os.X_OK)), None)
     if found is None:
@@ -200,9 +226,9 @@ def _bwrap() -> tuple[Sandbox | None, str]:
     needed = tuple(os.path.realpath(p) for p in (sys.prefix, sys.base_prefix,
                                                  os.path.dirname(sys.executable),
                                                  *site_dirs(), tempfile.gettempdir()))
-    box = Sandbox("bwrap", sys.executable, tuple(site_dirs()), _bwrap_flags(found),
+    box = Sandbox("bwrap", sys.executable, tuple(site_dirs()), _bwrap_flags(found, hidden),
                   secrets(), drop_to=SANDBOX_UID if os.geteuid() == 0 else None,
-                  needed=needed, masked=(*_masks(), "/tmp"))
+                  needed=needed, masked=(*_masks(hidden), "/tmp"))
     reason = _try(box)
     return (None, f"bwrap does not work here ({reason})") if reason else (box, "")
 
@@ -221,14 +247,18 @@ def _landlock() -> tuple[Sandbox | None, str]:
                    drop_to=SANDBOX_UID if os.geteuid() == 0 else None), ""
 
 
-def detect(unprotected: bool = False) -> Sandbox:
+def detect(unprotected: bool = False, hidden: tuple[str, ...] = ()) -> Sandbox:
     """The strongest sandbox this machine offers, or the one ``SOLVER_SANDBOX`` asks for;
-    an InputError when none keeps our code out of reach (unless ``unprotected``)."""
+    an InputError when none keeps our code out of reach (unless ``unprotected``).
+    ``hidden``: folders bwrap hides besides our code (Landlock reads nothing it is not
+    given, so it needs no list)."""
     asked = os.environ.get("SOLVER_SANDBOX", "")
     if asked and asked not in MODES:
         raise InputError(f"SOLVER_SANDBOX must be one of {', '.join(MODES)}, got {asked!r}")
     reasons = []
-    for mode, make in (("bwrap", _bwrap), ("landlock", _landlock)):
+    makers: dict[str, Callable[[], tuple[Sandbox | None, str]]] = {
+        "bwrap": lambda: _bwrap(hidden), "landlock": _landlock}
+    for mode, make in makers.items():
         if asked and asked != mode:
             continue
         box, reason = make()

@@ -98,7 +98,7 @@ def _slot(owned: bool) -> Iterator[int]:
             with _live_lock:
                 _slots.discard(number)
         return
-    SLOTS.mkdir(mode=0o700, exist_ok=True)
+    SLOTS.mkdir(mode=0o700, parents=True, exist_ok=True)  # a container may lack /run
     if SLOTS.is_symlink() or SLOTS.stat().st_uid != 0:
         raise OSError(f"{SLOTS} is not root's own folder")
     number = 0

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.util
 import json
 import math
 import os
@@ -174,6 +175,14 @@ def become(uid: int | None) -> None:
                         folders[index] = new + folder[len(old):]
 
 
+def list_import_folders() -> None:
+    """Have the import system list every folder of ``sys.path`` now, before Landlock:
+    it may read what lies beneath the entries of site-packages it is given, but not list
+    site-packages itself, and the import system finds a module by a folder's listing (kept
+    until the folder changes). Looking up a module that exists nowhere lists them all."""
+    importlib.util.find_spec("_solver_no_such_module_")
+
+
 def die_with(parent: int | None) -> None:
     """SIGKILL when the grader's thread that started this process ends (bwrap does it
     for its own children; ``parent`` is None there)."""
@@ -232,6 +241,7 @@ def main() -> None:
         rules = landlock.ruleset([*config["landlock"], *loaded_libraries(config["secrets"])])
     become(config["uid"])
     if rules is not None:
+        list_import_folders()
         landlock.enforce(rules)
     die_with(config["parent"])
     import torch

@@ -1,0 +1,64 @@
+"""``solver autograder PLATFORM LAB --out PATH`` writes what an instructor uploads;
+``solver autograder PLATFORM LAB --grade ROOT`` is what the platform runs for each
+submission (``ROOT/results/results.json``).
+
+Imported whenever the CLI's parser is built (``solver list`` too): the standard library
+only at import time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import import_module
+from typing import Any
+
+from solver.autograder import PLATFORMS
+from solver.grading.cli import DEFAULT_TIMEOUT
+
+DEFAULT_IMAGE = "solver-grader"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    platforms = parser.add_subparsers(dest="platform", required=True,
+                                      parser_class=type(parser))
+    for name, (_, words) in PLATFORMS.items():
+        sub = platforms.add_parser(name, help=words)
+        sub.add_argument("lab", metavar="LAB", help="a gradable lab (lab.1 ... lab.8)")
+        action = sub.add_mutually_exclusive_group(required=True)
+        action.add_argument("--out", metavar="PATH",
+                            help="write the bundle: autograder.zip (gradescope) or a folder "
+                                 "(prairielearn)")
+        action.add_argument("--grade", metavar="ROOT",
+                            help="grade the upload under ROOT and write ROOT/results/"
+                                 "results.json (what the platform's container runs)")
+        sub.add_argument("--timeout", default=f"{DEFAULT_TIMEOUT:g}", metavar="S",
+                         help="seconds the submission's code may run (default "
+                              f"{DEFAULT_TIMEOUT:g})")
+        if name == "prairielearn":
+            sub.add_argument("--image", default=DEFAULT_IMAGE, metavar="NAME",
+                             help="the grading image's name on Docker Hub, for info.json "
+                                  f"(default {DEFAULT_IMAGE})")
+
+
+def run(args: argparse.Namespace) -> int:
+    from solver.grading.cli import _timeout
+    from solver.grading.grader import gradable
+    from solver.registry import exam
+
+    platform: Any = import_module(PLATFORMS[args.platform][0]).PLATFORM
+    question = gradable(args.lab)
+    timeout = _timeout(args.timeout)
+    if args.grade is not None:
+        from solver.autograder.platform import grade_root
+
+        return grade_root(platform, args.lab, args.grade, timeout)
+    from solver.autograder.platform import Bundle
+    from solver.exam import BUNDLED
+
+    active = exam()
+    external = active.file.parent.resolve() != BUNDLED.resolve()
+    options = Bundle(args.out, timeout, active.title, active.file if external else None,
+                     getattr(args, "image", DEFAULT_IMAGE))
+    print(platform.bundle(question, options), file=sys.stderr)
+    return 0

@@ -1,0 +1,132 @@
+"""What every platform's autograder shares: a base class each platform subclasses
+(:mod:`.gradescope`, :mod:`.prairielearn`), and grading one student's upload under a
+platform's root (``solver autograder PLATFORM LAB --grade ROOT``).
+
+In the platform's container the grader finds the lab by its exam names
+(:mod:`.locate`), grades it in the sandbox with the platform's whole root hidden (the
+bundle, the platform's files about the student) besides our code, and writes
+``ROOT/results/results.json`` in the platform's format. A student's upload that holds no
+gradable file gets the platform's "not graded" result saying what was expected; so does
+a machine that offers no sandbox (never graded unprotected: a submission could read the
+reference there).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from solver.autograder.locate import Located, locate
+from solver.grading.grader import Report, gradable, grade, one_line
+from solver.model import InputError, SelfCheckError, Solution
+from solver.record import Question
+
+RESULTS = "results.json"
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """What a bundle is built with besides its lab."""
+
+    out: str  # --out
+    timeout: float  # seconds the submission's code may run (--timeout)
+    exam_title: str
+    exam_file: Path | None = None  # the active exam's file when it is not the bundled one
+    image: str = ""  # PrairieLearn: the grading image's name
+
+
+def verified(question: Question) -> Solution:
+    """The lab solved and checked against its oracle: no bundle is built from a reference
+    that fails its checks (a SelfCheckError, exit 1, names the check)."""
+    from solver.engine import solve
+    from solver.model import failed_check_message
+
+    solution = solve(question)
+    if solution.failed_checks:
+        raise SelfCheckError(failed_check_message(question.id, solution.failed_checks))
+    return solution
+
+
+class Platform:
+    """One platform's files and formats; a subclass overrides what differs."""
+
+    name: ClassVar[str]
+    upload: ClassVar[str]  # the folder of ROOT holding the student's files
+    default_root: ClassVar[str]
+
+    def results(self, question: Question, report: Report, located: Located) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def not_graded(self, question: Question, why: str, fault: str) -> dict[str, Any]:
+        """The result when nothing was graded: ``fault`` is "student" (the upload) or
+        "grader" (this machine)."""
+        raise NotImplementedError
+
+    def bundle(self, question: Question, options: Bundle) -> str:
+        """Write what the instructor uploads to ``options.out``; a line saying what was
+        written."""
+        raise NotImplementedError
+
+
+def files_note(located: Located) -> str:
+    """Which file was graded, and which were not."""
+    assert located.path is not None
+    note = f"Graded {located.path.name}."
+    if located.others:
+        shown = ", ".join(located.others[:20]) + (" ..." if len(located.others) > 20 else "")
+        note += f" Not graded (only the lab's template file is): {shown}."
+    return one_line(note)
+
+
+def grader_fault(why: str) -> str:
+    return one_line(f"Not graded, because of the grading machine and not your code: {why}. "
+                    "Your submission is kept; tell your instructor, who can grade it again.")
+
+
+def _exam_folder() -> tuple[str, ...]:
+    """The active exam's folder when it is not the bundled one (hidden like the bundle)."""
+    from solver.exam import BUNDLED
+    from solver.registry import exam
+
+    folder = os.path.realpath(exam().file.parent)
+    return () if folder == os.path.realpath(BUNDLED) else (folder,)
+
+
+def grade_root(platform: Platform, lab: str, root: str, timeout: float) -> int:
+    """Grade ``ROOT/<upload>`` for ``lab`` and write ``ROOT/results/results.json``: 0
+    when the student's outcome was written, 1 when the grader itself failed (its result
+    written too, saying so)."""
+    from solver.output import write_atomically
+
+    question = gradable(lab)
+    if not os.path.isdir(root):
+        raise InputError(f"--grade {root!r} is not a folder (the platform's root, "
+                         f"{platform.default_root} in its container)")
+    folder = Path(os.path.realpath(root))
+    located = locate(folder / platform.upload, question)
+    status = 0
+    if located.path is None:
+        data = platform.not_graded(question, located.problem, "student")
+    else:
+        try:
+            report = grade(lab, [str(located.path)], 1, timeout, lambda line: None,
+                           hidden=(str(folder), *_exam_folder()))
+        except InputError as error:  # no sandbox on this machine: never graded unprotected
+            data, status = platform.not_graded(question, str(error), "grader"), 1
+            print(f"solver: not graded: {one_line(str(error))}", file=sys.stderr)
+        else:
+            data = platform.results(question, report, located)
+            for failure in report.failures:
+                status = 1
+                print(f"solver: grader failure: {failure}", file=sys.stderr)
+            print(f"solver: {located.path.name}: {report.submissions[0].score}/"
+                  f"{report.max_score} ({report.sandbox})", file=sys.stderr)
+    results = folder / "results"
+    results.mkdir(exist_ok=True)
+    write_atomically(results / RESULTS,
+                     (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
+    return status
