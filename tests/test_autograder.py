@@ -212,6 +212,22 @@ def test_students_see_no_worked_code_and_instructors_get_it_after_publishing(
     assert leaks(later[0]["output"], question, solution)  # the guard sees the code there
 
 
+@pytest.mark.slow
+def test_a_file_name_that_is_not_utf8_is_graded_and_escaped(tmp_path: Path) -> None:
+    """Review: such a name crashed the results' encoding (no results.json at all)."""
+    root = tmp_path / "root"
+    (root / "submission").mkdir(parents=True)
+    name = os.fsdecode(b"lab3\xff.py")
+    (root / "submission" / name).write_text((LAB3 / "right.py").read_text())
+    env = {**os.environ, "PATH": f"{_fake_bwrap(tmp_path / 'bin')}:{os.environ['PATH']}"}
+    done = subprocess.run([sys.executable, "-m", "solver", "autograder", "gradescope", "lab.3",
+                           "--grade", str(root)], capture_output=True, text=True, timeout=300,
+                          cwd=ROOT, env=env)
+    assert done.returncode == 0, done.stderr
+    results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+    assert results["score"] == 6 and "Graded lab3\\udcff.py." in results["output"]
+
+
 # --- PrairieLearn -----------------------------------------------------------------------
 
 # The keys PrairieLearn's question schema (infoQuestion.json) allows, and those it requires.

@@ -79,6 +79,12 @@ HOSTILE = {
     # It finds the reference (a plain process does: test_autograder) only where nothing
     # hides it: it scores what its own code computes.
     "hostile_search_reference.py": ((1, 0, 0), r"y\[0, 0, 0, 0\]: expected [-\d.]+, got 0 "),
+    # Review of the autograder: a record nested past the recursion limit ended the whole
+    # run; an output with no columns, or one window then a raise, earned B or C.
+    "hostile_deep_record.py": ((0, 0, 0), r"corrupted the result stream \(RecursionError"),
+    "hostile_empty_output.py": ((1, 0, 0), r"y has shape \(2, 4, 5, 0\), expected"),
+    "hostile_one_window.py": ((1, 0, 0), r"no window was seen at output position \(i, j\) = "
+                                         r"\(0, 1\) \(the forward pass stopped before it\)"),
     "hostile_read_reference.py": ((0, 0, 0), r"(No such file or directory|Permission "
                                              r"denied): '[^']*solver/labs/conv.py'"),
     "hostile_tcp.py": ((0, 0, 0), r"raised PermissionError|Network is unreachable"),
@@ -181,7 +187,7 @@ def test_worked_solution_quotes_the_reference_line_only_when_revealed(
     assert part["message"].endswith("the step lab.3 C) asks for: Forward pass for batch, in "
                                     "for loop")
     assert "input x 2x3x7x7" in part["message"] and "seed 20240611" in part["message"]
-    worked = ("worked solution, lab.3 C): y[n, :, i, j] = (window[n] * self.weight)"
+    worked = ("worked solution, lab.3 C): y[k, :, i, j] = (window[k] * self.weight)"
               ".sum(dim=(1, 2, 3)) + self.bias")
     submission = str(SUBMISSIONS / "lab3" / "wrong_missing_bias.py")
     revealed = json.loads(run_cli("grade", "lab.3", submission, "--format", "json",
@@ -215,7 +221,7 @@ def test_hostile_side_effects_stay_inside(graded: dict[str, Any], listener: Any)
     run = graded["runs"]["lab.3"]
     assert "Score: 6/6" not in run.stdout  # what the submission printed stays out
     assert json.loads(run.stdout)["lab"] == "lab.3"
-    assert "[17/18]" in run.stderr and "[18/18]" in run.stderr  # progress on stderr
+    assert "[20/21]" in run.stderr and "[21/21]" in run.stderr  # progress on stderr
 
 
 @pytest.mark.slow
@@ -223,10 +229,10 @@ def test_out_folder_has_one_json_per_submission_and_a_csv(graded: dict[str, Any]
     out: Path = graded["out"]
     rows = (out / "grades.csv").read_text().splitlines()
     assert rows[0] == "path,score,max_score,lab.3 A,lab.3 B,lab.3 C,error,seconds"
-    assert len(rows) == 19
+    assert len(rows) == 22
     right = json.loads((out / "right.json").read_text())
     assert right["score"] == 6 and right["path"].endswith("lab3/right.py")
-    assert len(list(out.glob("*.json"))) == 18
+    assert len(list(out.glob("*.json"))) == 21
 
 
 @pytest.mark.slow

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from solver.autograder import files, wheel
 from solver.autograder.locate import Located
 from solver.autograder.platform import Bundle, Platform, files_note, grader_fault, verified
-from solver.grading.grader import Report
+from solver.grading.grader import Report, one_line
 from solver.grading.report import UNPROTECTED, gradescope_one
 from solver.record import Question
 
@@ -39,7 +39,7 @@ class Gradescope(Platform):
             lines.append(UNPROTECTED)
         data["output"] = "\n".join(lines)
         data["stdout_visibility"] = "hidden"
-        data["extra_data"] = {"graded": located.path.name if located.path else ""}
+        data["extra_data"] = {"graded": one_line(located.path.name) if located.path else ""}
         for test in data["tests"]:
             test.setdefault("visibility", "visible")
         return data

@@ -75,7 +75,7 @@ class Platform:
 def files_note(located: Located) -> str:
     """Which file was graded, and which were not."""
     assert located.path is not None
-    note = f"Graded {located.path.name}."
+    note = f"Graded {located.path.name}."  # one_line below: escaped if not printable
     if located.others:
         shown = ", ".join(located.others[:20]) + (" ..." if len(located.others) > 20 else "")
         note += f" Not graded (only the lab's template file is): {shown}."
@@ -115,18 +115,21 @@ def grade_root(platform: Platform, lab: str, root: str, timeout: float) -> int:
         try:
             report = grade(lab, [str(located.path)], 1, timeout, lambda line: None,
                            hidden=(str(folder), *_exam_folder()))
-        except InputError as error:  # no sandbox on this machine: never graded unprotected
-            data, status = platform.not_graded(question, str(error), "grader"), 1
-            print(f"solver: not graded: {one_line(str(error))}", file=sys.stderr)
+        except Exception as error:  # no sandbox here (never graded unprotected), or a bug
+            why = str(error) if isinstance(error, InputError) else \
+                f"internal error: {type(error).__name__}: {error}"
+            data, status = platform.not_graded(question, why, "grader"), 1
+            print(f"solver: not graded: {one_line(why)}", file=sys.stderr)
         else:
             data = platform.results(question, report, located)
             for failure in report.failures:
                 status = 1
                 print(f"solver: grader failure: {failure}", file=sys.stderr)
-            print(f"solver: {located.path.name}: {report.submissions[0].score}/"
+            print(f"solver: {one_line(located.path.name)}: {report.submissions[0].score}/"
                   f"{report.max_score} ({report.sandbox})", file=sys.stderr)
     results = folder / "results"
     results.mkdir(exist_ok=True)
-    write_atomically(results / RESULTS,
-                     (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
+    # backslashreplace: a name that is not UTF-8 becomes a JSON escape, never a crash.
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    write_atomically(results / RESULTS, text.encode("utf-8", "backslashreplace"))
     return status

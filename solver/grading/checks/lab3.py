@@ -81,8 +81,9 @@ def _windows(j: Judge, index: int, ref: dict[str, Any]) -> tuple[dict[Any, Any],
         if wrong:
             return seen, f"at output position (i, j) = {position}, {wrong}"
     missing = [position for position in expected if position not in seen]
-    if missing and seen and _finished(j, index):
-        return seen, f"no window was seen at output position (i, j) = {missing[0]}"
+    if missing and seen:  # one right window is no proof of the others (review)
+        stopped = "" if _finished(j, index) else " (the forward pass stopped before it)"
+        return seen, f"no window was seen at output position (i, j) = {missing[0]}{stopped}"
     if not seen:
         return seen, ("no local variable `window` was assigned in forward (the template "
                       "builds the output from it) and the output is wrong")
@@ -112,14 +113,16 @@ def _is_patch(window: Any, patches: list[Any]) -> bool:
         for p in patches)
 
 
-def _carried(seen: dict[Any, Any], got: Any, index: int, data: dict[str, Any]) -> bool:
-    """Whether the output equals the forward step applied to the student's own windows,
-    each of which must be a real k x k patch of the input (padded or not), only at the
-    wrong place: an invented window earns nothing."""
+def _carried(seen: dict[Any, Any], got: Any, index: int, ref: dict[str, Any]) -> bool:
+    """Whether the output, of the right shape, equals the forward step applied to the
+    student's own windows, each of which must be a real k x k patch of the input (padded
+    or not), only at the wrong place: an invented window earns nothing, and neither does
+    an output with no positions to check (review: an empty output matched an empty sum)."""
     import torch
 
+    data = ref["data"]
     weight, bias = data[f"W{index}"].double(), data[f"b{index}"].double()
-    if got is None or not hasattr(got, "shape") or len(got.shape) != 4:
+    if got is None or tuple(getattr(got, "shape", ())) != tuple(ref[f"y{index}"].shape):
         return False
     n, f, height, width = got.shape
     patches = _patches(data, index)
@@ -177,6 +180,6 @@ def _forward(j: Judge, ref: dict[str, Any], index: int) -> tuple[Verdict, Verdic
     if b_wrong is None:
         return Verdict(True, ""), Verdict(False, c_wrong)
     b = Verdict(False, f"{b_wrong}; {source}; {j.worked('B')}")
-    if got is not None and _carried(seen, got, index, ref["data"]):
+    if got is not None and _carried(seen, got, index, ref):
         return b, Verdict(True, "")
     return b, Verdict(False, c_wrong)

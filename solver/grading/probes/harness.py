@@ -189,7 +189,9 @@ def die_with(parent: int | None) -> None:
     import ctypes
 
     pr_set_pdeathsig = 1
-    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+    if ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGKILL),
+                                               0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "cannot die with the grader (PR_SET_PDEATHSIG)")
     if parent is not None and os.getppid() != parent:  # the grader died before prctl
         os._exit(1)
 

@@ -2,7 +2,8 @@
 signals to other processes, no ptrace, namespaces, mounts, modules, bpf or io_uring; no
 System V or POSIX IPC and no memfd (memory outside the address-space limit that would
 outlive the run); no change to a file's mode, owner, times or extended attributes (what
-Landlock does not cover); no prctl that clears the death signal or makes a subreaper;
+Landlock does not cover); no prctl that clears or changes the death signal (SIGKILL) or
+makes a subreaper;
 limits, priorities and affinities of this process only.
 
 Standalone (stdlib only): copied into the sandbox next to the runner and installed by the
@@ -39,7 +40,7 @@ _DENIED = (
     188, 189, 190, 197, 198, 199, 463, 466,
     251, 253, 254, 294, 300, 301,
 )
-_PRCTL, _PR_SET_PDEATHSIG, _PR_SET_CHILD_SUBREAPER = 157, 1, 36
+_PRCTL, _PR_SET_PDEATHSIG, _PR_SET_CHILD_SUBREAPER, _SIGKILL = 157, 1, 36, 9
 # On this process only (pid argument 0 or its own pid): prlimit64, setpriority (its
 # second argument), sched_setaffinity, sched_setparam, sched_setscheduler, sched_setattr.
 _SELF_ONLY = {302: 16, 141: 24, 203: 16, 142: 16, 144: 16, 314: 16}
@@ -69,8 +70,15 @@ def _program(pid: int) -> bytes:
     op(_RET, _ALLOW)
     labels["prctl"] = len(code)
     op(_LD, 16)                                  # the option
-    op(_JEQ, _PR_SET_PDEATHSIG, "deny", 0)       # it dies with the grader, for good
+    op(_JEQ, _PR_SET_PDEATHSIG, "pdeathsig", 0)
     op(_JEQ, _PR_SET_CHILD_SUBREAPER, "deny", "allow")
+    # The runner sets SIGKILL as its death signal after it changes user (which clears
+    # it); the student's code may set it again, never clear or soften it.
+    labels["pdeathsig"] = len(code)
+    op(_LD, 24)                                  # the signal: args[1]'s low word
+    op(_JEQ, _SIGKILL, 0, "deny")
+    op(_LD, 28)                                  # and its high word
+    op(_JEQ, 0, "allow", "deny")
     for offset in sorted(set(_SELF_ONLY.values())):
         labels[f"self{offset}"] = len(code)
         op(_LD, offset)                          # the pid argument's low word

@@ -1,6 +1,7 @@
 # ruff: noqa
 # A student submission in the exam template's style (a grading test fixture).
-"""Hostile: searches the file system for solver's lab code (every folder on sys.path and the folders around them, /autograder, /grade, where the bundles install solver, /tmp, /var/tmp, /root, /home, and inside any wheel or zip it finds) and runs the reference instead of its own code if it finds it. Its own code computes no window and a zero output. Expected: A 1, B 0, C 0."""
+"""Hostile: searches the file system for solver's lab code (every folder on sys.path and the folders around them, /autograder, /grade, where the bundles install solver, /tmp, /root, /home, test_autograder's roots in /var/tmp, and inside any wheel or zip it finds) and runs the reference instead of its own code if it finds it. Its own code computes no window and a zero output. Expected: A 1, B 0, C 0."""
+import glob
 import os
 import sys
 import zipfile
@@ -11,8 +12,10 @@ WANTED = os.path.join("solver", "labs", "conv.py")
 
 
 def _search():
-    roots = ["/autograder", "/grade", "/opt/solver", "/opt/solver-exam", "/tmp", "/var/tmp", "/root",
-             "/home", "/usr/local/lib/python3.11", os.getcwd(), *sys.path]
+    roots = ["/autograder", "/grade", "/opt/solver", "/opt/solver-exam", "/tmp", "/root",
+             "/home", "/usr/local/lib/python3.11", os.getcwd(), *sys.path,
+             # where test_autograder puts a bundle's root outside /tmp
+             *glob.glob("/var/tmp/solver-autograder-test-*")]
     for entry in list(sys.path):  # the folders around every import path too
         roots.append(os.path.dirname(entry))
     seen = 0
