@@ -1,7 +1,5 @@
 """Lab 7: basic (single-head, scaled dot-product) self-attention."""
 
-import math
-
 import torch
 import torch.nn as nn
 
@@ -27,9 +25,10 @@ class SelfAttention(nn.Module):
         # A) Queries, keys and values: the same three maps for every position.
         queries, keys, values = self.q(x), self.k(x), self.v(x)  # A)
         # B) w'_ij = q_i . k_j / sqrt(d), then a softmax over j.
-        w_prime = torch.bmm(queries, keys.transpose(1, 2)) / math.sqrt(d)  # B)
+        w_prime = torch.bmm(queries, keys.transpose(1, 2)) / d ** 0.5  # B)
         w = torch.softmax(w_prime, dim=2)  # B)
         # C) y_i = sum_j w_ij v_j
         y = torch.bmm(w, values)  # C)
+        # (the exam's template stops before its return)
+        return y  # C)
         # END OF YOUR CODE
-        return y

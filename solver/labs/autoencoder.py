@@ -1,7 +1,5 @@
 """Lab 8: a fully connected auto-encoder (Encoder, Decoder, Autoencoder)."""
 
-import math
-
 import torch
 import torch.nn as nn
 
@@ -52,12 +50,11 @@ class Decoder(nn.Module):
         self.sigmoid = nn.Sigmoid()
 
     def forward(self, z):
-        # C) Mirror the encoder; a sigmoid maps pixels into [0, 1]; reshape to an image.
+        # C) Mirror the encoder; a sigmoid maps the s_img * s_img pixels into [0, 1]. The
+        # template keeps no s_img to reshape with: the autoencoder gives x's shape (D).
         z = self.relu(self.linear1(z))  # C)
         z = self.relu(self.linear2(z))  # C)
         z = self.sigmoid(self.linear3(z))  # C)
-        side = math.isqrt(self.linear3.out_features)  # C)
-        z = z.view(-1, side, side)  # C)
         # END OF YOUR CODE
         return z
 
@@ -79,5 +76,6 @@ class Autoencoder(nn.Module):
     def forward(self, x):
         # D) Encode, decode, and give the reconstruction the input's shape.
         x_hat = self.decoder(self.encoder(x)).view_as(x)  # D)
+        # (the exam's template stops before its return)
+        return x_hat  # D)
         # END OF YOUR CODE
-        return x_hat

@@ -53,14 +53,14 @@ class Conv2d(object):
         Wp = 1 + (W + 2 * self.padding - self.kernel_size) // self.stride
         # Create an empty output to fill in (in the input's dtype)
         y = torch.empty((N, self.out_channels, Hp, Wp), dtype=x.dtype)
-        k, s = self.kernel_size, self.stride
         for i in range(Hp):
             for j in range(Wp):
-                # B) Make window: all channels of the k x k patch at output (i, j).
-                window = x_padded[:, :, i * s:i * s + k, j * s:j * s + k]  # B)
-                for n in range(N):
-                    # C) Forward pass: cross-correlate each filter with the window.
-                    y[n, :, i, j] = (window[n] * self.weight).sum(dim=(1, 2, 3)) + self.bias  # C)
+                # B) Make window: all channels of the kernel-sized patch at output (i, j).
+                r, c = i * self.stride, j * self.stride  # B)
+                window = x_padded[:, :, r:r + self.kernel_size, c:c + self.kernel_size]  # B)
+                for k in range(N):
+                    # C) Forward pass: cross-correlate each filter with sample k's window.
+                    y[k, :, i, j] = (window[k] * self.weight).sum(dim=(1, 2, 3)) + self.bias  # C)
         # END OF YOUR CODE
         # Cache input to use in backward pass
         self.cache = x_padded

@@ -35,4 +35,5 @@ class Linear(object):
         # B) Forward pass.
         y = x @ self.weight + self.bias  # B)
         y = 1.0 / (1.0 + torch.exp(-y))  # B)
-        return y
+        # (the exam's template stops before its return)
+        return y  # B)

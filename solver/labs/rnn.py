@@ -1,7 +1,5 @@
 """Lab 6: a vanilla RNN, h_t = tanh(x_t W_xh + b_xh + h_{t-1} W_hh + b_hh)."""
 
-import math
-
 import torch
 import torch.nn as nn
 
@@ -14,10 +12,11 @@ class VanillaRNN(nn.Module):
         self.input_size = input_size
         self.hidden_size = hidden_size
         # A) Create weight and bias tensors with correct sizes, wrapped in nn.Parameter.
-        # Scale 1/sqrt(H) keeps tanh out of saturation at the start (as nn.RNN does).
-        scale = 1.0 / math.sqrt(hidden_size)
-        self.weight_xh = nn.Parameter(torch.randn(input_size, hidden_size) * scale)  # A)
-        self.weight_hh = nn.Parameter(torch.randn(hidden_size, hidden_size) * scale)  # A)
+        # Weights scaled by 1/sqrt(H) keep tanh out of saturation at the start (as nn.RNN).
+        self.weight_xh = nn.Parameter(  # A)
+            torch.randn(input_size, hidden_size) / hidden_size ** 0.5)  # A)
+        self.weight_hh = nn.Parameter(  # A)
+            torch.randn(hidden_size, hidden_size) / hidden_size ** 0.5)  # A)
         self.bias_xh = nn.Parameter(torch.zeros(hidden_size))  # A)
         self.bias_hh = nn.Parameter(torch.zeros(hidden_size))  # A)
         # END OF YOUR CODE

@@ -29,9 +29,9 @@ def checks() -> list[Check]:
     found.append(compare("eval mode equals fc3(ReLU(fc2(h1)) + h1), h1 = "
                                    "ReLU(fc1(x)), computed by hand", first, formula, 1e-6))
     net.train()
-    p = FCNet_do.p
     with torch.no_grad():
         for name in ("dropout1", "dropout2"):
+            p = getattr(net, name).p
             out = getattr(net, name)(torch.ones(SAMPLES))
             dropped = float((out == 0).double().mean())
             kept = out[out != 0]

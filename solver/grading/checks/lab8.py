@@ -5,8 +5,9 @@ the others, so it is judged on its own.
   h_dim[1]), linear3 (h_dim[1] -> l_dim) as nn.Linear, and a relu that acts as ReLU.
 - B) Encoder.forward with the grader's layers: output and gradients (latent code, no
   non-linearity after linear3).
-- C) Decoder.forward with the grader's layers: output (N, s_img, s_img), or (N, 1, s_img,
-  s_img), and gradients.
+- C) Decoder.forward with the grader's layers: output and gradients, the pixels flat
+  (N, s_img²) as the template allows (it keeps no s_img), or shaped (N, s_img, s_img) or
+  (N, 1, s_img, s_img).
 - D) Autoencoder.forward with stand-in encoder and decoder: decoder(encoder(x)), shaped
   like x or like the decoder's output, and gradients.
 """
@@ -39,7 +40,8 @@ def reference(seed: int) -> dict[str, Any]:
             layer = probe.linear(data, f"{part}.{name}")
             setattr(module, name, layer)
             leaves[f"{name}.weight"], leaves[f"{name}.bias"] = layer.weight, layer.bias
-        keep(ref, letter, module(leaves[given]), data[f"up.{letter}"], leaves)
+        output = module(leaves[given])  # the upstream takes its shape, as in the probe
+        keep(ref, letter, output, data[f"up.{letter}"].reshape(output.shape), leaves)
     encoder, decoder = probe.stand_ins(data)
     leaves = {"x": leaf(data["x"])}
     leaves.update({f"encoder.{k}": p for k, p in encoder.named_parameters()})
@@ -93,7 +95,7 @@ def judge(j: Judge, ref: dict[str, Any]) -> dict[str, Verdict]:
                                      f"{seed}", ())),
         "C": j.part(lambda: _forward(j, ref, "C", "Decoder.forward(z) with the grader's layers",
                                      f"input z {n}x{l_dim}, layers from {j.seed_of(0)}, {seed}",
-                                     ((n, 1, s, s),))),
+                                     ((n, s, s), (n, 1, s, s)))),
         "D": j.part(lambda: _forward(j, ref, "D", "Autoencoder.forward(x) with stand-in "
                                      "encoder (flatten, linear) and decoder (linear, unflatten)",
                                      f"input x {n}x1x{s}x{s}, {seed}", ((n, s, s),))),
