@@ -94,7 +94,8 @@ def _finish(question: Question, solution: Solution, words: dict[str, Any]) -> So
             )
         solution.part_text = dict(zip(labels, solution.part_text.values(), strict=True))
     filled = {**words, **solution.answer_text, **solution.words}
-    solution.parts = [PartAnswer(p.label, p.points, solution.part_text[p.label])
+    solution.parts = [PartAnswer(p.label, p.points, solution.part_text[p.label],
+                                 fill(p.key, filled, question.id) if p.key else "")
                       for p in question.parts]
     solution.rubric = [Rubric(p.label, p.points, fill(p.rubric, filled, question.id))
                        for p in question.parts]

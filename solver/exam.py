@@ -149,4 +149,5 @@ def _part(where: str, table: Any) -> Part:
         ask=_need(where, table, "ask", str, "").strip(),
         rubric=_need(where, table, "rubric", str, "").strip(),
         explain=_need(where, table, "explain", str, "").strip(),
+        key=_need(where, table, "key", str, "").strip(),
     )

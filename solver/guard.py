@@ -65,6 +65,7 @@ def worked(solution: Solution) -> list[str]:
         elif isinstance(step, Table):
             found += [str(cell) for row in step.rows for cell in row]
     found += [piece for part in solution.parts for piece in _pieces(part.text)]
+    found += [piece for part in solution.parts for piece in _pieces(part.key)]
     found += [piece for line in solution.rubric for piece in _pieces(line.text)]
     found += [text for text in solution.answer_text.values()]
     return found

@@ -196,6 +196,7 @@ class PartAnswer:
     label: str
     points: int
     text: str
+    key: str = ""  # the short form for the key at a glance ("": the whole text)
 
 
 @dataclass
@@ -254,6 +255,7 @@ class Solution:
         return [step.text for step in self.steps if isinstance(step, Reading)]
 
     def to_dict(self) -> dict[str, Any]:
+        asks = {ask.label: ask.text for ask in self.meta.asks}
         return {
             "id": self.meta.id,
             "section": self.meta.section,
@@ -266,7 +268,8 @@ class Solution:
             "answer_text": self.answer_text,
             "steps": [step_to_dict(step) for step in self.steps],
             "checks": [asdict(check) for check in self.checks],
-            "parts": [asdict(part) for part in self.parts],
+            "parts": [{**asdict(part), "ask": asks.get(part.label, "")}
+                      for part in self.parts],
             "rubric": [asdict(line) for line in self.rubric],
             "verified": self.verified,
         }

@@ -25,6 +25,7 @@ class Part:
     ask: str = ""
     rubric: str = ""
     explain: str = ""
+    key: str = ""  # the answer as the key at a glance gives it (a template), if not whole
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,38 @@ def test_the_html_outside_code_has_no_latex_source_or_ascii_maths(question_id: s
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("question_id", [qid for qid in IDS if not qid.startswith("lab.")])
+def test_the_terminal_shows_unicode_maths_not_latex(question_id: str) -> None:
+    """`solver solve ID` (text): the same Unicode maths as the PDF's search layer."""
+    from solver.render import render
+
+    text = render(solve(question_id), "text")
+    problems = offences(text, LATEX) + [f"a $ at {m.start()}" for m in re.finditer(r"\$", text)]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_terminal_gives_an_aligned_block_a_line_per_row() -> None:
+    from solver.render import render
+
+    text = render(solve("lecture.5"), "text")
+    # the exam's recursion at t = 1 and t = 2, on lines of their own
+    assert re.search(r"^    S₁ = .* = 1/20 = 0\.05$", text, re.M)
+    assert re.search(r"^    S₂ = .* = 39/400 = 0\.0975$", text, re.M)
+
+
+def test_json_parts_say_what_each_sub_question_asks() -> None:
+    import json
+
+    from solver.render import render
+
+    parts = json.loads(render(solve("lecture.5"), "json"))["parts"]
+    assert [p["label"] for p in parts] == ["1", "2", "3", "4"]
+    # the exam's words, filled for t = 2
+    assert parts[0]["ask"] == "Compute $S_{2}$."
+    assert parts[2]["ask"] == "What is the goal of bias correction?"
+    assert all(set(p) >= {"label", "points", "text", "key", "ask"} for p in parts)
+
+
 # Other parameters choose other words (conditional prose, extra steps): checked too.
 VARIANTS = [
     ("lecture.1", {"kernel_size": 5, "padding": 2, "stride": 2, "bias": False}),

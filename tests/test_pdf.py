@@ -262,15 +262,16 @@ def test_answer_key_page(sheet_pages: list[str]) -> None:
     texts = sheet_pages
     index = next(i for i, text in enumerate(texts) if "Answer key at a glance" in text
                  and "Lab 1" in text and "Contents" not in text)
-    key = flat(texts[index])
+    end = next(i for i in range(index, len(texts)) if "Lab assignments" in texts[i])
+    assert end - index <= 2  # the key takes at most two pages
+    key = flat(" ".join(texts[index:end]))
     letters = " ".join(str(solve(qid).answer["choice"]) for qid in entries()
                        if qid.startswith("paper."))
     assert len(letters.split()) == 14
     for needle in ("2702", "0.0975", "Ŝ₂", "[[0, 1, 2], [1, 1, 1], [1, 1, 1/2]]", letters,
                    "self.weight = torch.empty(in_feat, out_feat)"):
         assert needle in key, needle
-    assert "Lecture 8" in key and "Papers" in key  # all of it on this one page
-    assert "Lab assignments" in texts[index + 1]  # the next page starts the questions
+    assert "Lecture 8" in key and "Papers" in key  # all of it before the questions
 
 
 @pytest.mark.slow

@@ -24,7 +24,7 @@ from solver.kinds import Kind, named
 from solver.model import Code, Figure, Math, Reading, Solution, Table, Text, step_to_dict
 from solver.render.mathsvg import cached, img
 from solver.render.printer import Printer, part_name, points_text
-from solver.render.unimath import unicode_math
+from solver.render.unimath import plain
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 # Installed from a wheel, the templates ship inside the package; in a checkout they are
@@ -61,9 +61,6 @@ def inline(text: str) -> Markup:
     )
 
 
-def plain(text: str) -> str:
-    """Text with its ``$...$`` spans in Unicode (alt text, the answer key)."""
-    return _INLINE_MATH.sub(lambda match: unicode_math(match.group(1)), text)
 
 
 def strip_noqa(code: str) -> str:

@@ -1,4 +1,5 @@
-"""Plain text for a person at a terminal."""
+"""Plain text for a person at a terminal: maths in Unicode (the PDF's search layer, one
+line per row of an aligned block), never LaTeX source (Markdown keeps that)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import textwrap
 from solver.model import Check, Code, Figure, Math, Meta, Reading, Rubric, Solution, Table
 from solver.model import Text as TextStep
 from solver.render.printer import Printer, part_name, points_text
+from solver.render.unimath import math_lines, plain
 
 WIDTH = 88
 
@@ -26,11 +28,13 @@ def table_lines(headers: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> 
 
 class TextPrinter(Printer):
     def print_text(self, step: TextStep) -> str:
-        return _wrap(step.text)
+        return _wrap(plain(step.text))
 
     def print_math(self, step: Math) -> str:
-        lead = f"{step.label} " if step.label else ""
-        return f"    {lead}{step.latex}"
+        lead = f"{plain(step.label)} " if step.label else ""
+        lines = math_lines(step.latex)
+        return "\n".join(f"    {lead if index == 0 else ' ' * len(lead)}{line}"
+                         for index, line in enumerate(lines))
 
     def print_code(self, step: Code) -> str:
         width = len(str(step.code.count("\n") + 1))
@@ -42,46 +46,50 @@ class TextPrinter(Printer):
         return head + "\n".join(lines)
 
     def print_table(self, step: Table) -> str:
-        head = [step.caption] if step.caption else []
-        return "\n".join(head + ["    " + row for row in table_lines(step.headers, step.rows)])
+        head = [plain(step.caption)] if step.caption else []
+        headers = tuple(plain(str(cell)) for cell in step.headers)
+        rows = tuple(tuple(plain(str(cell)) for cell in row) for row in step.rows)
+        return "\n".join(head + ["    " + row for row in table_lines(headers, rows)])
 
     def print_figure(self, step: Figure) -> str:
         """A figure at the terminal: its caption and the numbers it plots."""
-        lines = [f"[figure: {step.caption}]"]
+        lines = [f"[figure: {plain(step.caption)}]"]
         for series in step.series:
             pairs = ", ".join(f"{x:g}: {y:.4g}" for x, y in zip(series.x, series.y, strict=True))
-            lines.append(_wrap(f"{series.label} ({step.xlabel}: {step.ylabel}) {pairs}", "    "))
+            lines.append(_wrap(plain(f"{series.label} ({step.xlabel}: {step.ylabel}) {pairs}"),
+                               "    "))
         return "\n".join(lines)
 
     def print_reading(self, step: Reading) -> str:
-        return _wrap(f"Reading of the question: {step.text}")
+        return _wrap(f"Reading of the question: {plain(step.text)}")
 
     def heading(self, meta: Meta) -> str:
         title = super().heading(meta)
         return f"{title}\n{'=' * min(WIDTH, len(title))}"
 
     def statement(self, meta: Meta) -> str:
-        lines = [_wrap(meta.question)]
-        lines += [_wrap(self.ask(ask), "  ") for ask in meta.asks if ask.text]
+        lines = [_wrap(plain(meta.question))]
+        lines += [_wrap(plain(self.ask(ask)), "  ") for ask in meta.asks if ask.text]
         return "\n".join(lines)
 
     def answers(self, solution: Solution) -> str:
         lines = ["Answer:"]
         for part in solution.parts:
             lead = f"{part_name(part.label)} ({points_text(part.points)}) "
-            if "\n" in part.text:
-                lines.append("    " + lead + "\n" + textwrap.indent(part.text, " " * 8))
+            text = plain(part.text)
+            if "\n" in text:
+                lines.append("    " + lead + "\n" + textwrap.indent(text, " " * 8))
             else:
-                lines.append(_wrap(lead + part.text, "    "))
+                lines.append(_wrap(lead + text, "    "))
         return "\n".join(lines)
 
     def checks(self, checks: list[Check]) -> str:
-        lines = [_wrap(self.check_line(check), "    ") for check in checks]
+        lines = [_wrap(plain(self.check_line(check)), "    ") for check in checks]
         return "\n".join(["Checks:", *(lines or ["    (no computation to check)"])])
 
     def rubric(self, rubric: list[Rubric]) -> str:
-        lines = [_wrap(f"{part_name(line.part)} ({points_text(line.points)}): {line.text}",
-                       "    ") for line in rubric]
+        lines = [_wrap(f"{part_name(line.part)} ({points_text(line.points)}): "
+                       f"{plain(line.text)}", "    ") for line in rubric]
         return "\n".join(["Rubric (the sheet's suggestion):", *lines])
 
 

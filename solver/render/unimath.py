@@ -270,3 +270,21 @@ def unicode_math(latex: str) -> str:
     """The formula as one line of Unicode text (NFC: Ŝ is one character)."""
     text = join(_Parser(latex).sequence(stop=set()))
     return unicodedata.normalize("NFC", text)
+
+
+_INLINE_MATH = re.compile(r"\$([^$]+)\$")
+_ROWS = re.compile(r"\\begin\{(aligned|align\*?|gathered|split)\}(.*)\\end\{\1\}", re.DOTALL)
+
+
+def plain(text: str) -> str:
+    """Text with its ``$...$`` spans in Unicode (a terminal, alt text, the answer key)."""
+    return _INLINE_MATH.sub(lambda match: unicode_math(match.group(1)), text)
+
+
+def math_lines(latex: str) -> list[str]:
+    """A displayed formula as Unicode lines: an aligned block a line per row, else one."""
+    found = _ROWS.search(latex)
+    if found is None:
+        return [unicode_math(latex)]
+    rows = [row.replace("&", " ").strip() for row in found.group(2).split(r"\\")]
+    return [unicode_math(row) for row in rows if row]

@@ -9,52 +9,43 @@ section they are filed under, which heads them ("Papers", "Lecture 3")."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from solver.kinds import named
-from solver.model import Solution
+from solver.model import PartAnswer, Solution
 from solver.record import Exam, Question
 
-# The answer key holds each answer in short, in at most two lines: a code answer is its
-# lines joined by "; ", a prose answer its first sentence; longer ones end in "…".
-KEY_PROSE_CHARS = 165
-KEY_CODE_CHARS = 150
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9Ŝ∂(‖])")
 
+def _statements(code: str) -> str:
+    """Code a statement per line, as the student writes it: a statement split over
+    lines joined into one (no space after an opening bracket), a block's body indented."""
+    import textwrap
 
-def _cut(text: str, limit: int) -> str:
-    """``text`` within ``limit`` characters, cut after a word, with …"""
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit - 2)
-    return text[:cut if cut > limit // 2 else limit - 2].rstrip(" ,;:") + " …"
-
-
-def _code_on_one_line(code: str) -> str:
-    """Code on one line: statements joined by "; ", a block's header and a bracket's
-    continuation by a space."""
-    out, depth = "", 0
-    for raw in code.splitlines():
-        line = " ".join(raw.split())
-        if not line:
+    lines: list[str] = []
+    depth = 0
+    for raw in textwrap.dedent(code).splitlines():
+        if not raw.strip():
             continue
-        if out:
-            out += " " if depth > 0 or out.endswith(":") else "; "
-        out += line
-        depth += sum(line.count(c) for c in "([{") - sum(line.count(c) for c in ")]}")
-    return out
+        if lines and depth > 0:
+            lines[-1] += ("" if lines[-1].endswith(("(", "[", "{")) else " ") + raw.strip()
+        else:
+            lines.append(raw.rstrip())
+        depth += sum(raw.count(c) for c in "([{") - sum(raw.count(c) for c in ")]}")
+    return "\n".join(lines)
 
 
-def short_answer(text: str, code: bool) -> str:
-    """One sub-question's final answer as the key shows it."""
-    from solver.render.html import plain, strip_noqa
+def key_text(part: PartAnswer, code: bool) -> str:
+    """One sub-question's answer as the key gives it: the short form the exam file writes
+    for the key (``key``), else the whole answer (code a statement per line), never cut:
+    a row carries everything a grader awards points for."""
+    from solver.render.html import strip_noqa
+    from solver.render.unimath import plain
 
+    if part.key:
+        return " ".join(part.key.split())
     if code:
-        return _cut(_code_on_one_line(strip_noqa(text)), KEY_CODE_CHARS)
-    prose = " ".join(plain(text).split())
-    first = _SENTENCE_END.split(prose, maxsplit=1)[0]
-    return _cut(first, KEY_PROSE_CHARS)
+        return _statements(strip_noqa(part.text))
+    return " ".join(plain(part.text).split())
 
 
 def _letters(choices: list[Solution]) -> dict[str, Any]:
@@ -124,10 +115,10 @@ def answer_key(solutions: list[Solution], exam: Exam | None = None) -> dict[str,
                 "part": part_name(part.label) if part.label else "",
                 "points": points_text(part.points),
                 "code": kind.code_answers,
-                "text": short_answer(part.text, kind.code_answers),
+                "text": key_text(part, kind.code_answers),
                 "accept": marks.get(part.label, ""),
             })
     return {"rows": rows, "choices": [_letters(group) for group in choices.values()]}
 
 
-__all__ = ["KEY_CODE_CHARS", "KEY_PROSE_CHARS", "answer_key", "short_answer"]
+__all__ = ["answer_key", "key_text"]
