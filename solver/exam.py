@@ -106,6 +106,9 @@ def _exam(file: Path, raw: dict[str, Any]) -> Exam:
         instructions=_need(where, raw, "instructions", str, ""),
         sections=sections, questions=ordered,
         source_note=" ".join(_need(where, raw, "source_note", str, "").split()),
+        year=_need(where, raw, "year", str, "").strip(),
+        date=_need(where, raw, "date", str, "").strip(),
+        version=_need(where, raw, "version", str, "").strip(),
     )
 
 

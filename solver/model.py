@@ -61,6 +61,7 @@ class Table:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     caption: str = ""
+    numbered: bool = True  # a captioned table is numbered (Table 3.) unless it is a list
     type: ClassVar[str] = "table"
 
 

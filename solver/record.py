@@ -71,6 +71,10 @@ class Exam:
     # Where the exam text came from, as the cover says it ("" says nothing): a clause the
     # cover follows with "; where it is ambiguous the sheet states the reading it answers".
     source_note: str = ""
+    # What the cover names under the title when the exam file gives it ("" names nothing).
+    year: str = ""
+    date: str = ""
+    version: str = ""
 
     @property
     def total(self) -> int:

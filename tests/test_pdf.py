@@ -222,6 +222,10 @@ def test_the_pdf_is_tagged_with_alt_text_metadata_and_open_outlines(reader: PdfR
     info = reader.metadata
     assert info is not None
     assert info.author and info.subject and "answer key" in str(info["/Keywords"])
+    assert info.title == "Deep Learning: closed-book exam — worked answer sheet"  # one colon
+    xmp = reader.xmp_metadata  # the same in XMP (issue 23)
+    assert xmp is not None and xmp.dc_title == {"x-default": info.title}
+    assert xmp.dc_creator == [info.author]
     alts: list[str] = []
 
     def walk(element: object, depth: int = 0) -> None:

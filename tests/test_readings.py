@@ -26,7 +26,7 @@ FIXTURE = ROOT / "tests" / "fixture_exam"
 PLACES = {
     "lecture.1": {"figure": 0},
     "lecture.2": {"figure": 0},
-    "lecture.3": {"average": 0, "correlation": 1},
+    "lecture.3": {"average": 0},
     "lecture.5": {"bias_formula": 0},
     "lecture.7": {"length": -1},
 }

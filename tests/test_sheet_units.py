@@ -189,3 +189,13 @@ def test_no_key_row_is_cut_and_a_variant_keeps_its_value() -> None:
     a2 = math.tanh(0.7 * a1 + 0.2)
     value = 2 * (a2 - 1.0) * (1 - a2 ** 2) * 0.7 * (1 - a1 ** 2) * 0.5 + 2 * 0.01 * 0.3
     assert f"at the given numbers ≈ {value:.4g}".replace("-", "−") in row["text"], row
+
+
+def test_a_sign_is_set_as_a_sign_not_as_a_binary_minus() -> None:
+    """Review V5: "x = − 0.8". After a relation, an opening bracket or a comma, or at the
+    start, a minus is a sign; between two terms it stays binary."""
+    from solver.render.mathsvg import unary_minus
+
+    assert unary_minus("x = -0.8") == "x = {-}0.8"
+    assert unary_minus(r"f(-x, -y) \leq -2") == r"f({-}x, {-}y) \leq {-}2"
+    assert unary_minus("a - b") == "a - b" and unary_minus("-1") == "{-}1"

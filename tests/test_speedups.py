@@ -35,8 +35,11 @@ def _document() -> str:
     grid = Figure("a grid", grid=((1.0, -2.0, 3.0), (0.0, 4.0, 5.0), (6.0, 7.0, -8.0)),
                   boxes=((0, 0, 2),))
     plot = Figure("a plot", series=(Series("$\\rho$", (0.0, 1.0), (1.0, 2.0)),))
-    figures = "".join(html.Markup('<img alt="f" src="data:image/svg+xml;base64,{}">').format(
-        base64.b64encode(figure(step).encode()).decode()) for step in (grid, plot))
+    # The plot clips (matplotlib's axes): drawn twice, at places whose offsets round
+    # differently, it must give the bytes it gives without the speedups.
+    figures = "".join(html.Markup('<img alt="f" src="data:image/svg+xml;base64,{}">'
+                                  '<div style="height: 13.37px"></div>').format(
+        base64.b64encode(figure(step).encode()).decode()) for step in (grid, plot, plot))
     return (f'<html lang="en"><body><h2 data-running="Lecture 9 – Sigmoid">Lecture 9</h2>'
             f'<p>{body}</p><div style="break-before: page">{figures}</div></body></html>')
 
@@ -69,20 +72,21 @@ def test_speedups_are_written_for_the_installed_versions() -> None:
 
 def test_speedups_write_the_same_pdf(fresh_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The path cache and the image replay (recorded, then read back from disk) change no
-    byte of the PDF; the figures and formulas are all replayable."""
+    byte of the PDF. The formulas and a figure that does not clip are replayed; a figure
+    that clips is drawn each time (its operators depend on where it stands)."""
     from weasyprint import images
     from weasyprint import svg as weasy_svg
 
     document = _document()
     recorded = ts.typeset(document)
-    # Two formulas and two figures, all replayable; the repeated formula has an entry of
-    # its own if it meets other colours in force.
+    # Two formulas and the grid; the repeated formula has an entry of its own if it meets
+    # other colours in force. The plot, which clips, has none.
     stored = sorted(fresh_cache.glob("*.ops"))
-    assert len(stored) >= 4
+    assert len(stored) >= 3
     speedups._path_cache.clear()
     speedups._replays.clear()
-    replayed = ts.typeset(document)  # every image from the disk cache
-    assert len(speedups._replays) == len(stored) and not speedups._path_cache
+    replayed = ts.typeset(document)  # every replayable image from the disk cache
+    assert len(speedups._replays) == len(stored)
     with monkeypatch.context() as patch:
         path, draw = weasy_svg.TAGS["path"], images.SVGImage.draw
         assert path.solver_cached and draw.solver_cached

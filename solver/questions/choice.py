@@ -74,7 +74,8 @@ def solve(question: Question, meta: Meta, params: Params) -> Solution:
     printed = dict(zip(params.order or choices, choices, strict=True))  # exam letter -> shown
     solution = Solution(meta, {"order": params.order} if params.order else {})
     solution.add(
-        Table(("option", "statement"), tuple(choices.items()), caption="The options"),
+        Table(("option", "statement"), tuple(choices.items()), caption="The options",
+              numbered=False),
         Text(f"Answer: {letter}) {choices[letter]}"),
         Text(f"Why: {data['justification']}"),
         Text(f"Closest distractor: {fill(data['distractor'], printed, question.id)}"),

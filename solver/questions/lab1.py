@@ -20,7 +20,7 @@ def checks() -> list[Check]:
         x = torch.randn(batch, n_in)
         expected = torch.sigmoid(F.linear(x, layer.weight.T, layer.bias))
         found.append(compare(
-            f"forward ({batch}x{n_in} -> {n_out}) equals torch.sigmoid(F.linear(x, W^T, b))",
+            f"forward ({batch}×{n_in} → {n_out}) equals torch.sigmoid(F.linear(x, Wᵀ, b))",
             layer.forward(x), expected, 1e-6))
     layer = Linear(3, 5)
     shapes_ok = tuple(layer.weight.shape) == (3, 5) and tuple(layer.bias.shape) == (5,)

@@ -28,6 +28,6 @@ def checks() -> list[Check]:
         x = torch.randn(n, c, h, w)
         expected = F.conv2d(x, layer.weight, layer.bias, stride=s, padding=p)
         found.append(compare(
-            f"k={k}, stride={s}, padding={p} on {n}x{c}x{h}x{w} equals F.conv2d",
+            f"k={k}, stride={s}, padding={p} on {n}×{c}×{h}×{w} equals F.conv2d",
             layer.forward(x), expected, 1e-4))
     return found

@@ -46,7 +46,7 @@ def checks() -> list[Check]:
         point, v = momentum(point, RHO, LEARNING_RATE, v, Grad=Grad_f)
     end_value = float(point[0] ** 2 + 10 * point[1] ** 2)
     found.append(Check(
-        "converges on the quadratic f(x, y) = x^2 + 10 y^2 (300 steps from (3, -2))",
+        "converges on the quadratic f(x, y) = x² + 10y² (300 steps from (3, −2))",
         end_value < 1e-8 * start_value,
         f"f fell from {start_value:.4g} to {end_value:.3g}"))
     return found

@@ -39,10 +39,10 @@ def checks() -> list[Check]:
             # 5 standard deviations of a binomial proportion over SAMPLES units.
             band = 5 * (p * (1 - p) / SAMPLES) ** 0.5
             found.append(Check(
-                f"train mode: {name} drops a fraction p of units and rescales by 1/(1 - p)",
+                f"train mode: {name} drops a fraction p of units and rescales by 1/(1 − p)",
                 abs(dropped - p) <= band and scale_error <= 1e-6,
-                f"dropped {dropped:.4f} of {SAMPLES} (p = {p}, band ±{band:.4f}); survivors "
-                f"= {1 / (1 - p):g}",
+                f"It dropped a fraction {dropped:.4f} of {SAMPLES} units (p = {p}, band "
+                f"±{band:.4f}); the survivors are scaled to {1 / (1 - p):g}.",
                 max_abs_error=scale_error, tolerance=1e-6))
         varied = not torch.equal(net(x), net(x))
     found.append(Check("train mode is stochastic (two passes differ)", varied,

@@ -67,5 +67,5 @@ def checks() -> list[Check]:
     found.append(Check(
         f"{STEPS} Adam steps on 64 synthetic 8x8 images lower the reconstruction loss",
         losses[-1] < 0.5 * losses[0],
-        f"MSE {losses[0]:.4f} -> {losses[-1]:.4f}"))
+        f"MSE {losses[0]:.4f} → {losses[-1]:.4f}"))
     return found

@@ -81,6 +81,6 @@ def compare(name: str, got: Any, expected: Any, tolerance: float, detail: str = 
     if tuple(got.shape) != tuple(expected.shape):
         return Check(name, False, f"shape {tuple(got.shape)} != {tuple(expected.shape)}")
     error = max_error(got, expected)
-    shape = "x".join(map(str, got.shape))
-    return Check(name, error <= tolerance, detail or f"{shape} outputs compared",
+    shape = "×".join(map(str, got.shape))
+    return Check(name, error <= tolerance, detail or f"Outputs of shape {shape} compared.",
                  max_abs_error=error, tolerance=tolerance)

@@ -179,7 +179,8 @@ def _chain_rule_steps(solution: Solution, d: Derivation) -> None:
              r"regulariser adds $2\lambda w_1$ directly, because $R$ is a function of $w_1$ "
              "itself and not of the activations: its gradient does not flow through $z_2$, "
              r"so it is not part of $\bar{z}_2$."),
-        Math(rf"\boxed{{\frac{{{_D_L}}}{{\partial w_1}} = {d.expression}}}"),
+        # \; inside the box: ziamath draws its rule against the formula otherwise.
+        Math(rf"\boxed{{\;\frac{{{_D_L}}}{{\partial w_1}} = {d.expression}\;}}"),
         Math(rf"\bar{{z}}_2 = {ZBAR2_LATEX}, \qquad a_2 = \sigma(z_2)", label="where"),
     )
 

@@ -132,7 +132,6 @@ def _show_measurement(solution: Solution, m: _Measured, p: Params) -> None:
 
 def _list_fixes(solution: Solution) -> None:
     solution.add(
-        Text("Fixes, and why they work:"),
         Table(("change", "why it helps"), (
             ("LSTM / GRU gating", "the cell state is updated additively, "
              r"$c_t = f_t \odot c_{t-1} + i_t \odot g_t$: with the forget gate $f_t$ near 1 "
@@ -152,7 +151,7 @@ def _list_fixes(solution: Solution) -> None:
              r"is active, so it avoids the shrinking $\tanh'$ factors, but an unbounded ReLU "
              "RNN explodes easily unless $W$ starts near the identity; layer normalisation "
              "keeps the pre-activations in tanh's responsive range"),
-        )),
+        ), caption="Fixes for vanishing and exploding gradients, and why they work"),
     )
 
 

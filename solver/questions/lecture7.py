@@ -239,7 +239,8 @@ def _part_length(solution: Solution, m: _Measured, p: Params) -> None:
              f"each layer on sequences of length {t} and {2 * t} with the same weights:"),
         Table(("layer", f"parameters at t = {t}", f"parameters at t = {2 * t}"),
               tuple((m.labels[kind], str(sum(c[t])), str(sum(c[2 * t])))
-                    for kind, c in m.counts.items())),
+                    for kind, c in m.counts.items()),
+              caption=f"Parameters each layer reads at sequence lengths {t} and {2 * t}"),
     )
 
 

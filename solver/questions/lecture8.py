@@ -172,7 +172,8 @@ def _show_computation(solution: Solution, c: _Computed, p: Params) -> None:
              _signed(f"{float(c.minus_log4):.10f}")),
             (r"$V$ with $D^*$ perturbed by $\pm 0.05 \sin x$",
              ", ".join(_signed(f"{v:.8f}") for v in c.perturbed)),
-        )),
+        ), caption="The objective at the optimal discriminator, two ways, and at the "
+                   "equilibrium"),
         Figure(caption="The two densities and the optimal discriminator D*: near 1 where "
                        "the data density dominates, 1/2 where the two densities are equal.",
                xlabel="$x$", ylabel="density / probability",
@@ -192,7 +193,8 @@ def _explain_non_saturating_loss(solution: Solution) -> None:
              "are:"),
         Table(("D(G(z))", "∂/∂a log(1 − D) = −D", "∂/∂a [−log D] = −(1 − D)"),
               tuple((f"{dv:g}", _signed(f"{-dv:.4g}"), _signed(f"{-(1 - dv):.4g}"))
-                    for dv in (0.001, 0.01, 0.1, 0.5, 0.9))),
+                    for dv in (0.001, 0.01, 0.1, 0.5, 0.9)),
+              caption="Gradients of the saturating and the non-saturating generator loss"),
     )
 
 
@@ -221,7 +223,7 @@ def _checks(solution: Solution, c: _Computed) -> None:
     solution.checks.append(Check(
         "at equilibrium V equals −log 4 (sympy, exact)",
         abs(c.equilibrium - minus_log4) <= TOLERANCE,
-        f"integrated {_signed(f'{c.equilibrium:.12f}')}",
+        f"The integral at equilibrium is {_signed(f'{c.equilibrium:.12f}')}.",
         max_abs_error=abs(c.equilibrium - minus_log4), tolerance=TOLERANCE))
     solution.checks.append(Check(
         "D* is a maximum: perturbing it lowers V", all(v < c.value for v in c.perturbed),

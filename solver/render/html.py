@@ -214,9 +214,11 @@ class HtmlPrinter(Printer):
         return Markup("<p{}>{}</p>").format(Markup(lead), inline(step.text))
 
     def print_math(self, step: Math) -> Markup:
+        # A labelled display ("where …") completes the one before it: never a page apart.
         label = Markup('<span class="label">{}</span> ').format(step.label) if step.label else ""
-        return Markup('<div class="display">{}{}</div>').format(
-            label, img(step.latex, inline=False))
+        kind = "display labelled" if step.label else "display"
+        return Markup('<div class="{}">{}{}</div>').format(
+            kind, label, img(step.latex, inline=False))
 
     def print_code(self, step: Code) -> Markup:
         body = listing(strip_noqa(step.code), step.language, step.highlight)
@@ -234,7 +236,7 @@ class HtmlPrinter(Printer):
         caption = Markup("<caption>{}</caption>").format(inline(step.caption)) \
             if step.caption else ""
         size = "short" if len(step.rows) < SHORT_TABLE_ROWS else "long"
-        numbered = " numbered" if step.caption else ""
+        numbered = " numbered" if step.caption and step.numbered else ""
         return Markup('<table class="steps {}{}">{}<thead><tr>{}</tr></thead><tbody>{}</tbody>'
                       "</table>").format(size, numbered, caption, head, rows)
 
@@ -246,15 +248,23 @@ class HtmlPrinter(Printer):
         ).format(plain(step.caption), data, inline(step.caption))
 
     def print_reading(self, step: Reading) -> Markup:
-        self.readings += 1
-        if not self.anchor:
-            return Markup('<aside class="reading"><strong>Reading of the question.</strong> {}'
-                          "</aside>").format(inline(step.text))
-        name = f"{self.anchor}-{self.readings}"
-        return Markup(
-            '<aside class="reading" id="reading-{}"><strong>Reading of the question.</strong> '
-            '{} <a class="note-link" href="#note-{}">(appendix)</a></aside>'
-        ).format(name, inline(step.text), name)
+        return self.print_readings([step])
+
+    def print_readings(self, steps: list[Reading]) -> Markup:
+        """Reading notes that stand together: one box, a paragraph each (with its link to
+        the appendix), under one title."""
+        title = "Reading of the question." if len(steps) == 1 else "Readings of the question."
+        items = []
+        for step in steps:
+            self.readings += 1
+            if not self.anchor:
+                items.append(Markup("<p>{}</p>").format(inline(step.text)))
+                continue
+            name = f"{self.anchor}-{self.readings}"
+            items.append(Markup('<p id="reading-{}">{} <a class="note-link" href="#note-{}">'
+                                "(appendix)</a></p>").format(name, inline(step.text), name))
+        return Markup('<aside class="reading"><strong>{}</strong>{}</aside>').format(
+            title, Markup("").join(items))
 
     def render(self, solution: Solution) -> str:
         return str(fragment(solution))
@@ -296,10 +306,30 @@ def fragment(solution: Solution) -> Markup:
         meta=solution.meta,
         kind=kind,
         anchor=anchor(solution),
-        steps=[printer.step(step) for step in solution.steps],
-        answer_at=_answer_step(solution, kind),
+        **_steps(printer, solution, _answer_step(solution, kind)),
         inline=inline, part_name=part_name, points_text=points_text, strip_noqa=strip_noqa,
     ))
+
+
+def _steps(printer: HtmlPrinter, solution: Solution, answer_at: int) -> dict[str, Any]:
+    """The steps' markup, consecutive reading notes in one box (not a stack of boxes), and
+    where the answer box goes among them (``answer_at``: an index of the steps)."""
+    steps: list[Markup] = []
+    readings: list[Reading] = []
+    moved = -1
+    for index, step in enumerate(solution.steps):
+        if isinstance(step, Reading) and index != answer_at:
+            readings.append(step)
+            continue
+        if readings:
+            steps.append(printer.print_readings(readings))
+            readings = []
+        if index == answer_at:
+            moved = len(steps)
+        steps.append(printer.step(step))
+    if readings:
+        steps.append(printer.print_readings(readings))
+    return {"steps": steps, "answer_at": moved if answer_at >= 0 else answer_at}
 
 
 def render(solution: Solution) -> str:

@@ -108,9 +108,21 @@ def cached(key: str, render: Callable[[], str]) -> str:
     return text
 
 
+# A minus that starts a formula or follows a relation, an opening bracket or a comma is a
+# sign: TeX sets it without the spacing of a binary minus, ziamath does not ("x = − 0.8"),
+# so it is given as an ordinary symbol, {-}.
+_UNARY_MINUS = re.compile(r"(^|[=(\[,{<>]|\\(?:leq|geq|le|ge|approx|neq|ne|to|in)\b)"
+                          r"(\s*)-(?=\s*[\w.\\])")
+
+
+def unary_minus(latex: str) -> str:
+    return _UNARY_MINUS.sub(r"\1\2{-}", latex)
+
+
 @cache
 def svg(latex: str, inline: bool) -> str:
     """The formula as SVG text, from the disk cache when an intact entry is there."""
+    latex = unary_minus(latex)
 
     def render() -> str:
         import ziamath

@@ -79,7 +79,10 @@ def sheet_html(exam: Exam, rendered: list[Rendered], header: str = "") -> str:
     template = environment().get_template("sheet.html.j2")
     return str(template.render(
         title=exam.title,
-        author=f"{exam.course}: answer sheet generated and verified by solver",
+        exam_line=" · ".join(part for part in (exam.course, exam.year, exam.date,
+                                               f"version {exam.version}" if exam.version
+                                               else "") if part),
+        author="solver (worked-solutions generator)",
         subject=f"Worked and verified answers to {exam.title}",
         keywords=[exam.course, "answer sheet", "answer key", "worked solutions",
                   *(section.name for section in sections.values())],

@@ -190,8 +190,11 @@ def fetcher_class(images: Mapping[str, bytes] | None = None) -> type:
 
 
 def _open_outlines(document: Any, pdf: Any) -> None:
-    """WeasyPrint's finisher: the viewer opens with the bookmarks panel shown."""
+    """WeasyPrint's finisher: the viewer opens with the bookmarks panel shown, and the
+    document's title, author, subject and keywords are also an XMP metadata stream
+    (WeasyPrint writes one only for PDF/A, /UA and /X; no date or random id goes in)."""
     pdf.catalog["PageMode"] = "/UseOutlines"
+    document.metadata.include_in_pdf(pdf, "", None, None, compress=True)
 
 
 def typeset(html: str) -> bytes:

@@ -103,7 +103,7 @@ def _install_image_replay() -> None:
 
     def draw(self: Any, stream: Any, width: float, height: float, style: Any) -> None:
         name = self._base_url
-        if not isinstance(name, str) or not name.startswith(SCHEME):
+        if not isinstance(name, str) or not name.startswith(SCHEME) or _clips(self):
             original(self, stream, width, height, style)
             return
         key = drawings.replay_key(name, width, height, stream)
@@ -129,6 +129,24 @@ def _install_image_replay() -> None:
     draw.original = original  # type: ignore[attr-defined]
     images.SVGImage.draw = draw
 
+
+def _clips(image: Any) -> bool:
+    """Whether an SVG image clips (matplotlib's figures do; ziamath's formulas do not).
+    WeasyPrint undoes a clip's transform with old_ctm · new_ctm⁻¹, computed from where the
+    image stands on the page: its rounding (an operator ending "0" or "0.") differs from
+    place to place, so a clipping image is never replayed (a replay recorded elsewhere
+    made a warm build differ from a cold one by that one character)."""
+    name = image._base_url
+    found = _clipping.get(name)
+    if found is None:
+        def clips(node: Any) -> bool:
+            return bool(node.get("clip-path")) or any(clips(child) for child in node)
+
+        found = _clipping[name] = clips(image._svg.tree)
+    return found
+
+
+_clipping: dict[str, bool] = {}
 
 __all__ = ["SCHEME", "WEASYPRINT_VERSION", "install", "name_images"]
 # Their names before the package was split: tests/test_speedups.py reads them here.

@@ -38,7 +38,7 @@ _PLAIN_LINE = rb"(?:" + _PLAIN_OPERATOR + rb"|" + _ALPHA + rb")"
 _PLAIN_DRAWING = re.compile(rb"(?:" + _PLAIN_LINE + rb"\n)*" + _PLAIN_LINE)
 _SAVE_RESTORE = re.compile(rb"^[qQ]$", re.MULTILINE)
 _ALPHA_NAME = re.compile(r"[aA]\d+(?:\.\d+)?")
-REPLAY_FORMAT = "ops-2"  # part of each entry's key: entries of another form are never read
+REPLAY_FORMAT = "ops-3"  # part of each entry's key: entries of another form are never read
 # The code that draws an SVG image into a stream: a replay recorded by other code of these
 # (an upgrade, a local patch) is never read. Paths relative to each package's folder.
 DRAWING_CODE = {"weasyprint": ("svg", "images.py", "pdf/stream.py", "matrix.py"),
