@@ -37,7 +37,7 @@ _ARXIV = re.compile(r"\barXiv:(\d{4}\.\d{4,5})(v\d+)?")
 _NOQA = re.compile(r"[ \t]*#[ \t]*noqa\b[^\n]*", re.IGNORECASE)
 _LABEL = re.compile(r"^[A-Z][a-z]+(?: [a-z]+){0,2}: ")
 # A table this short never breaks across pages (a longer one may, between rows).
-SHORT_TABLE_ROWS = 10
+SHORT_TABLE_ROWS = 6
 CODE_STYLE = "default"
 
 

@@ -29,6 +29,7 @@ from solver.render.unimath import unicode_math
 
 SIZE = 14.0  # px; the body text is 10.5pt = 14px
 TEXT_SIZE = 12.0  # px; the invisible text layer's largest size
+TALL_INLINE = 30.0  # px; an inline formula taller than this (a matrix) gets a margin
 # The stored SVG's form: ziamath's glyph symbols inlined as transformed paths (see
 # _flatten); part of the cache key, so entries of another form are never read.
 FORMAT = "flat-2"
@@ -145,6 +146,8 @@ def img(latex: str, inline: bool = True) -> Markup:
     depth = height + top
     data = base64.b64encode(text.encode("utf-8")).decode("ascii")
     css = f"width:{width:.3f}px;height:{height:.3f}px;vertical-align:{-depth:.3f}px"
+    if inline and height > TALL_INLINE:  # a matrix in a sentence: room above and below,
+        css += ";margin:4px 2px"         # so stacked ones and the line above do not touch
     kind = "math-inline" if inline else "math-display"
     words = unicode_math(latex)
     return Markup(
@@ -154,8 +157,12 @@ def img(latex: str, inline: bool = True) -> Markup:
 
 
 def _text_layer(words: str, width: float) -> str:
-    """``words`` in transparent DejaVu Sans, as wide as the image at most and laid over
-    it (a box of the image's width pulled back by that width: the line does not move)."""
-    font = min(TEXT_SIZE, TEXT_SIZE * 0.97 * width / max(text_width(words, TEXT_SIZE), 1e-6))
+    """``words`` in transparent DejaVu Sans laid over the image (a box of the image's
+    width pulled back by that width: the line does not move), spaced out to end where
+    the image ends: a gap there reads as a space before the punctuation that follows
+    ("target y , a₀" in a copy or a phrase search)."""
+    natural = max(text_width(words, TEXT_SIZE), 1e-6)
+    font = max(min(TEXT_SIZE, TEXT_SIZE * 0.97 * width / natural), 0.5)
+    spacing = (width - natural * font / TEXT_SIZE) / max(len(words), 1)
     return (f'<span class="math-text" style="width:{width:.3f}px;margin-left:-{width:.3f}px;'
-            f'font-size:{max(font, 0.5):.3f}px">{escape(words)}</span>')
+            f'font-size:{font:.3f}px;letter-spacing:{spacing:.3f}px">{escape(words)}</span>')
