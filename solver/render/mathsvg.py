@@ -27,7 +27,9 @@ from solver.render import diskcache
 from solver.render.fonts import text_width
 from solver.render.unimath import unicode_math
 
-SIZE = 14.0  # px; the body text is 10.5pt = 14px
+# px: STIX Two set with the x-height of the 10.5 pt (14 px) DejaVu body (0.473 em vs
+# 0.519 em): at 14 px its glyphs looked smaller than the text around them.
+SIZE = 15.4
 TEXT_SIZE = 12.0  # px; the invisible text layer's largest size
 TALL_INLINE = 30.0  # px; an inline formula taller than this (a matrix) gets a margin
 # The stored SVG's form: ziamath's glyph symbols inlined as transformed paths (see
