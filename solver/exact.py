@@ -35,7 +35,14 @@ def to_latex(value: Any) -> str:
 
 
 def matrix_latex(rows: Any) -> str:
-    body = r" \\ ".join(" & ".join(to_latex(cell) for cell in row) for row in rows)
+    return matrix_of([[to_latex(cell) for cell in row] for row in rows])
+
+
+def matrix_of(cells: list[list[str]]) -> str:
+    """A bracketed matrix of LaTeX cells, with room between the columns and inside the
+    brackets (ziamath's own spacing let "−4 −2 0" run together and touch the bracket)."""
+    # The room goes after a cell, never before one: a minus that starts a cell stays a sign.
+    body = r" \\ ".join(r"\, " + r" \;\; & ".join(row) + r" \," for row in cells)
     return r"\begin{bmatrix} " + body + r" \end{bmatrix}"
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import sympy as sp
 
-from solver.exact import matrix_latex, max_abs_diff, rational, to_json, to_text
+from solver.exact import matrix_latex, matrix_of, max_abs_diff, rational, to_json, to_text
 from solver.marking import AnswerGap
 from solver.model import Check, Figure, Math, Meta, Solution, Table, Text
 from solver.params import as_dict, number_grid, require, require_decimals
@@ -102,11 +102,9 @@ def _matrix(rows: Grid) -> str:
     cells = {value for row in rows for value in row}
     if len(cells) == 1 and not sp.sympify(next(iter(cells))).is_Integer:
         value = sp.Rational(next(iter(cells)))
-        ones = r" \\ ".join(" & ".join("1" for _ in row) for row in rows)
-        return (rf"\frac{{{value.p}}}{{{value.q}}}\begin{{bmatrix}} {ones} "
-                r"\end{bmatrix}")
-    body = r" \\ ".join(" & ".join(_cell(value) for value in row) for row in rows)
-    return r"\begin{bmatrix} " + body + r" \end{bmatrix}"
+        ones = matrix_of([["1" for _ in row] for row in rows])
+        return rf"\frac{{{value.p}}}{{{value.q}}}{ones}"
+    return matrix_of([[_cell(value) for value in row] for row in rows])
 
 
 def _cell(value: Any) -> str:

@@ -111,10 +111,10 @@ def cached(key: str, render: Callable[[], str]) -> str:
     return text
 
 
-# A minus that starts a formula or follows a relation, an opening bracket or a comma is a
-# sign: TeX sets it without the spacing of a binary minus, ziamath does not ("x = − 0.8"),
-# so it is given as an ordinary symbol, {-}.
-_UNARY_MINUS = re.compile(r"(^|[=(\[,{<>]|\\(?:leq|geq|le|ge|approx|neq|ne|to|in)\b)"
+# A minus that starts a formula or a matrix cell, or follows a relation, an opening bracket
+# or a comma, is a sign: TeX sets it without the spacing of a binary minus, ziamath does
+# not ("x = − 0.8"), so it is given as an ordinary symbol, {-}.
+_UNARY_MINUS = re.compile(r"(^|[=(\[,{<>&]|\\(?:leq|geq|le|ge|approx|neq|ne|to|in)\b)"
                           r"(\s*)-(?=\s*[\w.\\])")
 
 
