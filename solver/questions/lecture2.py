@@ -211,9 +211,8 @@ def _numeric_steps(solution: Solution, params: Params) -> str:
     solution.add(
         Text(f"With the given numbers ({params.activation}):"),
         Table(("quantity", "value"),
-              tuple((f"${QUANTITIES[name]}$", f"{value:.12g}")
-                    for name, value in values.items())),
-        Math(rf"\frac{{{_D_L}}}{{\partial w_1}} = {values['grad']:.12g}"),
+              tuple((f"${QUANTITIES[name]}$", _shown(value)) for name, value in values.items())),
+        Math(rf"\frac{{{_D_L}}}{{\partial w_1}} \approx {values['grad']:.8g}"),
     )
     solution.give("value", values["grad"], f"{values['grad']:.15g}")
     solution.checks.append(
@@ -225,7 +224,13 @@ def _numeric_steps(solution: Solution, params: Params) -> str:
             tolerance=TOLERANCE * scale,
         )
     )
-    return f" With the given numbers: ∂L_reg/∂w₁ = {values['grad']:.12g}."
+    return f" With the given numbers: ∂L_reg/∂w₁ ≈ {_shown(values['grad'])}."
+
+
+def _shown(value: float) -> str:
+    """A value as the sheet prints it: 8 significant digits, a true minus (the check and
+    the JSON keep every digit)."""
+    return f"{value:.8g}".replace("-", "−")
 
 
 QUANTITIES = {
