@@ -250,6 +250,19 @@ def _answers(solution: Solution, c: _Convolution) -> None:
                          f" per channel ({channels} channels)") + f": {shown}.")
     solution.words.update(kernel_channels=channels if c.joint else 1, weight=str(c.weight),
                           window=k * k, out_h=c.out_h, out_w=c.out_w)
+    # The other reading's answers, for the key at a glance (a grader meets them too).
+    def values(grid: Any) -> str:
+        return to_text(grid).replace("-", "−")
+
+    if c.joint:
+        other_kernel = f"per-channel reading, a {k}×{k} kernel per channel with entries 1/{k * k}"
+        other_output = "per-channel reading, " + "; ".join(
+            f"Y[:,:,{channel}] = {values(plane)}" for channel, plane in enumerate(c.variant))
+    else:
+        other_kernel = (f"joint reading, one {k}×{k}×{channels} kernel with entries "
+                        f"1/{channels * k * k}")
+        other_output = f"joint reading, Y = {values(c.variant)}"
+    solution.words.update(other_kernel=other_kernel, other_output=other_output)
 
 
 def _checks(solution: Solution, c: _Convolution) -> None:
