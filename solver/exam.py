@@ -125,6 +125,7 @@ def _question(where: str, table: dict[str, Any]) -> Question:
     labels = [part.label for part in parts]
     if not parts or len(set(labels)) != len(labels) or ("" in labels and len(labels) > 1):
         raise InputError(f"{where}: parts need distinct labels ('' only for a single part)")
+    _need(where, table, "figure", str, "")  # any kind's figure in words, for the paper
     known = {"id", "title", "solver", "statement", "parts", "params", "grader"}
     question = Question(
         id=qid, title=_need(where, table, "title", str), solver=solver,

@@ -42,17 +42,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from solver.grading.cli import _timeout
+    from solver.grading.cli import parse_timeout
     from solver.grading.grader import gradable
     from solver.registry import exam
 
     platform: Any = import_module(PLATFORMS[args.platform][0]).PLATFORM
     question = gradable(args.lab)
-    timeout = _timeout(args.timeout)
+    timeout = parse_timeout(args.timeout)
     if args.grade is not None:
         from solver.autograder.platform import grade_root
 
-        return grade_root(platform, args.lab, args.grade, timeout)
+        return grade_root(platform, question, args.grade, timeout)
     from solver.autograder.platform import Bundle
     from solver.exam import BUNDLED
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from solver.autograder.locate import Located, locate
-from solver.grading.grader import Report, gradable, grade, one_line
+from solver.grading.grader import Report, grade, one_line
 from solver.model import InputError, SelfCheckError, Solution
 from solver.record import Question
 
@@ -96,13 +96,12 @@ def _exam_folder() -> tuple[str, ...]:
     return () if folder == os.path.realpath(BUNDLED) else (folder,)
 
 
-def grade_root(platform: Platform, lab: str, root: str, timeout: float) -> int:
-    """Grade ``ROOT/<upload>`` for ``lab`` and write ``ROOT/results/results.json``: 0
-    when the student's outcome was written, 1 when the grader itself failed (its result
-    written too, saying so)."""
+def grade_root(platform: Platform, question: Question, root: str, timeout: float) -> int:
+    """Grade ``ROOT/<upload>`` for the gradable lab ``question`` and write
+    ``ROOT/results/results.json``: 0 when the student's outcome was written, 1 when the
+    grader itself failed (its result written too, saying so)."""
     from solver.output import write_atomically
 
-    question = gradable(lab)
     if not os.path.isdir(root):
         raise InputError(f"--grade {root!r} is not a folder (the platform's root, "
                          f"{platform.default_root} in its container)")
@@ -113,7 +112,7 @@ def grade_root(platform: Platform, lab: str, root: str, timeout: float) -> int:
         data = platform.not_graded(question, located.problem, "student")
     else:
         try:
-            report = grade(lab, [str(located.path)], 1, timeout, lambda line: None,
+            report = grade(question.id, [str(located.path)], 1, timeout, lambda line: None,
                            hidden=(str(folder), *_exam_folder()))
         except Exception as error:  # no sandbox here (never graded unprotected), or a bug
             why = str(error) if isinstance(error, InputError) else \

@@ -18,6 +18,7 @@ import io
 import os
 import tomllib
 import zipfile
+from functools import cache
 from pathlib import Path
 
 from solver.model import InputError
@@ -50,19 +51,20 @@ def files() -> dict[str, Path]:
     return dict(sorted(found.items()))
 
 
-def metadata() -> tuple[str, str, list[str]]:
+@cache  # read by the wheel and by each bundle's torch pin
+def metadata() -> tuple[str, str, tuple[str, ...]]:
     """(version, Requires-Python, Requires-Dist without the test extra) of this package:
     from its installed metadata, or from pyproject.toml beside a checkout."""
     try:
         found = importlib.metadata.metadata(NAME)
-        requires = [r for r in found.get_all("Requires-Dist") or [] if "extra ==" not in r]
+        requires = tuple(r for r in found.get_all("Requires-Dist") or [] if "extra ==" not in r)
         return found["Version"], found["Requires-Python"] or "", requires
     except importlib.metadata.PackageNotFoundError:
         pass
     project = _package().parent / "pyproject.toml"
     try:
         table = tomllib.loads(project.read_text(encoding="utf-8"))["project"]
-        return table["version"], table.get("requires-python", ""), list(table["dependencies"])
+        return table["version"], table.get("requires-python", ""), tuple(table["dependencies"])
     except (OSError, KeyError, tomllib.TOMLDecodeError) as error:
         raise InputError(f"cannot tell this package's version and dependencies: it is not "
                          f"installed and {project} cannot be read ({error})") from None

@@ -54,7 +54,7 @@ def _jobs(text: str) -> int:
     return jobs
 
 
-def _timeout(text: str) -> float:
+def parse_timeout(text: str) -> float:
     from solver.model import InputError
 
     try:
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     from solver.grading.grader import gradable, grade
 
     gradable(args.lab)
-    jobs, timeout = _jobs(args.jobs), _timeout(args.timeout)
+    jobs, timeout = _jobs(args.jobs), parse_timeout(args.timeout)
     # Opened before grading: what is written is written into this folder, whatever
     # becomes of its path meanwhile.
     out = open_owned(check_folder(args.out)) if args.out is not None else None

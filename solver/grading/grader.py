@@ -155,21 +155,10 @@ def checks_of(question: Question, active: Exam) -> Any:
 
 def worked_lines(module: str) -> dict[str, list[str]]:
     """The reference's marked answer lines by letter, a statement split over lines joined."""
-    from solver.questions.labkit import answer_lines, source
+    from solver.questions.labkit import answer_lines, source, statements
 
-    steps: dict[str, list[str]] = {}
-    for letter, lines in answer_lines(source(module)).items():
-        merged: list[str] = []
-        depth = 0
-        for _, text in lines:
-            text = text.strip()
-            if merged and depth > 0:
-                merged[-1] += " " + text
-            else:
-                merged.append(text)
-            depth += sum(text.count(c) for c in "([{") - sum(text.count(c) for c in ")]}")
-        steps[letter] = merged
-    return steps
+    return {letter: [line.strip() for line in statements(text for _, text in lines)]
+            for letter, lines in answer_lines(source(module)).items()}
 
 
 def _run(sandbox: Any, probe: str, shown: str, path: Path, identity: tuple[int, int],

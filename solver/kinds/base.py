@@ -146,8 +146,7 @@ class Kind:
     def paper_view(self, question: Question, solution: Solution) -> PaperView:
         """What a student's paper shows besides the words: by default the record's figure
         in words (``figure``), if the exam file gives one."""
-        figure = question.data.get("figure", "")
-        return PaperView(figure=figure if isinstance(figure, str) else "")
+        return PaperView(figure=question.data.get("figure", ""))
 
     def lms_item(self, question: Question, solution: Solution) -> LmsItem:
         return LmsItem("essay", code=self.code_answers)

@@ -7,6 +7,7 @@ gradable when its record names a grader (``grader = "lab3"``: the pair
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -60,8 +61,6 @@ class Lab(Kind):
             raise InputError(f"{where}: a lab's 'readings' must be a list of strings")
         for key in ("template", "checks", "paper_template"):
             _need_text(where, question.data, key)
-        if not isinstance(question.data.get("figure", ""), str):
-            raise InputError(f"{where}: 'figure' must be a str")
         return question
 
     def solve(self, question: Question, params: Any, meta: Meta,
@@ -73,8 +72,8 @@ class Lab(Kind):
     def paper_view(self, question: Question, solution: Solution) -> PaperView:
         """The exam's own template (``paper_template``: its comments, hints and markers,
         never our completed one) and its figure in words, if any."""
-        return PaperView(template=question.data["paper_template"],
-                         figure=question.data.get("figure", ""))
+        return replace(super().paper_view(question, solution),
+                       template=question.data["paper_template"])
 
     def lms_item(self, question: Question, solution: Solution) -> LmsItem:
         view = self.paper_view(question, solution)

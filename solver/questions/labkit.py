@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,23 @@ def source(module: str) -> str:
     spec = importlib.util.find_spec(module)
     assert spec is not None and spec.origin is not None
     return Path(spec.origin).read_text(encoding="utf-8")
+
+
+def statements(lines: Iterable[str]) -> list[str]:
+    """Code lines as statements: a statement split over lines (an open bracket) joined
+    into one, with no space after an opening bracket; each keeps its first line's
+    indentation. Blank lines are dropped."""
+    found: list[str] = []
+    depth = 0
+    for raw in lines:
+        if not raw.strip():
+            continue
+        if found and depth > 0:
+            found[-1] += ("" if found[-1].endswith(("(", "[", "{")) else " ") + raw.strip()
+        else:
+            found.append(raw.rstrip())
+        depth += sum(raw.count(c) for c in "([{") - sum(raw.count(c) for c in ")]}")
+    return found
 
 
 def answer_lines(code: str) -> dict[str, list[tuple[int, str]]]:

@@ -16,24 +16,6 @@ from solver.model import PartAnswer, Solution
 from solver.record import Exam, Question
 
 
-def _statements(code: str) -> str:
-    """Code a statement per line, as the student writes it: a statement split over
-    lines joined into one (no space after an opening bracket), a block's body indented."""
-    import textwrap
-
-    lines: list[str] = []
-    depth = 0
-    for raw in textwrap.dedent(code).splitlines():
-        if not raw.strip():
-            continue
-        if lines and depth > 0:
-            lines[-1] += ("" if lines[-1].endswith(("(", "[", "{")) else " ") + raw.strip()
-        else:
-            lines.append(raw.rstrip())
-        depth += sum(raw.count(c) for c in "([{") - sum(raw.count(c) for c in ")]}")
-    return "\n".join(lines)
-
-
 def key_text(part: PartAnswer, code: bool) -> str:
     """One sub-question's answer as the key gives it: the short form the exam file writes
     for the key (``key``), else the whole answer (code a statement per line), never cut:
@@ -44,7 +26,11 @@ def key_text(part: PartAnswer, code: bool) -> str:
     if part.key:
         return " ".join(part.key.split())
     if code:
-        return _statements(strip_noqa(part.text))
+        import textwrap
+
+        from solver.questions.labkit import statements
+
+        return "\n".join(statements(textwrap.dedent(strip_noqa(part.text)).splitlines()))
     return " ".join(plain(part.text).split())
 
 
