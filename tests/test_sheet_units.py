@@ -28,9 +28,9 @@ LECTURES = [qid for qid in entries() if qid.startswith("lecture.")]
     (r"L_{\mathrm{reg}} = L + \lambda R", "L_reg = L + λR"),
     (r"\mathbb{E}_{x \sim p_{\mathrm{data}}} \log D(x)", "𝔼_(x∼p_data) log D(x)"),
     (r"{-}\log 4 + 2\,\mathrm{JSD}(p_{\mathrm{data}} \,\|\, p_g)",
-     "−log 4 + 2 JSD(p_data ‖ p_(g))"),
+     "−log 4 + 2 JSD(p_data ‖ p_g)"),
     (r"\left\| \frac{\partial h_T}{\partial h_t} \right\|_2 \le \|W\|_2^{\,T-t}",
-     "‖∂h_(T)/∂hₜ‖₂ ≤ ‖W‖₂ᵀ⁻ᵗ"),
+     "‖∂h_T/∂hₜ‖₂ ≤ ‖W‖₂ᵀ⁻ᵗ"),
     (r"\begin{aligned} a &= 1 \\ b &= 2 \end{aligned}", "a = 1; b = 2"),
     (r"\sqrt{d} \cdot q_i^{\top} k_j", "√d · qᵢᵀkⱼ"),
 ])
@@ -58,7 +58,8 @@ def test_every_formula_of_the_lectures_reads_as_unicode_that_dejavu_draws() -> N
     for latex in formulas:
         text = unicode_math(latex)
         assert text and not re.search(r"\\|_\{|\^\{|\^\(", text), (latex, text)
-        assert not re.search(r"\b[A-Za-z]_[0-9A-Za-z]\b", text), (latex, text)
+        # a one-character script with no Unicode form reads as typed (p_g), not p_(g)
+        assert not re.search(r"_\(.\)", text), (latex, text)
         missing = {c for c in text if ord(c) not in charmap and not c.isspace()}
         assert not missing, (latex, missing)
 

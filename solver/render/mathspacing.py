@@ -45,7 +45,8 @@ def compact(atoms: list[Atom]) -> str:
 
 
 def attach(script: str, superscript: bool, base: str) -> str:
-    """A sub- or superscript in Unicode when every character has a form, else _x or ^x."""
+    """A sub- or superscript in Unicode when every character has a form, else _x or ^x
+    (p_g, p_data: what a reader types and searches for; ``_(…)`` only for a compound)."""
     if not script:
         return ""
     table = SUPERSCRIPT if superscript else SUBSCRIPT
@@ -55,10 +56,6 @@ def attach(script: str, superscript: bool, base: str) -> str:
         return "".join(table[c] for c in script)
     if superscript:
         return "^" + script if re.fullmatch(r"[^\W_]+", script) else f"^[{script}]"
-    if re.fullmatch(r"[A-Za-z0-9]", script) and re.search(r"(^|[^A-Za-z])[A-Za-z]$", base):
-        # One letter after a one-letter name, with no Unicode form: in parentheses, so
-        # that it never reads as an ASCII stand-in such as p_g.
-        return f"_({script})"
     if re.fullmatch(r"[^\W_]+", script):
         return "_" + script
     return f"_({script})"
