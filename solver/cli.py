@@ -59,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--exam", metavar="PATH",
-        help="an exam folder holding exam.toml (default: the bundled exam)",
+        help="an exam file, or a folder holding exam.toml (default: the bundled exam)",
     )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     commands.add_parser("list", help="list every implemented question with id, title, points")

@@ -41,16 +41,26 @@ _ID = re.compile(r"^([a-z]{1,20})\.([1-9][0-9]{0,2})$")
 _PREFIX = re.compile(r"^[a-z]{1,20}$")
 _SOLVER = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 MAX_FILE_BYTES = 1_000_000
+# One text of the file (a statement, a template, a rubric line): the longest today is a
+# lab's code template of about 2700 characters; typesetting time grows with a text's length.
+MAX_TEXT = 20_000
+MAX_QUESTIONS = 200
 
 
 def exam_file(path: str | Path) -> Path:
-    """The exam.toml of a folder (or the file itself), or an InputError saying what is wrong."""
+    """The file an ``--exam`` names: a folder's exam.toml, or the file itself (never
+    another file beside it), or an InputError saying what is wrong."""
     given = Path(path)
-    candidate = given / EXAM_FILE if given.is_dir() else given
-    if not candidate.is_file():
+    try:
+        folder = given.is_dir()
+        candidate = given / EXAM_FILE if folder else given
+        found = candidate.is_file()
+    except (OSError, ValueError) as error:  # a name too long, a NUL byte
+        raise InputError(f"--exam {str(path)!r}: {error}") from None
+    if not found:
         raise InputError(
-            f"--exam {str(path)!r} is not an exam folder: it must hold an {EXAM_FILE}"
-        )
+            f"--exam {str(path)!r} is not an exam folder holding an {EXAM_FILE}"
+            if folder else f"--exam {str(path)!r}: no such exam file or folder")
     return candidate
 
 
@@ -64,7 +74,30 @@ def read_exam(path: str | Path) -> Exam:
         raise InputError(f"cannot read {file}: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise InputError(f"{file} is not valid TOML: {error}") from None
+    except ValueError as error:  # an integer of more digits than Python converts
+        raise InputError(f"{file}: {error}") from None
+    except RecursionError:
+        raise InputError(f"{file}: arrays or tables nested too deeply") from None
+    _bounded(str(file), raw)
     return _exam(file, raw)
+
+
+def _bounded(where: str, raw: dict[str, Any]) -> None:
+    """Every text of the file within MAX_TEXT characters, at most MAX_QUESTIONS questions."""
+    pending: list[tuple[str, Any]] = [("", raw)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            raise InputError(f"{where}: {path.lstrip('.') or 'a text'} has {len(value):,} "
+                             f"characters; at most {MAX_TEXT:,} are allowed")
+        if isinstance(value, dict):
+            pending += [(f"{path}.{key}", item) for key, item in value.items()]
+        elif isinstance(value, list):
+            pending += [(f"{path}[{index}]", item) for index, item in enumerate(value)]
+    questions = raw.get("questions")
+    if isinstance(questions, list) and len(questions) > MAX_QUESTIONS:
+        raise InputError(f"{where}: {len(questions)} questions; at most {MAX_QUESTIONS} "
+                         "are allowed")
 
 
 def _need(where: str, table: dict[str, Any], key: str, kind: type, default: Any = None) -> Any:
@@ -101,7 +134,7 @@ def _exam(file: Path, raw: dict[str, Any]) -> Exam:
     ordered = {q.id: q for prefix in prefixes for q in questions.values()
                if q.section == prefix}
     return Exam(
-        path=file.parent, title=_need(where, raw, "title", str),
+        file=file, title=_need(where, raw, "title", str),
         course=_need(where, raw, "course", str, ""),
         instructions=_need(where, raw, "instructions", str, ""),
         sections=sections, questions=ordered,

@@ -62,7 +62,7 @@ class Question(Numbered):
 
 @dataclass(frozen=True)
 class Exam:
-    path: Path
+    file: Path  # the exam file read (exam.toml of a folder, or the file --exam named)
     title: str
     course: str
     instructions: str
@@ -81,8 +81,9 @@ class Exam:
         return sum(question.total for question in self.questions.values())
 
     @property
-    def file(self) -> Path:
-        return self.path / EXAM_FILE
+    def path(self) -> Path:
+        """The folder holding the exam file."""
+        return self.file.parent
 
     @property
     def gradable(self) -> tuple[str, ...]:

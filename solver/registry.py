@@ -13,9 +13,9 @@ from pathlib import Path
 
 from solver.exam import BUNDLED, exam_file, read_exam
 from solver.model import InputError
-from solver.record import Exam, Question
+from solver.record import EXAM_FILE, Exam, Question
 
-_active: list[Path] = [BUNDLED]
+_active: list[Path] = [BUNDLED / EXAM_FILE]
 
 
 @cache
@@ -24,10 +24,11 @@ def _read(path: Path) -> Exam:
 
 
 def use_exam(path: str | Path) -> Exam:
-    """Make the exam folder at ``path`` the active one (validated now, not on first use)."""
-    folder = exam_file(path).parent.resolve()
-    chosen = _read(folder)
-    _active[0] = folder
+    """Make the exam file ``path`` names (a folder's exam.toml, or the file itself) the
+    active one, validated now, not on first use."""
+    file = exam_file(path).resolve()
+    chosen = _read(file)
+    _active[0] = file
     return chosen
 
 

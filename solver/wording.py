@@ -4,6 +4,10 @@ Templates use ``<<name>>`` for a value and ``<% if … %>`` for choices, so LaTe
 and ``$…$`` maths stay as they are. Undefined names fail loudly (StrictUndefined): a
 statement never silently drops a number. Line breaks in the TOML are for the author;
 the filled text is one paragraph.
+
+A template is data: Jinja's sandbox, the language of :mod:`solver.bounded` (checked on
+the syntax tree before the template first runs) and its budget per render. Every problem
+with a template is an InputError naming where it is (exit 2).
 """
 
 from __future__ import annotations
@@ -12,26 +16,48 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from solver.model import BuildError
+from solver import bounded
+from solver.model import InputError
 
 
 @cache
 def _environment() -> Any:
     import jinja2
+    from jinja2.filters import FILTERS
     from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from jinja2.tests import TESTS
 
-    # Sandboxed: a second exam's templates are data, not code.
-    return ImmutableSandboxedEnvironment(
+    class Bounded(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"**", "*", "%", "+", "-", "/", "//"})
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            bounded.check_binop(operator, left, right)
+            result = super().call_binop(context, operator, left, right)
+            return bounded._check_size(result, f"the operator {operator!r}")
+
+    environment = Bounded(
         variable_start_string="<<", variable_end_string=">>",
         block_start_string="<%", block_end_string="%>",
         comment_start_string="<#", comment_end_string="#>",
         undefined=jinja2.StrictUndefined, autoescape=False,
     )
+    environment.globals.clear()  # no range, lipsum, namespace, cycler, joiner, dict
+    environment.filters = {name: bounded.bounded_filter(name, FILTERS[name])
+                           for name in bounded.FILTERS}
+    environment.filters.update(_loop_items=bounded.loop_items, _joined=bounded.joined)
+    environment.tests = {name: TESTS[name] for name in bounded.TESTS}
+    return environment
 
 
 @cache
 def _template(source: str) -> Any:
-    return _environment().from_string(source)
+    from solver.template_syntax import checked
+
+    environment = _environment()
+    tree = checked(environment.parse(source))
+    tree.set_environment(environment)
+    return environment.template_class.from_code(
+        environment, environment.compile(tree), environment.make_globals(None), None)
 
 
 def fill(source: str, context: Mapping[str, Any], where: str = "") -> str:
@@ -41,7 +67,10 @@ def fill(source: str, context: Mapping[str, Any], where: str = "") -> str:
     import jinja2
 
     try:
-        text = _template(source).render(**context)
-    except jinja2.TemplateError as error:
-        raise BuildError(f"{where or 'exam file'}: template error: {error}") from None
+        text = bounded.render(_template(source), context)
+    except (jinja2.TemplateError, bounded.TemplateLimit, ArithmeticError, ValueError,
+            TypeError, LookupError, RecursionError) as error:
+        # The template is the exam file's data: whatever stops it is bad input.
+        raise InputError(f"{where or 'exam file'}: template error: "
+                         f"{error or type(error).__name__}") from None
     return " ".join(str(text).split())

@@ -97,7 +97,7 @@ def test_the_fixture_exam_builds_its_pdf(tmp_path: Path) -> None:
 
 LAB_RECORD = (
     'title = "x"\n[[sections]]\nkind = "lab"\nname = "L"\n[[questions]]\nid = "lab.1"\n'
-    'title = "t"\nsolver = "lab"\nchecks = "lab1"\ntemplate = "solver.labs.linear"\n'
+    'title = "t"\nsolver = "lab"\nchecks = "lab1"\ntemplate = "linear"\n'
     'paper_template = "class Linear(object):\\n    pass\\n"\n'
     '{grader}\nstatement = "s"\nparts = [{{ label = "A", points = 1 }}]\n')
 

@@ -289,7 +289,7 @@ title = "Momentum, graded"
 solver = "lab"
 checks = "lab4"
 grader = "lab4"
-template = "solver.labs.momentum"
+template = "momentum"
 paper_template = "def momentum(X, rho, learning_rate, prev_value): ..."
 statement = "Complete momentum."
 parts = [{ label = "", points = 4 }]
@@ -299,7 +299,7 @@ id = "lab.2"
 title = "Conv, not graded"
 solver = "lab"
 checks = "lab3"
-template = "solver.labs.conv"
+template = "conv"
 paper_template = "class Conv2d(object): ..."
 statement = "Complete Conv2d."
 parts = [{ label = "A", points = 1 }, { label = "B", points = 2 }, { label = "C", points = 3 }]
@@ -361,9 +361,8 @@ def test_another_exams_lab_is_graded_by_its_records_grader(tmp_path: Path) -> No
                                      "record's parts are 'a', 'B'"),
     (('label = "B", points = 3', 'label = "B", points = 2 }, { label = "C", points = 1'),
      "grader 'lab1' judges the parts 'A', 'B' but the record's parts are 'A', 'B', 'C'"),
-    (('template = "solver.labs.linear"', 'template = "solver.labs.conv"'),
-     "grader 'lab1' computes the reference with solver.labs.linear but the record's "
-     "template is solver.labs.conv"),
+    (('template = "linear"', 'template = "conv"'),
+     "grader 'lab1' computes the reference with linear but the record's template is conv"),
 ])
 def test_the_grader_and_the_exam_record_must_agree(tmp_path: Path, change: tuple[str, str],
                                                     message: str) -> None:

@@ -66,7 +66,7 @@ def test_every_sub_question_has_marked_answer_lines(qid: str) -> None:
 
 
 def test_answer_lines_are_read_from_code_lines_only() -> None:
-    marked = answer_lines(source("solver.labs.linear"))
+    marked = answer_lines(source("linear"))
     assert [text.strip() for _, text in marked["A"]] == [
         "self.weight = torch.empty(in_feat, out_feat)", "self.bias = torch.empty(out_feat)"]
 

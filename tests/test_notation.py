@@ -42,7 +42,8 @@ ASCII = {
     "|| for a norm": re.compile(r"\|\|"),
     "^( for a superscript": re.compile(r"\^\("),
     # a letter with a Unicode subscript form (hₜ, w₁); p_g and h_T have none
-    "a one-letter ASCII subscript such as h_t or w_1": re.compile(r"\b[A-Za-z]_[0-9aehijklmnoprstuvx]\b"),
+    "a one-letter ASCII subscript such as h_t or w_1":
+        re.compile(r"\b[A-Za-z]_[0-9aehijklmnoprstuvx]\b"),
     "pi written out": re.compile(r"\b2 pi\b"),
 }
 

@@ -184,7 +184,7 @@ def test_listings_are_monospaced_and_copy_as_code(reader: PdfReader,
     pages = reader.pages[index:index + 2]
     lines = {line.rstrip() for text in sheet_pages[index:index + 2]
              for line in text.splitlines()}
-    code = strip_noqa(source("solver.labs.linear"))
+    code = strip_noqa(source("linear"))
     for line in code.splitlines():
         if line.strip() and len(line) < 90:
             assert line.rstrip() in lines, line

@@ -259,3 +259,41 @@ def test_a_lab_question_paper_shows_the_template_without_the_answer_lines() -> N
     for part in ("A", "B", "C"):
         for line in answers[part].splitlines():
             assert line.strip() not in html, line
+
+
+@pytest.mark.slow
+def test_parallel_runs_are_quiet(tmp_path: Path) -> None:
+    """`variants --jobs 2`: the pool's workers never run the CLI's signal handlers (the
+    review saw a traceback on 2 of 6 successful runs, from Pool.terminate's SIGTERM)."""
+    for run in range(20):
+        result = run_cli("variants", "--seed", str(run), "--count", "3", "--jobs", "2",
+                         "--only", "lecture.1", "lecture.5", "paper.1", "--out",
+                         str(tmp_path / "out"), cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr and "Error" not in result.stderr, run
+
+
+@pytest.mark.slow
+def test_a_stopped_parallel_run_is_one_line_and_leaves_no_worker(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    with subprocess.Popen(
+            [sys.executable, "-m", "solver", "variants", "--seed", "4", "--count", "1000",
+             "--jobs", "2", "--out", str(tmp_path / "out")],
+            cwd=tmp_path, stderr=subprocess.PIPE, text=True,
+            start_new_session=True) as process:
+        assert process.stderr is not None
+        for line in process.stderr:  # stop it once the pool is at work
+            if "variants solved" in line:
+                break
+        process.send_signal(signal.SIGTERM)
+        rest = process.stderr.read()
+        assert process.wait(timeout=60) == 128 + signal.SIGTERM
+    lines = rest.strip().splitlines()  # progress lines already on their way, then one
+    assert lines[-1] == "solver: terminated", rest
+    assert all(line.endswith("variants solved and verified") for line in lines[:-1]), rest
+    assert subprocess.run(["pgrep", "-s", str(process.pid)],
+                          capture_output=True).stdout == b""  # no worker left behind
+    assert not (tmp_path / "out" / "key.json").exists()

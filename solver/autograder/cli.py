@@ -55,9 +55,10 @@ def run(args: argparse.Namespace) -> int:
         return grade_root(platform, question, args.grade, timeout)
     from solver.autograder.platform import Bundle
     from solver.exam import BUNDLED
+    from solver.record import EXAM_FILE
 
     active = exam()
-    external = active.file.parent.resolve() != BUNDLED.resolve()
+    external = active.file.resolve() != (BUNDLED / EXAM_FILE).resolve()
     options = Bundle(args.out, timeout, active.title, active.file if external else None,
                      getattr(args, "image", DEFAULT_IMAGE))
     print(platform.bundle(question, options), file=sys.stderr)

@@ -31,17 +31,13 @@ class Computed(Kind):
     method: ClassVar[str] = "exact arithmetic with sympy rationals for the lecture computations"
 
     def module(self, question: Question) -> ModuleType:
-        try:
-            return importlib.import_module(f"{PACKAGE}.{question.solver}")
-        except ModuleNotFoundError:
-            named = [name for name in KINDS if name != self.name]
-            raise InputError(
-                f"{question.id}: solver {question.solver!r} does not exist "
-                f"(a module of {PACKAGE}, or one of {', '.join(named)})"
-            ) from None
+        # Only a name of the package's list is imported (checked with the record too).
+        return importlib.import_module(f"{PACKAGE}.{_registered(question.id, question)}")
 
     def check_record(self, where: str, question: Question) -> Question:
-        """Its readings are a table of named templates, each placed by the solver."""
+        """Its solver is one of the package's; its readings are a table of named
+        templates, each placed by the solver."""
+        _registered(where, question)
         if "readings" not in question.data:
             return question
         from dataclasses import replace
@@ -118,3 +114,16 @@ class Computed(Kind):
     def lms_item(self, question: Question, solution: Solution) -> LmsItem:
         gaps = self.answer_gaps(question, solution)
         return LmsItem("gaps", gaps=gaps) if gaps else LmsItem("essay")
+
+
+def _registered(where: str, question: Question) -> str:
+    """The record's ``solver`` when it is a computed question's module of the package's
+    list (``solver.questions.SOLVERS``), else an InputError listing the names allowed."""
+    from solver.questions import SOLVERS
+
+    if question.solver not in SOLVERS:
+        named = [name for name in KINDS if name != Computed.name]
+        raise InputError(
+            f"{where}: solver {question.solver!r} does not exist (one of "
+            f"{', '.join(SOLVERS)}, or a kind: {', '.join(named)})")
+    return question.solver

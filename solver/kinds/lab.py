@@ -1,5 +1,7 @@
 """A lab: the exam's code template, completed by a module of ``solver.labs``
-(``template``), verified by a checks module of ``solver.questions`` (``checks``), and
+(``template = "linear"``), verified by a checks module of ``solver.questions``
+(``checks = "lab1"``; both names are looked up in the package's lists, never imported
+as the exam file gives them), and
 gradable when its record names a grader (``grader = "lab3"``: the pair
 ``solver/grading/checks/lab3.py`` and ``solver/grading/probes/lab3.py``).
 """
@@ -35,6 +37,14 @@ def graders() -> tuple[str, ...]:
     return tuple(sorted(found - _SHARED, key=_natural))
 
 
+def _one_of(where: str, key: str, given: str, allowed: tuple[str, ...], what: str) -> None:
+    """A name from the exam file is looked up in the package's list, never imported as
+    given: an exam file is data."""
+    if given not in allowed:
+        raise InputError(f"{where}: {key} {given!r} is not {what} (one of "
+                         f"{', '.join(allowed)})")
+
+
 def _need_text(where: str, data: dict[str, Any], key: str) -> None:
     if not isinstance(data.get(key), str):
         raise InputError(f"{where}: '{key}' must be a str")
@@ -61,6 +71,13 @@ class Lab(Kind):
             raise InputError(f"{where}: a lab's 'readings' must be a list of strings")
         for key in ("template", "checks", "paper_template"):
             _need_text(where, question.data, key)
+        from solver.questions import LAB_CHECKS, lab_templates
+
+        _one_of(where, "template", question.data["template"], lab_templates(),
+                "a completed template of solver/labs")
+
+        _one_of(where, "checks", question.data["checks"], LAB_CHECKS,
+                "a lab checks module of solver/questions")
         return question
 
     def solve(self, question: Question, params: Any, meta: Meta,

@@ -4,13 +4,11 @@ comparisons against torch that become checks."""
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import re
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
-from solver.model import Check, Code, Meta, Reading, Solution, Text
+from solver.model import Check, Code, InputError, Meta, Reading, Solution, Text
 from solver.record import Question
 from solver.render.printer import part_name, points_text
 
@@ -18,10 +16,14 @@ from solver.render.printer import part_name, points_text
 _ANSWER_LINE = re.compile(r"^\s*[^#\s].*#\s*([A-D])\)\s*$")
 
 
-def source(module: str) -> str:
-    spec = importlib.util.find_spec(module)
-    assert spec is not None and spec.origin is not None
-    return Path(spec.origin).read_text(encoding="utf-8")
+def source(name: str) -> str:
+    """The completed template ``solver/labs/NAME.py`` (a name the lab kind checked)."""
+    from solver.questions import lab_source
+
+    try:
+        return lab_source(name)
+    except ValueError as error:
+        raise InputError(str(error)) from None
 
 
 def statements(lines: Iterable[str]) -> list[str]:
@@ -77,7 +79,12 @@ def solve(question: Question, meta: Meta, context: dict[str, Any]) -> Solution:
     for part in question.parts:
         lines = marked.get(part.label) or [line for found in marked.values() for line in found]
         solution.answer_part(part.label, "\n".join(_dedent([line for _, line in lines])))
-    module = importlib.import_module(f"solver.questions.{question.data['checks']}")
+    from solver.questions import LAB_CHECKS
+
+    checks = question.data["checks"]
+    if checks not in LAB_CHECKS:
+        raise InputError(f"{question.id}: checks {checks!r} is not a lab checks module")
+    module = importlib.import_module(f"solver.questions.{checks}")
     solution.checks.extend(module.checks())
     return solution
 

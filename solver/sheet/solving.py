@@ -10,7 +10,6 @@ build.
 from __future__ import annotations
 
 import os
-import signal
 from typing import Any
 
 from solver.engine import solve
@@ -20,10 +19,10 @@ from solver.registry import lookup
 from solver.render.html import environment, fragment
 from solver.runtime import collector_paused, eager_torch
 from solver.sheet.typeset import preload, progress
+from solver.workers import quiet_worker, stop_signals_blocked
 
 # A worker that has sent its results exits at once; this only bounds a pathological case.
 WORKER_EXIT_SECONDS = 30
-_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 __all__ = ["Rendered", "solve_and_render"]
 
@@ -50,21 +49,6 @@ def _render(solutions: list[Solution]) -> list[Rendered]:
     return out
 
 
-def _die_with_parent(parent: int) -> None:
-    """In the worker: be killed when the parent dies, however it dies (even SIGKILL)."""
-    import ctypes
-
-    pr_set_pdeathsig = 1
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(ctypes.c_int(pr_set_pdeathsig), ctypes.c_ulong(signal.SIGKILL),
-                   ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0))
-    except (OSError, AttributeError):  # not Linux: the parent still kills it on any exit
-        pass
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
-
-
 def _portable(error: BaseException) -> BaseException:
     """An exception that pickles and keeps its meaning across the process boundary."""
     if isinstance(error, InputError | SelfCheckError | BuildError):
@@ -74,14 +58,7 @@ def _portable(error: BaseException) -> BaseException:
 
 def _lab_worker(sender: Any, labs: list[str], position: dict[str, int], parent: int) -> None:
     """The forked worker: solve the labs, send ("ok", solutions) or ("error", exception)."""
-    _die_with_parent(parent)
-    # Ctrl-C reaches the whole process group: the parent handles it and stops the worker.
-    # The parent's handlers (inherited) must never run here: these signals were blocked
-    # across the fork and are unblocked only once the worker's own dispositions are set.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+    quiet_worker(parent)  # the parent's handlers never run here (solver.workers)
     message: tuple[str, Any]
     try:
         eager_torch()
@@ -128,15 +105,13 @@ def _solve_and_render(ids: list[str]) -> list[Rendered]:
         target=_lab_worker, args=(sender, labs, position, os.getpid()),
         name="solver-labs", daemon=True,
     )
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
     try:
-        worker.start()
+        with stop_signals_blocked():
+            worker.start()
     except OSError:  # no process to spare (EAGAIN, ENOMEM): solve everything here
         receiver.close()
         sender.close()
         return _render(_solve_in_order(ids, position))
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     sender.close()
     try:
         done = {s.meta.id: (s, f) for s, f in _render(_solve_in_order(rest, position))}

@@ -12,6 +12,7 @@ theirs, so adding a question or a larger count leaves the other draws as they we
 from __future__ import annotations
 
 import json
+import os
 import random
 import sys
 import time
@@ -140,7 +141,11 @@ def solve_variants(seed: int, count: int, questions: list[Question], jobs: int =
     else:
         import multiprocessing
 
-        pool = multiprocessing.get_context("fork").Pool(jobs)
+        from solver.workers import quiet_worker, stop_signals_blocked
+
+        with stop_signals_blocked():  # quiet workers: no traceback when the pool ends
+            pool = multiprocessing.get_context("fork").Pool(
+                jobs, initializer=quiet_worker, initargs=(os.getpid(),))
         results = pool.imap(_one_question, work)
     try:
         for question, solutions in zip(questions, results, strict=True):

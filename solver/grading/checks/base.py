@@ -205,8 +205,8 @@ def reference_gradients(output: Any, upstream: Any, leaves: dict[str, Any]) -> d
 
 
 def reference_module(name: str) -> Any:
-    """A module of ``solver.labs`` (the exam's untyped templates, completed)."""
-    return importlib.import_module(name)
+    """The module ``solver.labs.NAME`` (the exam's untyped templates, completed)."""
+    return importlib.import_module(f"solver.labs.{name}")
 
 
 def leaf(tensor: Any) -> Any:

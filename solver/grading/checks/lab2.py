@@ -9,7 +9,7 @@ from solver.grading.checks.base import Judge, Verdict, reference_module
 from solver.grading.compare import first_wrong
 from solver.grading.probes import lab2 as probe
 
-MODULE = "solver.labs.activations"
+MODULE = "activations"  # the completed template solver/labs/activations.py
 LABELS = ("A", "B")
 
 

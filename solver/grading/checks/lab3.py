@@ -30,7 +30,7 @@ from solver.grading.checks.base import (
 from solver.grading.compare import close, first_wrong
 from solver.grading.probes import lab3 as probe
 
-MODULE = "solver.labs.conv"
+MODULE = "conv"  # the completed template solver/labs/conv.py
 LABELS = ("A", "B", "C")
 GRADS = {"x": "dL/dx", "W": "dL/dweight", "b": "dL/dbias"}
 

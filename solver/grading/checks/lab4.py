@@ -10,7 +10,7 @@ from solver.grading.checks.base import Judge, Verdict, reference_module
 from solver.grading.compare import first_wrong
 from solver.grading.probes import lab4 as probe
 
-MODULE = "solver.labs.momentum"
+MODULE = "momentum"  # the completed template solver/labs/momentum.py
 LABELS = ("",)  # one undivided part
 
 

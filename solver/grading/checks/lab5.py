@@ -26,7 +26,7 @@ from solver.grading.checks.base import (
 from solver.grading.compare import first_wrong
 from solver.grading.probes import lab5 as probe
 
-MODULE = "solver.labs.dropout_net"
+MODULE = "dropout_net"  # the completed template solver/labs/dropout_net.py
 LABELS = ("A", "B")
 GRADS = {"x": "dL/dx", **{f"{n}.{k}": f"dL/d{n}.{k}" for n, _, _ in probe.SIZES
                           for k in ("weight", "bias")}}

@@ -17,7 +17,7 @@ from solver.grading.checks.base import (
 )
 from solver.grading.probes import lab6 as probe
 
-MODULE = "solver.labs.rnn"
+MODULE = "rnn"  # the completed template solver/labs/rnn.py
 LABELS = ("A", "B")
 GRADS = {"x": "dL/dx", **{name: f"dL/d{name}" for name in probe.NAMES}}
 

@@ -29,7 +29,7 @@ from solver.grading.checks.base import (
 from solver.grading.compare import close, first_wrong
 from solver.grading.probes import lab7 as probe
 
-MODULE = "solver.labs.attention"
+MODULE = "attention"  # the completed template solver/labs/attention.py
 LABELS = ("A", "B", "C")
 GRADS = {"x": "dL/dx", "Wq": "dL/dW_q", "Wk": "dL/dW_k", "Wv": "dL/dW_v"}
 ROLES = (("q", "queries", "self.q(x)"), ("k", "keys", "self.k(x)"), ("v", "values", "self.v(x)"))

@@ -20,7 +20,7 @@ from solver.grading.checks.base import Judge, Verdict, keep, leaf, reference_mod
 from solver.grading.compare import first_wrong
 from solver.grading.probes import lab8 as probe
 
-MODULE = "solver.labs.autoencoder"
+MODULE = "autoencoder"  # the completed template solver/labs/autoencoder.py
 LABELS = ("A", "B", "C", "D")
 
 
