@@ -20,6 +20,7 @@ import stat
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from solver import interrupt
@@ -264,16 +265,20 @@ def locked_temporary(path: Path, directory: bool) -> tuple[int, Path]:
     raise BuildError(f"could not create a temporary file beside {shown(path)}")
 
 
-def write_all(fd: int, data: bytes) -> None:
-    """All of ``data`` to ``fd`` (a write may take part of it), then to the disk."""
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
+def write_all(fd: int, data: bytes | Iterable[bytes]) -> None:
+    """All of ``data`` (bytes, or pieces as they are made) to ``fd`` (a write may take
+    part of it), then to the disk."""
+    for piece in [data] if isinstance(data, bytes) else data:
+        view = memoryview(piece)
+        while view:
+            view = view[os.write(fd, view):]
     os.fsync(fd)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write beside the target, then rename: a failed build never leaves half a PDF."""
+def write_atomically(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write beside the target, then rename: a failed build never leaves half a PDF.
+    ``data`` may be pieces made while it is written (a bank of 1000 variants): a piece
+    that fails leaves no file, as a stop signal does."""
     interrupt.check()  # a stopped build writes nothing
     try:
         fd, temporary = locked_temporary(path, directory=False)
@@ -281,6 +286,7 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise BuildError(f"cannot write beside {shown(path)}: {error.strerror or error}") from None
     try:
         write_all(fd, data)
+        interrupt.check()
         os.fchmod(fd, 0o644)
         os.replace(temporary, path)
     except BaseException as error:

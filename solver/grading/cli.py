@@ -36,6 +36,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reveal", action="store_true",
                         help="messages quote the worked code of a failed part (for the "
                              "instructor: never in what students see)")
+    parser.add_argument("--max-count", type=int, metavar="N",
+                        help="grade up to N submissions in one run (default 1000)")
     parser.add_argument("--unprotected", action="store_true",
                         help="grade even where neither bwrap nor Landlock can keep a "
                              "submission away from the reference and this machine's files "
@@ -52,6 +54,18 @@ def _jobs(text: str) -> int:
     if not 1 <= jobs <= MAX_JOBS:
         raise InputError(f"--jobs must be a whole number from 1 to {MAX_JOBS}, got {text!r}")
     return jobs
+
+
+def _max_count(given: int | None) -> int:
+    from solver.grading.grader import MAX_SUBMISSIONS, SUBMISSIONS_CEILING
+    from solver.model import InputError
+
+    if given is None:
+        return MAX_SUBMISSIONS
+    if not MAX_SUBMISSIONS <= given <= SUBMISSIONS_CEILING:
+        raise InputError(f"--max-count must be in {MAX_SUBMISSIONS}..{SUBMISSIONS_CEILING}, "
+                         f"got {given}")
+    return given
 
 
 def parse_timeout(text: str) -> float:
@@ -77,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
 
     gradable(args.lab)
     jobs, timeout = _jobs(args.jobs), parse_timeout(args.timeout)
+    max_count = _max_count(getattr(args, "max_count", None))
     # Opened before grading: what is written is written into this folder, whatever
     # becomes of its path meanwhile.
     out = open_owned(check_folder(args.out)) if args.out is not None else None
@@ -86,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         report = grade(args.lab, list(args.paths), jobs, timeout, progress,
-                       args.unprotected, getattr(args, "reveal", False))
+                       args.unprotected, getattr(args, "reveal", False), max_count=max_count)
         from solver.grading.report import render, write_out
 
         sys.stdout.write(render(report, args.format))

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from solver.estimate import Remaining
 from solver.kinds import kind_of
 from solver.model import InputError
 from solver.record import Exam, Question
@@ -189,13 +190,21 @@ def _run(sandbox: Any, probe: str, shown: str, path: Path, identity: tuple[int, 
     return run(sandbox, probe, source, shown, path, SEED, timeout)
 
 
+# Submissions in one run unless --max-count raises it: a folder of 10 000 at a few
+# seconds each is hours; a course grades a few hundred.
+MAX_SUBMISSIONS = 1000
+SUBMISSIONS_CEILING = 20_000
+
+
 def grade(lab: str, paths: list[str], jobs: int, timeout: float,
           progress: Callable[[str], None], unprotected: bool = False,
-          reveal: bool = False, hidden: tuple[str, ...] = ()) -> Report:
+          reveal: bool = False, hidden: tuple[str, ...] = (),
+          max_count: int = MAX_SUBMISSIONS) -> Report:
     """Grade ``paths`` for ``lab``. Messages name the first wrong element, the input and
     the step in the exam's words; with ``reveal`` (an instructor's run) they also quote
     the worked code, which every part carries apart (``Part.worked``) in any case.
-    ``hidden``: folders the sandbox hides besides our code (an autograder's root)."""
+    ``hidden``: folders the sandbox hides besides our code (an autograder's root).
+    More than ``max_count`` submissions are refused before any is run."""
     from solver.registry import exam
 
     meta = gradable(lab)
@@ -204,6 +213,10 @@ def grade(lab: str, paths: list[str], jobs: int, timeout: float,
     from solver.grading import sandbox as boxes
 
     items = discover(paths, (isolation.package(),))
+    if len(items) > max_count:
+        raise InputError(f"{len(items)} submissions; at most {max_count} are graded in one "
+                         f"run (--max-count raises it, up to {SUBMISSIONS_CEILING})")
+    remaining = Remaining(len(items))
     box = isolation.detect(unprotected, hidden)
     if box.mode == "unprotected":
         _note_once(f"grading UNPROTECTED ({box.note}): a submission can read the reference "
@@ -230,8 +243,10 @@ def grade(lab: str, paths: list[str], jobs: int, timeout: float,
             if failure:
                 failures.append(f"{one_line(shown)}: {failure}")
             if len(items) > 1 or any(Path(given).is_dir() for given in paths):
+                left = remaining.left()
                 progress(f"[{len(graded)}/{len(items)}] {one_line(shown)}: {result.score}/"
-                         f"{result.max_score} ({result.seconds:.1f} s)")
+                         f"{result.max_score} ({result.seconds:.1f} s"
+                         f"{'; ' + left if left else ''})")
     finally:
         executor.shutdown(wait=False, cancel_futures=True)
         boxes.kill_all()

@@ -197,11 +197,12 @@ def _open_outlines(document: Any, pdf: Any) -> None:
     document.metadata.include_in_pdf(pdf, "", None, None, compress=True)
 
 
-def typeset(html: str) -> bytes:
+def typeset(html: str, announce: bool = True) -> bytes:
     """The PDF of ``html``: fonts from the private fontconfig, fetches locked down; tagged
     (structure, alt text of formulas and figures), the bookmarks panel open on start.
     Anything WeasyPrint reports as an error (an image it could not draw, a stylesheet it
-    could not load) is a BuildError naming where it stands, not a PDF with a hole."""
+    could not load) is a BuildError naming where it stands, not a PDF with a hole.
+    ``announce``: a progress line says it is typesetting (a class run says it per variant)."""
     with private_fontconfig():
         import weasyprint
         from weasyprint.urls import FatalURLFetchingError
@@ -209,7 +210,8 @@ def typeset(html: str) -> bytes:
         from solver.sheet import speedups
 
         speedups.install()
-        progress("typesetting the PDF")
+        if announce:
+            progress("typesetting the PDF")
         html, images = speedups.name_images(html, MAX_DATA_URI)
         try:
             with _errors_fail_the_build(html):

@@ -12,6 +12,8 @@ import sys
 from solver.model import InputError
 
 MAX_JOBS = 8
+# Variant PDFs take seconds each: --count with --pdf is capped lower (see the README).
+MAX_PDF_COUNT = 250
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -22,6 +24,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pdf", action="store_true",
                         help="also write each variant's question paper and worked key")
     parser.add_argument("--jobs", type=int, default=1, help="processes (default: 1)")
+    parser.add_argument("--max-count", type=int, metavar="N",
+                        help="raise the cap on --count (1000; 250 with --pdf) to N")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -29,13 +33,17 @@ def run(args: argparse.Namespace) -> int:
     from solver.output import write_atomically
     from solver.registry import chosen, exam
     from solver.variants.seeded import (
+        MAX_COUNT,
         check_seed_and_count,
+        count_cap,
         key_json,
         progress_line,
         solve_variants,
     )
 
-    check_seed_and_count(args.seed, args.count)
+    default = MAX_PDF_COUNT if args.pdf else MAX_COUNT
+    cap = count_cap(default, getattr(args, "max_count", None))
+    check_seed_and_count(args.seed, args.count, cap)
     if not 1 <= args.jobs <= MAX_JOBS:
         raise InputError(f"--jobs must be in 1..{MAX_JOBS}, got {args.jobs}")
     folder = check_folder(args.out)
@@ -52,5 +60,5 @@ def run(args: argparse.Namespace) -> int:
         from solver.variants.papers import write_variant_pdfs
 
         with building(folder):
-            write_variant_pdfs(exam(), folder, args.seed, questions, variants)
+            write_variant_pdfs(exam(), folder, args.seed, questions, variants, args.jobs)
     return 0

@@ -4,6 +4,7 @@ stand in the header of every page of both."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -59,24 +60,86 @@ def paper_html(exam: Exam, seed: int, number: int, questions: list[Question],
 
 
 def write_variant_pdfs(exam: Exam, folder: Path, seed: int, questions: list[Question],
-                       variants: list[Variant]) -> None:
-    from solver.guard import check, paper_sections
-    from solver.output import write_atomically
-    from solver.render.html import fragment
-    from solver.sheet.build import sheet_html
-    from solver.sheet.typeset import progress, typeset
+                       variants: list[Variant], jobs: int = 1) -> None:
+    """Each variant's question paper and worked key, ``jobs`` variants at once (forked
+    workers that share the solved variants), a progress line with what is left per
+    variant. A question that does not vary (a lab) is one solution shared by every
+    variant, so its HTML is rendered once per process and reused."""
+    from solver.estimate import Remaining
+    from solver.sheet.typeset import progress
 
-    frame = [exam.title, exam.instructions, *(section.statement for section in exam.sections)]
-    for variant in variants:
+    remaining = Remaining(len(variants))
+    job = _Job(exam, folder, seed, questions, variants)
+    if jobs <= 1 or len(variants) < 2:
+        for index in range(len(variants)):
+            number = job.write(index)
+            progress(f"variant {number}: wrote its question paper and worked key "
+                     f"{remaining.step()}")
+        return
+    import multiprocessing
+
+    from solver.workers import quiet_worker, stop_signals_blocked
+
+    _JOBS.append(job)  # the workers are forked: they find it here, nothing is pickled
+    try:
+        with stop_signals_blocked():
+            pool = multiprocessing.get_context("fork").Pool(
+                jobs, initializer=quiet_worker, initargs=(os.getpid(),))
+        try:
+            for number in pool.imap_unordered(_write_in_worker, range(len(variants))):
+                progress(f"variant {number}: wrote its question paper and worked key "
+                         f"{remaining.step()}")
+        finally:
+            pool.terminate()
+            pool.join()
+    finally:
+        _JOBS.clear()
+
+
+_JOBS: list[_Job] = []
+
+
+def _write_in_worker(index: int) -> int:
+    return _JOBS[-1].write(index)
+
+
+class _Job:
+    """What every variant's PDFs are made from, and the fragments rendered so far."""
+
+    def __init__(self, exam: Exam, folder: Path, seed: int, questions: list[Question],
+                 variants: list[Variant]) -> None:
+        self.exam, self.folder, self.seed = exam, folder, seed
+        self.questions, self.variants = questions, variants
+        self.fragments: dict[int, Any] = {}  # by id() of a solution, kept alive by variants
+
+    def fragment(self, solution: Any) -> Any:
+        from solver.render.html import fragment
+
+        key = id(solution)
+        if key not in self.fragments:
+            self.fragments[key] = fragment(solution)
+        return self.fragments[key]
+
+    def write(self, index: int) -> int:
+        """Variant ``index``'s paper (checked for leaks) and key, each written atomically."""
+        from solver.guard import check, paper_sections
+        from solver.output import write_atomically
+        from solver.sheet.build import sheet_html
+        from solver.sheet.typeset import typeset
+
+        exam, variant, questions = self.exam, self.variants[index], self.questions
         number = variant.number
-        html = paper_html(exam, seed, number, questions, variant)
+        frame = [exam.title, exam.instructions,
+                 *(section.statement for section in exam.sections)]
+        html = paper_html(exam, self.seed, number, questions, variant)
         shown = paper_sections(html)
         check(f"the question paper of variant {number}",
               [(q, variant.solutions[q.id], shown[q.id]) for q in questions], frame)
-        paper = typeset(html)
-        write_atomically(folder / f"variant-{number:03d}-questions.pdf", paper)
-        rendered = [(variant.solutions[q.id], fragment(variant.solutions[q.id]))
+        paper = typeset(html, announce=False)
+        write_atomically(self.folder / f"variant-{number:03d}-questions.pdf", paper)
+        rendered = [(variant.solutions[q.id], self.fragment(variant.solutions[q.id]))
                     for q in questions]
-        key = typeset(sheet_html(exam, rendered, header=header(seed, number)))
-        write_atomically(folder / f"variant-{number:03d}-key.pdf", key)
-        progress(f"variant {number}: wrote its question paper and worked key")
+        key = typeset(sheet_html(exam, rendered, header=header(self.seed, number)),
+                      announce=False)
+        write_atomically(self.folder / f"variant-{number:03d}-key.pdf", key)
+        return number

@@ -26,16 +26,30 @@ from solver.model import InputError, SelfCheckError, Solution, failed_check_mess
 from solver.record import Question
 from solver.variants.fairness import unfair
 
-MAX_COUNT = 1000
+MAX_COUNT = 1000  # --count's cap unless --max-count raises it (see count_cap)
+CEILING = 5000  # the most --max-count allows: memory grows with the count
 MAX_DRAWS = 50  # tries for a fair draw of one question in one variant
 MAX_SEED = 2**63
 
 
-def check_seed_and_count(seed: int, count: int) -> None:
+def check_seed_and_count(seed: int, count: int, cap: int = MAX_COUNT) -> None:
+    """The seed, and a count within the command's cap (``count_cap``)."""
     if not 0 <= seed < MAX_SEED:
         raise InputError(f"--seed must be a whole number in 0..{MAX_SEED - 1}, got {seed}")
-    if not 1 <= count <= MAX_COUNT:
-        raise InputError(f"--count must be in 1..{MAX_COUNT}, got {count}")
+    if not 1 <= count <= cap:
+        more = (f" (--max-count raises the cap, up to {CEILING})"
+                if count > cap and cap < CEILING else "")
+        raise InputError(f"--count must be in 1..{cap}, got {count}{more}")
+
+
+def count_cap(default: int, max_count: int | None) -> int:
+    """A class command's cap on --count: its documented default, or ``--max-count``
+    (from the default up to CEILING) for a class that is larger and can wait."""
+    if max_count is None:
+        return default
+    if not default <= max_count <= CEILING:
+        raise InputError(f"--max-count must be in {default}..{CEILING}, got {max_count}")
+    return max_count
 
 
 def _rng(*parts: object) -> random.Random:
@@ -129,11 +143,17 @@ def _one_question(job: tuple[int, int, Question]) -> list[Solution]:
     return question_draws(seed, question, count)
 
 
+def question_solutions(seed: int, count: int, question: Question) -> list[Solution]:
+    """Variants 1..count of one question, solved and checked (one shared solution when
+    the question does not vary)."""
+    return _one_question((seed, count, question))
+
+
 def solve_variants(seed: int, count: int, questions: list[Question], jobs: int = 1,
                    progress: Callable[[str], None] | None = None) -> list[Variant]:
     """Variants 1..count of every question, one question at a time (``jobs`` at once);
     a question that does not vary is solved once and shared."""
-    check_seed_and_count(seed, count)
+    check_seed_and_count(seed, count, CEILING)
     work = [(seed, count, question) for question in questions]
     found: dict[str, list[Solution]] = {}
     if jobs <= 1:

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from typing import Any
+
+# Items rendered and checked at once: what the bank holds in memory besides one
+# question's solved variants (the file is written as it is made).
+BLOCK = 100
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -18,40 +23,77 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, metavar="FILE.xml",
                         help="the Moodle XML file to write")
     parser.add_argument("--only", nargs="+", metavar="ID", help="only these questions")
+    parser.add_argument("--max-count", type=int, metavar="N",
+                        help="raise the cap on --count (1000) to N")
+
+
+def pieces(exam: Any, seed: int, count: int, chosen: list[Any],
+           progress: bool = False) -> Iterator[tuple[bytes, list[Any]]]:
+    """The bank as it is made: per question, its variants solved, then in blocks of
+    BLOCK items planned, rendered and checked (SelfCheckError if a check fails), each
+    block's XML (the questions between ``<quiz>`` and ``</quiz>``) with its plan."""
+    from solver.estimate import Remaining
+    from solver.lms.moodle.check import verify
+    from solver.lms.moodle.export import inner, render
+    from solver.lms.plan import planned
+    from solver.sheet.typeset import progress as say
+    from solver.variants.seeded import check_seed_and_count, question_solutions
+
+    check_seed_and_count(seed, count, max(count, 1))
+    remaining = Remaining(len(chosen))
+    for question in chosen:
+        solutions = question_solutions(seed, count, question)
+        for start in range(0, count, BLOCK):
+            block = [planned(question, solutions[number - 1], number)
+                     for number in range(start + 1, min(start + BLOCK, count) + 1)]
+            data = render(exam.title, block)  # checked as a bank of its own
+            verify(data, block)
+            yield inner(data, category=start == 0), block
+        del solutions
+        if progress:
+            say(f"{question.id}: {count} variant{'s' if count != 1 else ''} solved, "
+                f"verified and written {remaining.step()}")
 
 
 def bank(exam: Any, seed: int, count: int, chosen: list[Any],
          progress: bool = False) -> tuple[bytes, Any]:
-    """The checked bank's bytes and its plan (SelfCheckError if a check fails)."""
-    from solver.lms.moodle.check import verify
-    from solver.lms.moodle.export import render
-    from solver.lms.plan import plan_bank
-    from solver.variants.seeded import progress_line, solve_variants
+    """The whole checked bank's bytes and its plan (SelfCheckError if a check fails)."""
+    from solver.lms.moodle.export import DECLARATION, END, START
 
-    variants = solve_variants(seed, count, chosen,
-                              progress=progress_line(count) if progress else None)
-    planned = plan_bank(chosen, variants)
-    data = render(exam.title, planned)
-    verify(data, planned)
-    return data, planned
+    data, plan = [], []
+    for piece, block in pieces(exam, seed, count, chosen, progress):
+        data.append(piece)
+        plan += block
+    return (DECLARATION + START).encode() + b"".join(data) + END.encode(), plan
 
 
 def run(args: argparse.Namespace) -> int:
-    from solver.lms.moodle.export import TYPE
+    from solver.lms.moodle.export import DECLARATION, END, START, TYPE
     from solver.output import check_output, write_atomically
     from solver.registry import chosen as named
     from solver.registry import exam
     from solver.render.diskcache import building
-    from solver.variants.seeded import check_seed_and_count
+    from solver.variants.seeded import MAX_COUNT, check_seed_and_count, count_cap
 
-    check_seed_and_count(args.seed, args.count)
+    cap = count_cap(MAX_COUNT, getattr(args, "max_count", None))
+    check_seed_and_count(args.seed, args.count, cap)
     path = check_output(args.out, "--out", ".xml", new_folders=False)
     chosen = named(args.only)
+    types: set[str] = set()
+    items = 0
+
+    def streamed() -> Iterator[bytes]:  # written as made: memory does not grow with --count
+        nonlocal items
+        yield (DECLARATION + START).encode()
+        for piece, block in pieces(exam(), args.seed, args.count, chosen, progress=True):
+            types.update(TYPE[p.form] for p in block)
+            items += len(block)
+            yield piece
+        yield END.encode()
+
     with building(path):
-        data, planned = bank(exam(), args.seed, args.count, chosen, progress=True)
-    write_atomically(path, data)
-    types = sorted({TYPE[p.form] for p in planned})
-    print(f"solver: wrote {path} ({len(planned)} questions: {args.count} variants of "
-          f"{len(chosen)} questions as {', '.join(types)}; the bank passed its offline "
-          "checks)", file=sys.stderr)
+        write_atomically(path, streamed())
+    print(f"solver: wrote {path} ({items} questions: {args.count} variants of "
+          f"{len(chosen)} questions as {', '.join(sorted(types))}; the bank passed its "
+          "offline checks)", file=sys.stderr)
     return 0

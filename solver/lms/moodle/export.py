@@ -51,7 +51,11 @@ def category_path(exam_title: str, question: Question) -> str:
     return "/".join(["$course$", *(name.replace("/", "//") for name in names)])
 
 
+START, END = "<quiz>\n", "</quiz>\n"
+
+
 def render(exam_title: str, bank: list[Planned]) -> bytes:
+    """The bank as a Moodle XML file: a category before each question's variants."""
     quiz = ET.Element("quiz")
     current = None
     for planned in bank:
@@ -60,7 +64,23 @@ def render(exam_title: str, bank: list[Planned]) -> bytes:
             quiz.append(_category(category_path(exam_title, planned.question)))
         quiz.append(_question(planned))
     ET.indent(quiz)
-    return (DECLARATION + ET.tostring(quiz, encoding="unicode") + "\n").encode("utf-8")
+    text = ET.tostring(quiz, encoding="unicode") + "\n"
+    return (DECLARATION + (text if len(quiz) else START + END)).encode("utf-8")
+
+
+def inner(data: bytes, category: bool = True) -> bytes:
+    """A rendered bank's questions without the declaration and the ``<quiz>`` element,
+    and without its first category unless ``category`` (a later block of a question
+    already under its category): blocks rendered apart, joined between START and END,
+    are the bank rendered whole."""
+    head, end = (DECLARATION + START).encode("utf-8"), END.encode("utf-8")
+    assert data.startswith(head) and data.endswith(end)
+    body = data[len(head):-len(end)]
+    if not category:
+        first = body.index(b"</question>\n") + len(b"</question>\n")
+        assert body.lstrip().startswith(b'<question type="category">')
+        body = body[first:]
+    return body
 
 
 def _category(path: str) -> ET.Element:
