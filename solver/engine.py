@@ -30,9 +30,12 @@ def make_params(question: Question, raw: Mapping[str, Any] | None = None) -> Any
     return build(cls, merged)
 
 
-def context(question: Question, params: Any) -> dict[str, Any]:
-    """What the templates may name: the parameters and the solver's derived values."""
-    return kind_of(question).context(question, params)
+def context(question: Question, params: Any, exam_print: bool = True) -> dict[str, Any]:
+    """What the templates may name: the parameters, the solver's derived values, and
+    ``exam_print``: whether the question is as the exam printed it (no parameter
+    changed), so a reading of the exam's own misprint can be left out of a variant,
+    whose paper we print."""
+    return {**kind_of(question).context(question, params), "exam_print": exam_print}
 
 
 def meta(question: Question, words: Mapping[str, Any]) -> Meta:
@@ -60,22 +63,22 @@ def readings(question: Question, words: Mapping[str, Any]) -> tuple[tuple[str, s
             raise InputError(
                 f"{where}: reading {name!r} is not one that solver {question.solver!r} "
                 f"places (it places: {', '.join(placed) or 'none'})")
-        try:
-            filled.append((name, fill(template, words, f"{where}, reading {name!r}")))
-        except BuildError as error:
-            raise InputError(str(error)) from None
+        text = fill(template, words, f"{where}, reading {name!r}")
+        if text:  # a reading may apply to the exam's own print only (``exam_print``)
+            filled.append((name, text))
     return tuple(filled)
 
 
-def solve_question(question: Question, params: Any) -> Solution:
-    """Solve with validated ``params`` (from :func:`make_params`)."""
-    words = context(question, params)
+def solve_question(question: Question, params: Any, exam_print: bool = True) -> Solution:
+    """Solve with validated ``params`` (from :func:`make_params`); ``exam_print`` as
+    for :func:`context`."""
+    words = context(question, params, exam_print)
     solution = kind_of(question).solve(question, params, meta(question, words), words)
     return _finish(question, solution, words)
 
 
 def solve(question: Question, raw: Mapping[str, Any] | None = None) -> Solution:
-    return solve_question(question, make_params(question, raw))
+    return solve_question(question, make_params(question, raw), exam_print=not raw)
 
 
 def _finish(question: Question, solution: Solution, words: dict[str, Any]) -> Solution:

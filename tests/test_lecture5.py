@@ -186,3 +186,15 @@ def test_sequence_against_float_loop(rho: float, cents: list[int]) -> None:
     # Ŝ_t is a weighted mean of the gradients: between the smallest and the largest.
     assert min(values) - 1e-9 * scale <= solution.answer["S_hat"] <= max(values) + 1e-9 * scale
     assert not solution.failed_checks
+
+
+def test_a_negative_average_after_the_dot_is_in_parentheses() -> None:
+    """"S₂ = 4/5 · (−3/50) + …": never "4/5 · −3/50", which reads as a subtraction."""
+    from solver.engine import solve
+    from solver.registry import exam
+
+    solution = solve(exam().questions["lecture.5"],
+                     {"rho": 0.8, "t": 3, "values": [-0.3, -1.4, 0.5]})
+    steps = " ".join(getattr(step, "latex", "") for step in solution.steps)
+    assert r"\frac{4}{5} \cdot \left(- \frac{3}{50}\right)" in steps  # S₁ = −3/50 by hand
+    assert r"\cdot -" not in steps and r"\cdot - " not in steps

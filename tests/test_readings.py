@@ -133,3 +133,15 @@ def test_a_good_reading_template_is_placed(tmp_path: Path) -> None:
     result = run_cli("--exam", str(tmp_path), "solve", "lecture.1", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "ρ is 0.95 here" in result.stdout
+
+
+def test_a_reading_of_the_exams_own_misprint_is_left_out_of_a_variant() -> None:
+    """The exam printed 1 − aᵗ; a variant's paper is ours and prints 1 − ρᵗ, so its key
+    does not cite the misprint (the TA read it as a stale note); the rest of the reading
+    stays."""
+    own = [step.text for step in _solve("lecture.5").steps if isinstance(step, Reading)]
+    drawn = [step.text for step in _solve("lecture.5", {"rho": 0.8, "t": 3}).steps
+             if isinstance(step, Reading)]
+    assert any("prints 1 − aᵗ" in text for text in own)
+    assert drawn and not any("aᵗ" in text for text in drawn)
+    assert any("starts at S₀ = 0" in text for text in drawn)

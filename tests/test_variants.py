@@ -187,7 +187,7 @@ def test_variant_pdfs_paper_has_no_answers_and_the_key_does(tmp_path: Path) -> N
         paper_pages = [page.extract_text() for page in paper.pages]
         key_pages = [page.extract_text() for page in worked.pages]
         for page in key_pages:  # the TA's key: the seed and the variant
-            assert f"seed 9 · variant {number}" in page
+            assert f"class seed 9 · variant {number}" in page
         for page in paper_pages:  # the student's paper: the variant alone
             assert f"variant {number}" in page and "seed" not in page
         paper_text, key_text = "\n".join(paper_pages), "\n".join(key_pages)

@@ -161,7 +161,7 @@ def _part_average(solution: Solution, e: _Ewma, params: Params) -> None:
     factors = ([_factor(y) for y in params.gradients] if e.sequence
                else [sp.latex(value)] * t)
     lines = [
-        rf"S_{{{i}}} &= {sp.latex(rho)} \cdot {_latex(previous_values[i - 1])} + "
+        rf"S_{{{i}}} &= {sp.latex(rho)} \cdot {_operand(previous_values[i - 1])} + "
         rf"\left(1 - {sp.latex(rho)}\right) \cdot {factors[i - 1]} = {_latex(current)}"
         + ("" if current.is_Integer else rf" = {_decimal(current)}")
         for i, current in enumerate(e.history[:shown], start=1)
@@ -390,6 +390,13 @@ def _latex(value: sp.Rational) -> str:
     if len(to_text(value)) <= LONG:
         return str(sp.latex(value))
     return rf"\approx {sp.Float(value, 15)}"
+
+
+def _operand(value: sp.Rational) -> str:
+    """A value after a product's dot: a negative one in parentheses ("· (−3/50)"), so the
+    sign never reads as a subtraction."""
+    text = _latex(value)
+    return rf"\left({text}\right)" if value < 0 else text
 
 
 def _warmup_steps(rho: sp.Rational) -> int:

@@ -14,7 +14,7 @@ from solver.variants.seeded import Variant
 
 def header(seed: int, number: int) -> str:
     """The worked key's header: the seed and the variant (the key is the TA's)."""
-    return f"seed {seed} · variant {number}"
+    return f"class seed {seed} · variant {number}"
 
 
 def paper_header(number: int) -> str:
