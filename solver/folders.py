@@ -19,7 +19,7 @@ from pathlib import Path
 
 from solver import interrupt
 from solver.model import BuildError, InputError
-from solver.output import existing_folder, shown, write_all
+from solver.output import check_names, existing_folder, shown, write_all
 
 
 def check_folder(output: str, option: str = "--out") -> Path:
@@ -27,6 +27,7 @@ def check_folder(output: str, option: str = "--out") -> Path:
     name = shown(output)
     if not output or "\0" in output:
         raise InputError(f"{option} {name} is not a folder path")
+    check_names(option, output)
     folder = Path(output)
     try:
         if os.path.lexists(folder) and not folder.is_dir():

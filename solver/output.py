@@ -86,6 +86,21 @@ def _check_replaceable(path: Path, name: str, parent: Path) -> None:
         )
 
 
+def check_names(option: str, output: str, last: bool = True) -> None:
+    """No control character (a newline would split every line that names the path) and
+    no name longer than the file system allows, in any part of an output path (but the
+    last unless ``last``: a file's name has a bound of its own)."""
+    name = shown(output)
+    if any(ord(c) < 32 or ord(c) == 127 for c in output):
+        raise InputError(f"{option} {name}: a control character (a newline, a tab) in a "
+                         "path is not allowed; give another path")
+    path = Path(output)
+    for part in path.parts if last else path.parent.parts:
+        if len(os.fsencode(part)) > NAME_MAX:
+            raise InputError(f"{option} {name}: the name {shown(part)} is longer than "
+                             f"{NAME_MAX} bytes, the most a file system allows")
+
+
 def check_output(output: str, option: str = "--output", suffix: str = ".pdf",
                  new_folders: bool = True) -> Path:
     """The output file ``option`` names, or an InputError before any work if it cannot be
@@ -93,6 +108,7 @@ def check_output(output: str, option: str = "--output", suffix: str = ".pdf",
     name = shown(output)
     if not output or "\0" in output:
         raise InputError(f"{option} {name} is not a file path; give a path ending in {suffix}")
+    check_names(option, output, last=False)
     path = Path(output)
     try:
         is_dir = path.is_dir()
@@ -108,12 +124,6 @@ def check_output(output: str, option: str = "--output", suffix: str = ".pdf",
             f"{option} {name}: the file name is {size} bytes long; at most "
             f"{MAX_OUTPUT_NAME} bytes are allowed (a temporary file is written beside it)"
         )
-    for part in path.parent.parts:
-        if len(os.fsencode(part)) > NAME_MAX:
-            raise InputError(
-                f"{option} {name}: the folder name {shown(part)} is longer than "
-                f"{NAME_MAX} bytes, the most a file system allows"
-            )
     parent = existing_folder(option, name, output, path.parent, new_folders)
     _check_replaceable(path, name, parent)
     if _flags(path) & (_FS_IMMUTABLE_FL | _FS_APPEND_FL):
@@ -300,6 +310,7 @@ def write_atomically(path: Path, data: bytes | Iterable[bytes]) -> None:
 
 
 __all__ = [
-    "LOCK_NAME", "MAX_OUTPUT_NAME", "check_output", "existing_folder", "locked_temporary",
-    "make_parents", "remove_empty", "shown", "sweep_stale", "write_all", "write_atomically",
+    "LOCK_NAME", "MAX_OUTPUT_NAME", "check_names", "check_output", "existing_folder",
+    "locked_temporary", "make_parents", "remove_empty", "shown", "sweep_stale", "write_all",
+    "write_atomically",
 ]

@@ -82,3 +82,18 @@ def test_the_streamed_bank_is_the_bank_rendered_whole(tmp_path: Path) -> None:
     assert out.read_bytes() == data == render(exam().title, planned)
     assert [p.idnumber for p in planned][:6] == [f"lecture.1-v{n}" for n in range(1, 6)] + [
         "paper.2-v1"]
+
+
+@pytest.mark.parametrize(("out", "expected"), [
+    ("a\nb", "a control character (a newline, a tab) in a path is not allowed"),
+    ("x" * 256, "bytes"),  # a folder: longer than 255; a file: longer than its bound
+    ("x" * 256 + "/below", "is longer than 255 bytes"),
+])
+@pytest.mark.parametrize("command", [["variants"], ["export", "moodle"]])
+def test_an_output_path_that_cannot_be_is_refused_before_any_solving(
+        tmp_path: Path, out: str, expected: str, command: list[str]) -> None:
+    target = out + (".xml" if command[0] == "export" else "")
+    result = run_cli(*command, "--seed", "1", "--count", "2", "--out", target, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.splitlines()) == 1 and expected in result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -200,3 +200,14 @@ def test_a_formula_too_long_deep_or_broken_is_bad_input(latex: str, expected: st
     with pytest.raises(InputError) as raised:
         svg(latex, True)
     assert expected in str(raised.value)
+
+
+def test_a_formula_too_deep_is_bad_input_in_the_terminal_too(tmp_path: Path) -> None:
+    """The text format reads formulas into Unicode: the same bounds, before it recurses."""
+    deep = "{" * 1000 + "x" + "}" * 1000
+    (tmp_path / "exam.toml").write_text(LECTURE.format(solver="lecture1").replace(
+        'statement = "s"', f'statement = "${deep}$"'))
+    result = run_cli("--exam", str(tmp_path), "solve", "lecture.1", "--format", "text")
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert "is nested 1000 deep; at most 30 levels are typeset" in result.stderr

@@ -25,23 +25,17 @@ from markupsafe import Markup, escape
 
 from solver.render import diskcache
 from solver.render.fonts import text_width
-from solver.render.unimath import unicode_math
+from solver.render.unimath import bounded, unicode_math
 
 # px: STIX Two set with the x-height of the 10.5 pt (14 px) DejaVu body (0.473 em vs
 # 0.519 em): at 14 px its glyphs looked smaller than the text around them.
 SIZE = 15.4
 TEXT_SIZE = 12.0  # px; the invisible text layer's largest size
 TALL_INLINE = 30.0  # px; an inline formula taller than this (a matrix) gets a margin
-# Bounds on a formula before it is typeset (ziamath's time grows with the square of its
-# length: 4000 characters take seconds). The sheet's longest is about 1200 (lecture 3's
-# output at its largest input); formulas come from the exam file too.
-MAX_FORMULA = 3_000
-MAX_FORMULA_DEPTH = 30  # braces, \left … \right and environments nested
 # The stored SVG's form: ziamath's glyph symbols inlined as transformed paths (see
 # _flatten); part of the cache key, so entries of another form are never read.
 FORMAT = "flat-2"
 _SVG_NS = "http://www.w3.org/2000/svg"
-_NESTING = re.compile(r"\\(?:left|right|begin|end)\b|[{}]")
 _VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
 
 
@@ -126,25 +120,6 @@ _UNARY_MINUS = re.compile(r"(^|[=(\[,{<>&]|\\(?:leq|geq|le|ge|approx|neq|ne|to|i
 
 def unary_minus(latex: str) -> str:
     return _UNARY_MINUS.sub(r"\1\2{-}", latex)
-
-
-def bounded(latex: str) -> str:
-    """The formula when it is within the bounds for typesetting, else an InputError."""
-    from solver.model import InputError
-
-    shown = latex if len(latex) <= 60 else latex[:57] + "..."
-    if len(latex) > MAX_FORMULA:
-        raise InputError(f"the formula ${shown}$ has {len(latex):,} characters; at most "
-                         f"{MAX_FORMULA:,} are typeset")
-    depth = deepest = 0
-    for match in _NESTING.finditer(latex):
-        opening = match.group(0) in ("{", "\\left") or match.group(0).startswith("\\begin")
-        depth += 1 if opening else -1
-        deepest = max(deepest, depth)
-    if deepest > MAX_FORMULA_DEPTH:
-        raise InputError(f"the formula ${shown}$ is nested {deepest} deep; at most "
-                         f"{MAX_FORMULA_DEPTH} levels are typeset")
-    return latex
 
 
 @cache

@@ -35,6 +35,13 @@ from solver.render.mathsymbols import (
     SPACES,
 )
 
+# Bounds on a formula before it is read or typeset (ziamath's time grows with the square
+# of its length: 4000 characters take seconds; both readers recurse on nesting). The
+# sheet's longest is about 1200 (lecture 3's output at its largest input); formulas come
+# from the exam file too.
+MAX_FORMULA = 3_000
+MAX_FORMULA_DEPTH = 30  # braces, \\left … \\right and environments nested
+_NESTING = re.compile(r"\\(?:left|right|begin|end)\b|[{}]")
 _TOKEN = re.compile(r"\\[A-Za-z]+\*?|\\.|\s+|[^\\\s]")
 
 
@@ -265,10 +272,29 @@ def _all_ord(atoms: list[Atom]) -> bool:
     return all(atom.kind == "ord" for atom in atoms)
 
 
+def bounded(latex: str) -> str:
+    """The formula when it is within the bounds for typesetting, else an InputError."""
+    from solver.model import InputError
+
+    shown = latex if len(latex) <= 60 else latex[:57] + "..."
+    if len(latex) > MAX_FORMULA:
+        raise InputError(f"the formula ${shown}$ has {len(latex):,} characters; at most "
+                         f"{MAX_FORMULA:,} are typeset")
+    depth = deepest = 0
+    for match in _NESTING.finditer(latex):
+        opening = match.group(0) in ("{", "\\left") or match.group(0).startswith("\\begin")
+        depth += 1 if opening else -1
+        deepest = max(deepest, depth)
+    if deepest > MAX_FORMULA_DEPTH:
+        raise InputError(f"the formula ${shown}$ is nested {deepest} deep; at most "
+                         f"{MAX_FORMULA_DEPTH} levels are typeset")
+    return latex
+
+
 @cache
 def unicode_math(latex: str) -> str:
     """The formula as one line of Unicode text (NFC: Ŝ is one character)."""
-    text = join(_Parser(latex).sequence(stop=set()))
+    text = join(_Parser(bounded(latex)).sequence(stop=set()))
     return unicodedata.normalize("NFC", text)
 
 
