@@ -156,11 +156,16 @@ def _is_jinja_state(value: Any) -> bool:
 
 
 def loop_items(items: Any, body: int) -> Any:
-    """A loop's items (``for x in items``), charged as its length times its body's size."""
-    measured = size(items)
-    if measured > MAX_SIZE:
+    """A loop's items (``for x in items``) as a list, at most MAX_SIZE of them (an
+    iterator a filter returns is read that far and no further), charged as their number
+    times the body's size."""
+    import itertools
+
+    if not isinstance(items, (str, list, tuple, dict)):
+        items = list(itertools.islice(iter(items), MAX_SIZE + 1))
+    if size(items) > MAX_SIZE:
         raise TemplateLimit(f"a loop over a value of more than {MAX_SIZE:,} characters or items")
-    _Budget.charge(len(items) * body if hasattr(items, "__len__") else measured, "a loop")
+    _Budget.charge(len(items) * body, "a loop")
     return items
 
 

@@ -35,8 +35,10 @@ _NUMBER = re.compile(r"^[-−]?\d[\d.,/]*\d$")
 
 
 def plain(text: str) -> str:
-    """Text as compared: no tags, entities decoded, one space, case folded."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", text))).strip().casefold()
+    """Text as compared: no tags, entities decoded, one space, case folded, one minus
+    sign (the statement's LaTeX writes -0.2, its typeset text and the steps −0.2)."""
+    text = html.unescape(_TAG.sub(" ", text)).replace("−", "-")
+    return _SPACE.sub(" ", text).strip().casefold()
 
 
 def exam_words(question: Question, solution: Solution) -> list[str]:

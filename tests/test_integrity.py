@@ -50,6 +50,24 @@ def test_the_paper_shows_the_exams_template_and_not_ours() -> None:
     assert "→" in html  # lab 5's figure, in words
 
 
+def test_a_worked_value_equal_to_a_printed_number_is_not_a_leak() -> None:
+    """Class seed 21, variant 82: a lecture 2 step value is −0.2, which the paper prints as
+    a given number (LaTeX -0.2, typeset −0.2). The guard stopped a 200-variant run there;
+    one minus sign for both makes it the exam's own number. A value not printed is still
+    caught, whichever minus it is written with."""
+    from solver.guard import leaks, paper_sections
+
+    html, questions, variant = _paper(21, 82, ["lecture.2"])
+    solution = variant.solutions["lecture.2"]
+    shown = paper_sections(html)["lecture.2"]
+    assert "−0.2" in shown and "-0.2" in solution.meta.question
+    assert leaks(shown, questions[0], solution) == []
+    answer = solution.answer_text["value"]
+    assert answer.startswith(("−", "-")) and answer not in shown
+    for planted in (answer, answer.replace("−", "-")):
+        assert leaks(shown + f"<p>{planted}</p>", questions[0], solution) != []
+
+
 def test_a_planted_answer_line_fails_the_paper(monkeypatch: pytest.MonkeyPatch) -> None:
     """Our completed line in the exam's template: the guard names paper and question."""
     from solver.guard import check

@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     folder = check_folder(args.out)
     questions = chosen(args.only)
     variants = solve_variants(args.seed, args.count, questions, args.jobs,
-                              progress_line(args.count))
+                              progress_line(args.count, len(questions)))
     folder.mkdir(parents=True, exist_ok=True)
     write_atomically(folder / "key.json",
                      key_json(args.seed, args.count, questions, variants).encode("utf-8"))

@@ -194,9 +194,15 @@ def key_json(seed: int, count: int, questions: list[Question], variants: list[Va
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def progress_line(count: int) -> Callable[[str], None]:
+def progress_line(count: int, questions: int = 0) -> Callable[[str], None]:
+    """A line per question solved, with what is left of ``questions`` when given."""
+    from solver.estimate import Remaining
+
+    remaining = Remaining(questions)
+
     def report(question_id: str) -> None:
+        left = f" {remaining.step()}" if questions else ""
         print(f"solver: {question_id}: {count} variant{'s' if count != 1 else ''} solved "
-              "and verified", file=sys.stderr, flush=True)
+              f"and verified{left}", file=sys.stderr, flush=True)
 
     return report
