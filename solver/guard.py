@@ -84,7 +84,7 @@ def leaks(shown: str, question: Question, solution: Solution,
     for piece in dict.fromkeys(plain(p) for p in worked(solution)):
         if _NUMBER.match(piece):
             if piece not in tokens and re.search(
-                    rf"(?<![\w.]){re.escape(piece)}(?![\w]|\.\d)", text):
+                    rf"(?<![\w.-]){re.escape(piece)}(?![\w]|\.\d)", text):
                 found.append(piece)
         elif len(piece) >= MIN_CHARS and piece not in allowed and piece in text:
             found.append(piece)

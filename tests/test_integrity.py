@@ -68,6 +68,19 @@ def test_a_worked_value_equal_to_a_printed_number_is_not_a_leak() -> None:
         assert leaks(shown + f"<p>{planted}</p>", questions[0], solution) != []
 
 
+def test_a_positive_worked_value_is_not_found_inside_a_printed_negative() -> None:
+    """Class seed 21, variant 166: a step value 0.8 against the printed b₁ = −0.8, which
+    is not the value the student would need (the run's second false stop)."""
+    from solver.guard import leaks, paper_sections
+
+    html, questions, variant = _paper(21, 166, ["lecture.2"])
+    solution = variant.solutions["lecture.2"]
+    shown = paper_sections(html)["lecture.2"]
+    assert "−0.8" in shown
+    assert leaks(shown, questions[0], solution) == []
+    assert leaks(shown + "<p>it is 0.8</p>", questions[0], solution) == ["0.8"]
+
+
 def test_a_planted_answer_line_fails_the_paper(monkeypatch: pytest.MonkeyPatch) -> None:
     """Our completed line in the exam's template: the guard names paper and question."""
     from solver.guard import check

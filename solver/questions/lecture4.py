@@ -69,7 +69,7 @@ def _demonstration(solution: Solution, s: Sweep, p: Params) -> None:
                series=(Series("train", tuple(map(float, s.degrees)), tuple(s.train)),
                        Series("validation", tuple(map(float, s.degrees)), tuple(s.val))),
                log_y=True),
-        _fits_figure(s.x_train, s.y_train, s.models, [1, s.best, p.max_degree], s.labels),
+        _fits_figure(s.x_train, s.y_train, s.models, [1, s.best, _worst(s, p)], s.labels),
     )
 
 
@@ -223,10 +223,18 @@ def _overfit_evidence(over: list[int], train: list[float], val: list[float], bes
                 "1.5 times its training error above the best degree.")
     worst = max(over, key=lambda d: val[d])
     word = "degree {} overfits" if len(over) == 1 else "degrees {} overfit"
+    ratio = val[worst] / val[best]
+    times = f"{ratio:,.0f}".replace(",", "\u202f") if ratio >= 100 else f"{ratio:.1f}"
     return (f"Here {word.format(_degrees(over))}: degree {worst} drives the training "
             f"error down to {train[worst]:.2g} (the noise variance is {p.noise**2:.3g}) "
-            f"while its validation error is {val[worst]:.3g}, {val[worst] / val[best]:.1f} "
-            f"times the best ({val[best]:.3g} at degree {best}).")
+            f"while its validation error rises to {val[worst]:.3g}: {times} times the "
+            f"best, {val[best]:.3g} at degree {best}.")
+
+
+def _worst(s: Sweep, p: Params) -> int:
+    """The degree the fits figure shows beside 1 and the best: the worst overfit, which
+    the text names, else the largest degree."""
+    return max(s.over, key=lambda d: s.val[d]) if s.over else p.max_degree
 
 
 def sample(rng: random.Random) -> dict[str, Any]:

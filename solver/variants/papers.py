@@ -5,6 +5,7 @@ stand in the header of every page of both."""
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -110,12 +111,18 @@ class _Job:
                  variants: list[Variant]) -> None:
         self.exam, self.folder, self.seed = exam, folder, seed
         self.questions, self.variants = questions, variants
-        self.fragments: dict[int, Any] = {}  # by id() of a solution, kept alive by variants
+        # The solutions every variant shares (a question that does not vary), by id():
+        # only theirs are kept once rendered, so memory does not grow with the count.
+        counts = Counter(id(v.solutions[q.id]) for v in variants for q in questions)
+        self.shared = {key for key, count in counts.items() if count > 1}
+        self.fragments: dict[int, Any] = {}
 
     def fragment(self, solution: Any) -> Any:
         from solver.render.html import fragment
 
         key = id(solution)
+        if key not in self.shared:
+            return fragment(solution)
         if key not in self.fragments:
             self.fragments[key] = fragment(solution)
         return self.fragments[key]
