@@ -297,3 +297,19 @@ def test_a_stopped_parallel_run_is_one_line_and_leaves_no_worker(tmp_path: Path)
     assert subprocess.run(["pgrep", "-s", str(process.pid)],
                           capture_output=True).stdout == b""  # no worker left behind
     assert not (tmp_path / "out" / "key.json").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.sheet
+def test_variant_pdfs_written_in_parallel_are_the_same_bytes(tmp_path: Path) -> None:
+    """--jobs 2 writes two variants' PDFs at once in forked workers: the files are those
+    of a run one at a time, and the progress lines count every variant with an estimate."""
+    runs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"jobs{jobs}"
+        result = run_cli("variants", "--seed", "6", "--count", "3", "--pdf", "--jobs", jobs,
+                         "--only", "lecture.5", "lab.1", "paper.2", "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        assert "(3 of 3)" in result.stderr and "left)" in result.stderr
+        runs[jobs] = {p.name: p.read_bytes() for p in sorted(out.glob("*.pdf"))}
+    assert len(runs["1"]) == 6 and runs["1"] == runs["2"]
