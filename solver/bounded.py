@@ -11,9 +11,10 @@ from costing unbounded time or memory, deterministically (no timer, no memory li
   includes or imports, no recursive loops, loops nested at most ``MAX_LOOP_DEPTH`` deep.
 - **What rendering may cost** is one budget of ``MAX_STEPS`` per render, charged by every
   loop (its length times its body's size), every operator and filter (the size of what
-  it makes) and the output. A value may hold at most ``MAX_SIZE`` characters or items,
-  and the output likewise. An operation is refused before it runs when its result would
-  pass a limit (``9**9**9``, ``'x' * 10**9``, ``'%099999999d' % 1``).
+  it reads and makes), every comparison (the size of its operands) and the output. A
+  value may hold at most ``MAX_SIZE`` characters or items, and the output likewise. An
+  operation is refused before it runs when its result would pass a limit (``9**9**9``,
+  ``'x' * 10**9``, ``'%099999999d' % 1``).
 
 Every refusal is a :class:`TemplateLimit` naming the limit; the caller reports it as bad
 input (exit 2).
@@ -125,6 +126,7 @@ def bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any
     @functools.wraps(function)  # keeps Jinja's pass_environment / pass_eval_context mark
     def bounded(*args: Any, **kwargs: Any) -> Any:
         values = [a for a in (*args, *kwargs.values()) if not _is_jinja_state(a)]
+        _Budget.charge(size(values[0]) if values else 1, what)  # what it reads
         if name == "replace" and len(values) >= 3 and all(isinstance(v, str)
                                                          for v in values[:3]):
             text, old, new = values[:3]
@@ -167,6 +169,13 @@ def loop_items(items: Any, body: int) -> Any:
         raise TemplateLimit(f"a loop over a value of more than {MAX_SIZE:,} characters or items")
     _Budget.charge(len(items) * body, "a loop")
     return items
+
+
+def charged(value: Any) -> Any:
+    """An operand of a comparison (``x in items``, ``a == b``), charged by its size:
+    the comparison may read all of it."""
+    _Budget.charge(size(value), "a comparison")
+    return value
 
 
 def joined(pieces: Any) -> str:

@@ -1,5 +1,5 @@
 """What an exam template may say, checked on its Jinja syntax tree before it first runs,
-and the two rewrites that put loops and ``~`` under :mod:`solver.bounded`'s budget.
+and the rewrites that put loops, comparisons and ``~`` under :mod:`solver.bounded`'s budget.
 
 Allowed: text, ``<<expr>>``, ``<% if %>``, ``<% for %>`` (not recursive, nested at most
 ``MAX_LOOP_DEPTH`` deep) and, in expressions, names, constants, attribute and item
@@ -84,9 +84,22 @@ def checked(tree: Any) -> Any:
                                      None, None, lineno=node.lineno)
             return node
 
+        def visit_Compare(self, node: Any) -> Any:
+            self.generic_visit(node)
+            node.expr = _charged(node.expr)
+            for operand in node.ops:
+                operand.expr = _charged(operand.expr)
+            return node
+
         def visit_Concat(self, node: Any) -> Any:
             self.generic_visit(node)
             return nodes.Filter(nodes.List(node.nodes, lineno=node.lineno), "_joined", [],
                                 [], None, None, lineno=node.lineno)
 
     return Bound().visit(tree)
+
+
+def _charged(expr: Any) -> Any:
+    from jinja2 import nodes
+
+    return nodes.Filter(expr, "_charged", [], [], None, None, lineno=expr.lineno)

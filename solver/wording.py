@@ -44,7 +44,8 @@ def _environment() -> Any:
     environment.globals.clear()  # no range, lipsum, namespace, cycler, joiner, dict
     environment.filters = {name: bounded.bounded_filter(name, FILTERS[name])
                            for name in bounded.FILTERS}
-    environment.filters.update(_loop_items=bounded.loop_items, _joined=bounded.joined)
+    environment.filters.update(_loop_items=bounded.loop_items, _joined=bounded.joined,
+                               _charged=bounded.charged)
     environment.tests = {name: TESTS[name] for name in bounded.TESTS}
     return environment
 

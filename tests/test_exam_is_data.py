@@ -146,6 +146,11 @@ HOSTILE = [
     ("<% for a in xs %><% for b in xs %><% for c in xs %><% endfor %><% endfor %>"
      "<% endfor %>", "loops nested more than 2 deep"),
     ("<% for x in xs recursive %><< loop(x) >><% endfor %>", "a recursive loop"),
+    # a comparison is charged by what it reads, a filter by what it reads
+    ("<% for big in [['a'] * 49000] %><% for a in xs %><% if 'z' in big %>x<% endif %>"
+     "<% endfor %><% endfor %>", "needs more than 2,000,000 steps to render (a comparison)"),
+    ("<% for a in xs %><% for b in xs %><% if (['a'] * 1000)|join == '' %><% endif %>"
+     "<% endfor %><% endfor %>", "needs more than 2,000,000 steps"),
     # an iterator from a filter is charged as a list would be
     ("<% for a in big|reverse %><% for b in big|reverse %><% endfor %><% endfor %>",
      "needs more than 2,000,000 steps"),
