@@ -39,7 +39,8 @@ FILTERS = ("abs", "capitalize", "default", "d", "first", "float", "format", "int
            "sort", "string", "sum", "min", "max", "title", "trim", "unique", "wordcount")
 TESTS = ("defined", "undefined", "none", "number", "string", "even", "odd", "divisibleby",
          "eq", "ne", "lt", "le", "gt", "ge", "in", "true", "false", "integer", "float")
-_FORMAT_NUMBER = re.compile(r"%[-#0 +]*(\d*)(?:\.(\d*))?")
+# A % conversion: an optional (key), flags, then a width and a precision (digits or *).
+_FORMAT_NUMBER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?")
 
 
 class TemplateLimit(ValueError):
@@ -73,6 +74,8 @@ def size(value: Any, cap: int = MAX_SIZE) -> int:
             total += len(item)
             if total <= cap:
                 pending.extend(item if not isinstance(item, dict) else item.items())
+        elif isinstance(item, int):  # its text: about one digit per 3.3 bits
+            total += item.bit_length() // 3 + 1
         else:
             total += 1
     return total
@@ -95,6 +98,8 @@ def _int_bits(value: Any) -> int:
 
 def _check_format(spec: str, what: str) -> None:
     for width, precision in _FORMAT_NUMBER.findall(spec):
+        if "*" in (width, precision):  # the width would come from the data: unbounded
+            raise TemplateLimit(f"{what}: a * width or precision in a format")
         if max(int(width or 0), int(precision or 0)) > MAX_WIDTH:
             raise TemplateLimit(f"{what}: a width or precision over {MAX_WIDTH} in a format")
 

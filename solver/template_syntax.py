@@ -15,6 +15,8 @@ from typing import Any
 
 from solver.bounded import FILTERS, MAX_LOOP_DEPTH, TESTS, TemplateLimit
 
+MAX_NESTING = 60  # syntax nodes within one another (a sum of 250 terms is 250 deep)
+
 
 def _allowed() -> tuple[type, ...]:
     from jinja2 import nodes
@@ -37,7 +39,7 @@ def _describe(node: Any) -> str:
     return words.get(name, name)
 
 
-def _check(node: Any, allowed: tuple[type, ...], depth: int) -> None:
+def _check(node: Any, allowed: tuple[type, ...], depth: int, nesting: int = 0) -> None:
     from jinja2 import nodes
 
     line = f" (line {node.lineno})" if getattr(node, "lineno", None) else ""
@@ -57,8 +59,10 @@ def _check(node: Any, allowed: tuple[type, ...], depth: int) -> None:
         depth += 1
         if depth > MAX_LOOP_DEPTH:
             raise TemplateLimit(f"loops nested more than {MAX_LOOP_DEPTH} deep{line}")
+    if nesting > MAX_NESTING:  # Python's compiler refuses deeper generated code
+        raise TemplateLimit(f"an expression nested more than {MAX_NESTING} deep{line}")
     for child in node.iter_child_nodes():
-        _check(child, allowed, depth)
+        _check(child, allowed, depth, nesting + 1)
 
 
 def _weight(body: list[Any]) -> int:
@@ -90,6 +94,10 @@ def checked(tree: Any) -> Any:
             for operand in node.ops:
                 operand.expr = _charged(operand.expr)
             return node
+
+        def visit_Getitem(self, node: Any) -> Any:
+            self.generic_visit(node)  # a slice is a new value: charged by its size
+            return _charged(node)
 
         def visit_Concat(self, node: Any) -> Any:
             self.generic_visit(node)

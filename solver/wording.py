@@ -40,6 +40,9 @@ def _environment() -> Any:
         block_start_string="<%", block_end_string="%>",
         comment_start_string="<#", comment_end_string="#>",
         undefined=jinja2.StrictUndefined, autoescape=False,
+        # Jinja's optimizer evaluates constant parts at compile time, outside the budget
+        # (a loop over a literal string would be unrolled, uncharged): off.
+        optimized=False,
     )
     environment.globals.clear()  # no range, lipsum, namespace, cycler, joiner, dict
     environment.filters = {name: bounded.bounded_filter(name, FILTERS[name])
@@ -70,7 +73,7 @@ def fill(source: str, context: Mapping[str, Any], where: str = "") -> str:
     try:
         text = bounded.render(_template(source), context)
     except (jinja2.TemplateError, bounded.TemplateLimit, ArithmeticError, ValueError,
-            TypeError, LookupError, RecursionError) as error:
+            TypeError, LookupError, RecursionError, MemoryError, SyntaxError) as error:
         # The template is the exam file's data: whatever stops it is bad input.
         raise InputError(f"{where or 'exam file'}: template error: "
                          f"{error or type(error).__name__}") from None

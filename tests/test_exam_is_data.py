@@ -151,6 +151,16 @@ HOSTILE = [
      "<% endfor %><% endfor %>", "needs more than 2,000,000 steps to render (a comparison)"),
     ("<% for a in xs %><% for b in xs %><% if (['a'] * 1000)|join == '' %><% endif %>"
      "<% endfor %><% endfor %>", "needs more than 2,000,000 steps"),
+    # the second attack (a helper): widths from the data, constant loops, big integers'
+    # text, nesting Python's compiler refuses
+    ("<< '%*d'|format(3000000000, 1) >>", "a * width or precision in a format"),
+    ("<< '%.*f' % (1000000000, 1.0) >>", "a * width or precision in a format"),
+    ("<< '%(a)02000000000d'|format(a=1) >>", "a width or precision over 1000"),
+    ("<% for a in '" + "a" * 9900 + "' %><% for b in '" + "a" * 9900 + "' %>"
+     "<% if xs[::-1] %><% endif %><% endfor %><% endfor %>", "needs more than 2,000,000"),
+    ("<< [10**4299] * 49999 >>", "the operator '*' would make a value of more than"),
+    ("<< " + "+".join(["1"] * 250) + " >>", "an expression nested more than 60 deep"),
+    ("<< x" + "|abs" * 250 + " >>", "an expression nested more than 60 deep"),
     # an iterator from a filter is charged as a list would be
     ("<% for a in big|reverse %><% for b in big|reverse %><% endfor %><% endfor %>",
      "needs more than 2,000,000 steps"),
