@@ -501,6 +501,7 @@ def test_corrupt_math_cache_entry_is_rebuilt(math_cache: Path, damage: str) -> N
     assert not list(math_cache.glob("*.tmp")) and not list(math_cache.glob(".*"))
 
 
+@pytest.mark.slow  # a whole build: end to end, not a unit
 def test_unwritable_math_cache_still_renders(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -660,6 +661,7 @@ def _start_build(target: Path, log: Path) -> tuple[subprocess.Popen[bytes], int]
     return process, worker
 
 
+@pytest.mark.slow  # a whole build: end to end, not a unit
 def test_sigterm_of_a_build_stops_the_worker_and_cleans_up(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
@@ -671,6 +673,7 @@ def test_sigterm_of_a_build_stops_the_worker_and_cleans_up(tmp_path: Path) -> No
     assert list(out.iterdir()) == []
 
 
+@pytest.mark.slow  # a whole build: end to end, not a unit
 def test_sigkill_of_a_build_kills_the_worker_and_the_next_run_sweeps(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
