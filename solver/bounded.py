@@ -81,7 +81,7 @@ def size(value: Any, cap: int = MAX_SIZE) -> int:
     return total
 
 
-def _check_size(value: Any, what: str) -> Any:
+def check_size(value: Any, what: str) -> Any:
     measured = size(value)
     if measured > MAX_SIZE:
         raise TemplateLimit(f"{what} would make a value of more than {MAX_SIZE:,} characters "
@@ -143,7 +143,7 @@ def bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any
         elif name == "join" and values and _joined_size(values) > MAX_SIZE:
             raise TemplateLimit(f"{what} would make a value of more than {MAX_SIZE:,} "
                                 "characters")
-        return _check_size(function(*args, **kwargs), what)
+        return check_size(function(*args, **kwargs), what)
 
     return bounded
 
@@ -188,7 +188,7 @@ def joined(pieces: Any) -> str:
     if size(pieces) > MAX_SIZE:
         raise TemplateLimit(f"the operator '~' would make a value of more than {MAX_SIZE:,} "
                             "characters")
-    text: str = _check_size("".join(str(piece) for piece in pieces), "the operator '~'")
+    text: str = check_size("".join(str(piece) for piece in pieces), "the operator '~'")
     return text
 
 

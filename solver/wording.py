@@ -33,7 +33,7 @@ def _environment() -> Any:
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
             bounded.check_binop(operator, left, right)
             result = super().call_binop(context, operator, left, right)
-            return bounded._check_size(result, f"the operator {operator!r}")
+            return bounded.check_size(result, f"the operator {operator!r}")
 
     environment = Bounded(
         variable_start_string="<<", variable_end_string=">>",

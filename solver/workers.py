@@ -16,6 +16,7 @@ import contextlib
 import os
 import signal
 from collections.abc import Iterator
+from typing import Any
 
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
@@ -28,6 +29,22 @@ def stop_signals_blocked() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+@contextlib.contextmanager
+def quiet_pool(jobs: int) -> Iterator[Any]:
+    """A fork pool of ``jobs`` quiet workers (made with the stop signals blocked, each
+    set up by :func:`quiet_worker`), terminated and joined on the way out."""
+    import multiprocessing
+
+    with stop_signals_blocked():
+        pool = multiprocessing.get_context("fork").Pool(
+            jobs, initializer=quiet_worker, initargs=(os.getpid(),))
+    try:
+        yield pool
+    finally:
+        pool.terminate()
+        pool.join()
 
 
 def quiet_worker(parent: int) -> None:

@@ -75,7 +75,6 @@ class Lab(Kind):
 
         _one_of(where, "template", question.data["template"], lab_templates(),
                 "a completed template of solver/labs")
-
         _one_of(where, "checks", question.data["checks"], LAB_CHECKS,
                 "a lab checks module of solver/questions")
         return question

@@ -135,7 +135,7 @@ def svg(latex: str, inline: bool) -> str:
         try:
             latex_svg = ziamath.Latex(latex, size=SIZE, inline=inline)  # type: ignore[attr-defined]
             return _flatten(str(latex_svg.svg()))
-        except (Exception, RecursionError) as error:  # its parser's own error classes
+        except Exception as error:  # its parser's own error classes (and RecursionError)
             raise InputError(f"the formula ${latex[:60]}$ cannot be typeset: "
                              f"{type(error).__name__} {error}".rstrip()) from None
 

@@ -4,7 +4,6 @@ stand in the header of every page of both."""
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -77,22 +76,14 @@ def write_variant_pdfs(exam: Exam, folder: Path, seed: int, questions: list[Ques
             progress(f"variant {number}: wrote its question paper and worked key "
                      f"{remaining.step()}")
         return
-    import multiprocessing
-
-    from solver.workers import quiet_worker, stop_signals_blocked
+    from solver.workers import quiet_pool
 
     _JOBS.append(job)  # the workers are forked: they find it here, nothing is pickled
     try:
-        with stop_signals_blocked():
-            pool = multiprocessing.get_context("fork").Pool(
-                jobs, initializer=quiet_worker, initargs=(os.getpid(),))
-        try:
+        with quiet_pool(jobs) as pool:
             for number in pool.imap_unordered(_write_in_worker, range(len(variants))):
                 progress(f"variant {number}: wrote its question paper and worked key "
                          f"{remaining.step()}")
-        finally:
-            pool.terminate()
-            pool.join()
     finally:
         _JOBS.clear()
 
@@ -116,6 +107,9 @@ class _Job:
         counts = Counter(id(v.solutions[q.id]) for v in variants for q in questions)
         self.shared = {key for key, count in counts.items() if count > 1}
         self.fragments: dict[int, Any] = {}
+        # The paper's own words besides the questions', which the leak guard allows.
+        self.frame = [exam.title, exam.instructions,
+                      *(section.statement for section in exam.sections)]
 
     def fragment(self, solution: Any) -> Any:
         from solver.render.html import fragment
@@ -136,12 +130,10 @@ class _Job:
 
         exam, variant, questions = self.exam, self.variants[index], self.questions
         number = variant.number
-        frame = [exam.title, exam.instructions,
-                 *(section.statement for section in exam.sections)]
         html = paper_html(exam, self.seed, number, questions, variant)
         shown = paper_sections(html)
         check(f"the question paper of variant {number}",
-              [(q, variant.solutions[q.id], shown[q.id]) for q in questions], frame)
+              [(q, variant.solutions[q.id], shown[q.id]) for q in questions], self.frame)
         paper = typeset(html, announce=False)
         write_atomically(self.folder / f"variant-{number:03d}-questions.pdf", paper)
         rendered = [(variant.solutions[q.id], self.fragment(variant.solutions[q.id]))

@@ -11,8 +11,8 @@ theirs, so adding a question or a larger count leaves the other draws as they we
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import random
 import sys
 import time
@@ -134,19 +134,18 @@ def solve_variant(seed: int, number: int, questions: Iterable[Question]) -> Vari
 
 
 def _one_question(job: tuple[int, int, Question]) -> list[Solution]:
-    seed, count, question = job
+    return question_solutions(*job)  # a pool's task takes one argument
+
+
+def question_solutions(seed: int, count: int, question: Question) -> list[Solution]:
+    """Variants 1..count of one question, solved and checked (one shared solution when
+    the question does not vary)."""
     if not varies(question):
         solution = solve(question, {})
         if solution.failed_checks:
             raise SelfCheckError(failed_check_message(question.id, solution.failed_checks))
         return [solution] * count
     return question_draws(seed, question, count)
-
-
-def question_solutions(seed: int, count: int, question: Question) -> list[Solution]:
-    """Variants 1..count of one question, solved and checked (one shared solution when
-    the question does not vary)."""
-    return _one_question((seed, count, question))
 
 
 def solve_variants(seed: int, count: int, questions: list[Question], jobs: int = 1,
@@ -156,26 +155,17 @@ def solve_variants(seed: int, count: int, questions: list[Question], jobs: int =
     check_seed_and_count(seed, count, CEILING)
     work = [(seed, count, question) for question in questions]
     found: dict[str, list[Solution]] = {}
-    if jobs <= 1:
-        results: Iterable[list[Solution]] = map(_one_question, work)
-    else:
-        import multiprocessing
+    with contextlib.ExitStack() as stack:
+        if jobs <= 1:
+            results: Iterable[list[Solution]] = map(_one_question, work)
+        else:
+            from solver.workers import quiet_pool
 
-        from solver.workers import quiet_worker, stop_signals_blocked
-
-        with stop_signals_blocked():  # quiet workers: no traceback when the pool ends
-            pool = multiprocessing.get_context("fork").Pool(
-                jobs, initializer=quiet_worker, initargs=(os.getpid(),))
-        results = pool.imap(_one_question, work)
-    try:
+            results = stack.enter_context(quiet_pool(jobs)).imap(_one_question, work)
         for question, solutions in zip(questions, results, strict=True):
             found[question.id] = solutions
             if progress:
                 progress(question.id)
-    finally:
-        if jobs > 1:
-            pool.terminate()
-            pool.join()
     return [Variant(number, {q.id: found[q.id][number - 1] for q in questions})
             for number in range(1, count + 1)]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 # Items rendered and checked at once: what the bank holds in memory besides one
@@ -27,6 +27,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="raise the cap on --count (1000) to N")
 
 
+def document(exam: Any, seed: int, count: int, chosen: list[Any], progress: bool,
+             made: Callable[[list[Any]], None]) -> Iterator[bytes]:
+    """The bank file's bytes as they are made: the declaration and ``<quiz>``, each
+    block of :func:`pieces` (its plan handed to ``made``), then ``</quiz>``."""
+    from solver.lms.moodle.export import DECLARATION, END, START
+
+    yield (DECLARATION + START).encode()
+    for piece, block in pieces(exam, seed, count, chosen, progress):
+        made(block)
+        yield piece
+    yield END.encode()
+
+
 def pieces(exam: Any, seed: int, count: int, chosen: list[Any],
            progress: bool = False) -> Iterator[tuple[bytes, list[Any]]]:
     """The bank as it is made: per question, its variants solved, then in blocks of
@@ -37,9 +50,9 @@ def pieces(exam: Any, seed: int, count: int, chosen: list[Any],
     from solver.lms.moodle.export import inner, render
     from solver.lms.plan import planned
     from solver.sheet.typeset import progress as say
-    from solver.variants.seeded import check_seed_and_count, question_solutions
+    from solver.variants.seeded import CEILING, check_seed_and_count, question_solutions
 
-    check_seed_and_count(seed, count, max(count, 1))
+    check_seed_and_count(seed, count, CEILING)
     remaining = Remaining(len(chosen))
     for question in chosen:
         solutions = question_solutions(seed, count, question)
@@ -58,17 +71,12 @@ def pieces(exam: Any, seed: int, count: int, chosen: list[Any],
 def bank(exam: Any, seed: int, count: int, chosen: list[Any],
          progress: bool = False) -> tuple[bytes, Any]:
     """The whole checked bank's bytes and its plan (SelfCheckError if a check fails)."""
-    from solver.lms.moodle.export import DECLARATION, END, START
-
-    data, plan = [], []
-    for piece, block in pieces(exam, seed, count, chosen, progress):
-        data.append(piece)
-        plan += block
-    return (DECLARATION + START).encode() + b"".join(data) + END.encode(), plan
+    plan: list[Any] = []
+    return b"".join(document(exam, seed, count, chosen, progress, plan.extend)), plan
 
 
 def run(args: argparse.Namespace) -> int:
-    from solver.lms.moodle.export import DECLARATION, END, START, TYPE
+    from solver.lms.moodle.export import TYPE
     from solver.output import check_output, write_atomically
     from solver.registry import chosen as named
     from solver.registry import exam
@@ -79,21 +87,15 @@ def run(args: argparse.Namespace) -> int:
     check_seed_and_count(args.seed, args.count, cap)
     path = check_output(args.out, "--out", ".xml", new_folders=False)
     chosen = named(args.only)
-    types: set[str] = set()
-    items = 0
+    forms: list[str] = []  # the plans are not kept: memory does not grow with --count
 
-    def streamed() -> Iterator[bytes]:  # written as made: memory does not grow with --count
-        nonlocal items
-        yield (DECLARATION + START).encode()
-        for piece, block in pieces(exam(), args.seed, args.count, chosen, progress=True):
-            types.update(TYPE[p.form] for p in block)
-            items += len(block)
-            yield piece
-        yield END.encode()
+    def made(block: list[Any]) -> None:
+        forms.extend(planned.form for planned in block)
 
     with building(path):
-        write_atomically(path, streamed())
-    print(f"solver: wrote {path} ({items} questions: {args.count} variants of "
+        write_atomically(path, document(exam(), args.seed, args.count, chosen, True, made))
+    types = {TYPE[form] for form in forms}
+    print(f"solver: wrote {path} ({len(forms)} questions: {args.count} variants of "
           f"{len(chosen)} questions as {', '.join(sorted(types))}; the bank passed its "
           "offline checks)", file=sys.stderr)
     return 0
