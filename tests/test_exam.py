@@ -24,7 +24,7 @@ def _words(solution) -> str:  # type: ignore[no-untyped-def]
 def test_lecture5_words_follow_rho_and_t() -> None:
     words = _words(solve("lecture.5", rho=0.9, t=10))
     # The words typeset S_t as $S_{10}$; the parts are plain Unicode (S₁₀).
-    assert "ρ = 0.9" in words and "S_{10}" in words and r"\hat{S}_{10}" in words
+    assert r"\rho = 0.9" in words and "S_{10}" in words and r"\hat{S}_{10}" in words
     assert r"\rho^{10}" in words
     assert "0.95" not in words and "S_{2}" not in words and r"\rho^{2}" not in words
     parts = solve("lecture.5", rho=0.9, t=10).parts
@@ -52,7 +52,7 @@ def test_lecture3_words_follow_the_image_and_kernel() -> None:
 def test_lecture2_statement_gives_the_numbers_when_numeric() -> None:
     values = dict(x=0.5, y=1.0, w1=0.3, b1=-0.1, w2=0.7, b2=0.2, lam=0.01, activation="tanh")
     words = _words(solve("lecture.2", **values))
-    assert "tanh" in words and "x = 0.5" in words and "λ = 0.01" in words
+    assert "tanh" in words and "x = 0.5" in words and r"\lambda = 0.01" in words
     assert "x = 0.5" not in _words(solve("lecture.2"))
 
 

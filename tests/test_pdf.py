@@ -297,6 +297,33 @@ def test_links_header_and_numbering(reader: PdfReader, sheet_pages: list[str]) -
 
 @pytest.mark.slow
 @pytest.mark.sheet
+def test_running_headers_name_the_question_at_the_top_and_the_one_that_starts(
+        sheet_pages: list[str]) -> None:
+    """A page names the question in progress at its top and the first question whose
+    heading is on it, so the page where lecture 8 starts says Lecture 7 and Lecture 8."""
+    metas = [entry.meta for entry in entries().values()]
+    current = ""
+    for number, page in enumerate(sheet_pages, start=1):
+        text = flat(page)
+        starts = [meta for meta in metas if f"{meta.heading}: {meta.title}" in text]
+        body = text.lstrip()
+        if body.startswith("Appendix"):  # the reading notes name every question again
+            break
+        opened = bool(starts) and body.startswith(f"{starts[0].heading}: ")
+        if current and not (opened or body.startswith(("Lectures", "Papers"))):
+            assert current in text, f"page {number} does not name {current} at its top"
+        if starts:
+            first = f"{starts[0].heading} – {starts[0].title}"
+            assert first in text, f"page {number} does not name {first}, which starts on it"
+            current = f"{starts[-1].heading} – {starts[-1].title}"
+        elif current:  # no question starts here: the header names no other
+            others = [f"{meta.heading} – {meta.title}" for meta in metas]
+            assert [name for name in others if name in text] == [current], number
+    assert current.startswith("Paper 14")
+
+
+@pytest.mark.slow
+@pytest.mark.sheet
 def test_contents_read_in_order_and_give_each_questions_page(sheet_pages: list[str]) -> None:
     """Each contents line copies as heading, title, points, page (no dots in the text),
     and the page it gives holds that question's heading."""

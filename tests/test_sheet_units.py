@@ -200,3 +200,14 @@ def test_a_sign_is_set_as_a_sign_not_as_a_binary_minus() -> None:
     assert unary_minus("x = -0.8") == "x = {-}0.8"
     assert unary_minus(r"f(-x, -y) \leq -2") == r"f({-}x, {-}y) \leq {-}2"
     assert unary_minus("a - b") == "a - b" and unary_minus("-1") == "{-}1"
+
+
+def test_a_formula_keeps_its_punctuation_and_a_last_formula_its_word() -> None:
+    """A line never starts with the comma after a formula, and a formula that ends a text is
+    never alone on its last line ("Ŝ₃."); formulas inside a text are not glued to words."""
+    markup = str(html.inline(r"Compute $S_3$, then the bias corrected $\hat{S}_3$."))
+    markup = re.sub(r'<img [^>]*>|<span class="math-text"[^>]*>[^<]*</span>', "", markup)
+    markup = markup.replace('<span class="math"></span>', "F")
+    assert markup == ('Compute <span class="glue">F,</span> then the bias '
+                      '<span class="glue">corrected F.</span>')
+    assert str(html.inline("no formula, arXiv:1512.03385")).count('class="arxiv"') == 1

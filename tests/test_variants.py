@@ -191,6 +191,7 @@ def test_variant_pdfs_paper_has_no_answers_and_the_key_does(tmp_path: Path) -> N
         for page in paper_pages:  # the student's paper: the variant alone
             assert f"variant {number}" in page and "seed" not in page
         paper_text, key_text = "\n".join(paper_pages), "\n".join(key_pages)
+        assert "For graders" in key_pages[0] and "For graders" not in paper_text
         rho = lecture5["params"]["rho"]
         assert f"ρ = {rho}" in re.sub(r"\s+", " ", paper_text)
         s_text = lecture5["parts"][0]["text"]  # "S_t = 39/400 = 0.0975"

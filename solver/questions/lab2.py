@@ -27,7 +27,7 @@ def checks() -> list[Check]:
         layer.forward(x)
         dx = layer.backward(upstream)
         assert leaf.grad is not None
-        detail = "6x5 float64 input" + (" with three exact zeros" if name == "ReLU" else "")
+        detail = "6×5 float64 input" + (" with three exact zeros" if name == "ReLU" else "")
         found.append(compare(f"{name}.backward equals torch.autograd of "
                                        f"torch.{name.lower()}", dx, leaf.grad, 1e-12, detail))
         found.append(compare(f"{name}.backward leaves the upstream gradient "

@@ -44,7 +44,7 @@ def checks() -> list[Check]:
         latent = model.encoder(images)
         output = model(images)
     found.append(Check(
-        "shapes: latent N x l_dim, reconstruction shaped like the input",
+        "shapes: latent N × l_dim, reconstruction shaped like the input",
         tuple(latent.shape) == (64, L_DIM) and output.shape == images.shape,
         f"latent {tuple(latent.shape)}, output {tuple(output.shape)}"))
     low, high = float(output.min()), float(output.max())
@@ -65,7 +65,7 @@ def checks() -> list[Check]:
         optimiser.step()
         losses.append(loss.item())
     found.append(Check(
-        f"{STEPS} Adam steps on 64 synthetic 8x8 images lower the reconstruction loss",
+        f"{STEPS} Adam steps on 64 synthetic 8×8 images lower the reconstruction loss",
         losses[-1] < 0.5 * losses[0],
         f"MSE {losses[0]:.4f} → {losses[-1]:.4f}"))
     return found

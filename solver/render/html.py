@@ -38,6 +38,7 @@ _NOQA = re.compile(r"[ \t]*#[ \t]*noqa\b[^\n]*", re.IGNORECASE)
 _LABEL = re.compile(r"^[A-Z][a-z]+(?: [a-z]+){0,2}: ")
 # A table this short never breaks across pages (a longer one may, between rows).
 SHORT_TABLE_ROWS = 6
+ONE_LINE_CAPTION = 85  # characters: with "Table 12. " they fit the text width in 9 pt italic
 CODE_STYLE = "default"
 
 
@@ -53,12 +54,29 @@ def _prose(text: str) -> Markup:
     return Markup("").join(pieces)
 
 
+# A formula keeps the punctuation after it on its line (no line starts with the comma after
+# a formula), and a formula that ends its text keeps the word before it too (no last line
+# of its own holding "Ŝ₃."). Gluing every formula to its word would leave ragged lines.
+_WORD_BEFORE = re.compile(r"\S{0,24}\s?$")
+_PUNCTUATION_AFTER = re.compile(r"^[.,;:!?)\]’”']{1,4}")
+
+
 def inline(text: str) -> Markup:
-    """Escape text; ``$...$`` spans become typeset inline formulas; arXiv ids become links."""
+    """Escape text; ``$...$`` spans become typeset inline formulas, held on one line with the
+    punctuation after them (and the last with the word before it); arXiv ids become links."""
     parts = _INLINE_MATH.split(text)
-    return Markup("").join(
-        img(part) if index % 2 else _prose(part) for index, part in enumerate(parts)
-    )
+    pieces, prose = [], parts[0]
+    for index in range(1, len(parts), 2):
+        formula, after = parts[index], parts[index + 1]
+        punctuation = _PUNCTUATION_AFTER.match(after)
+        end = punctuation.end() if punctuation else 0
+        before = _WORD_BEFORE.search(prose) if not after[end:].strip() else None
+        start = before.start() if before else len(prose)
+        pieces += [_prose(prose[:start]), Markup('<span class="glue">'), _prose(prose[start:]),
+                   img(formula), _prose(after[:end]), Markup("</span>")]
+        prose = after[end:]
+    pieces.append(_prose(prose))
+    return Markup("").join(pieces)
 
 
 
@@ -233,7 +251,11 @@ class HtmlPrinter(Printer):
                 Markup("").join(Markup("<td>{}</td>").format(inline(c)) for c in row))
             for row in step.rows
         )
-        caption = Markup("<caption>{}</caption>").format(inline(step.caption)) \
+        # A caption is as wide as its table; a short one stays on one line above a narrow
+        # table, a long one wraps to the table's width.
+        short = len(plain(step.caption)) <= ONE_LINE_CAPTION
+        one_line = Markup(' class="one-line"') if short else ""
+        caption = Markup("<caption{}>{}</caption>").format(one_line, inline(step.caption)) \
             if step.caption else ""
         size = "short" if len(step.rows) < SHORT_TABLE_ROWS else "long"
         numbered = " numbered" if step.caption and step.numbered else ""
