@@ -69,7 +69,7 @@ def test_formula_markup_has_an_invisible_text_layer() -> None:
     assert 'alt="ρ = 19/20"' in markup
     layer = re.search(r'<span class="math-text" style="([^"]+)">([^<]+)</span>', markup)
     assert layer and layer.group(2) == "ρ = 19/20"
-    width = re.search(r"width:([\d.]+)px;margin-left:-([\d.]+)px", layer.group(1))
+    width = re.search(r"width:([\d.]+)em;margin-left:-([\d.]+)em", layer.group(1))
     assert width and width.group(1) == width.group(2)  # laid over the image, no shift
 
 
@@ -211,3 +211,21 @@ def test_a_formula_keeps_its_punctuation_and_a_last_formula_its_word() -> None:
     assert markup == ('Compute <span class="glue">F,</span> then the bias '
                       '<span class="glue">corrected F.</span>')
     assert str(html.inline("no formula, arXiv:1512.03385")).count('class="arxiv"') == 1
+
+
+def test_a_capital_with_a_word_subscript_is_set_as_one_and_code_names_are_not() -> None:
+    markup = str(html.inline("∂L_reg/∂w₁ for h_dim, x_hat, in_feat and L_reg(x)"))
+    assert markup.count("<sub>reg</sub>") == 1 and "∂L<span" in markup
+    for name in ("h_dim", "x_hat", "in_feat", "L_reg(x)"):
+        assert name in markup
+
+
+@pytest.mark.parametrize(("latex", "inline_form"), [
+    (r"\rho = \frac{19}{20}", r"\rho = {19}/{20}"),        # a short fraction in a sentence
+    (r"\frac{3d^{2}}{h}", r"{3d^{2}}/{h}"),
+    (r"\frac{a + b}{c}", r"\frac{a + b}{c}"),              # compound terms stay stacked
+    (r"\frac{\partial L}{\partial w}", r"\frac{\partial L}{\partial w}"),
+    (r"\frac{1}{\sqrt{d}}", r"\frac{1}{\sqrt{d}}"),
+])
+def test_short_inline_fractions_are_slashed(latex: str, inline_form: str) -> None:
+    assert mathsvg.slashed_fractions(latex) == inline_form

@@ -42,15 +42,27 @@ ONE_LINE_CAPTION = 85  # characters: with "Table 12. " they fit the text width i
 CODE_STYLE = "default"
 
 
+# A capital with a word subscript in running text (L_reg in an answer shared with the JSON
+# and the LMS as Unicode): the subscript is set as one; the underscore stays in the text
+# layer, a hair wide, so a search for "L_reg" finds it. Code names (in_feat, h_dim) never
+# start with a lone capital.
+_WORD_SUBSCRIPT = re.compile(r"(?<![\w])([A-Z])_([a-z]{2,})(?![\w(\[])")
+
+
+def _escaped(text: str) -> Markup:
+    return Markup(_WORD_SUBSCRIPT.sub(r'\1<span class="hidden-underscore">_</span><sub>\2</sub>',
+                                      str(escape(text))))
+
+
 def _prose(text: str) -> Markup:
     """Escaped text whose arXiv identifiers link to their abstract pages."""
     pieces, last = [], 0
     for match in _ARXIV.finditer(text):
-        pieces.append(escape(text[last:match.start()]))
+        pieces.append(_escaped(text[last:match.start()]))
         pieces.append(Markup('<a class="arxiv" href="https://arxiv.org/abs/{}">{}</a>').format(
             match.group(1) + (match.group(2) or ""), match.group(0)))
         last = match.end()
-    pieces.append(escape(text[last:]))
+    pieces.append(_escaped(text[last:]))
     return Markup("").join(pieces)
 
 
@@ -84,6 +96,17 @@ def inline(text: str) -> Markup:
 def strip_noqa(code: str) -> str:
     """The code without ``# noqa`` comments (the source files keep them)."""
     return _NOQA.sub("", code)
+
+
+def hanging(code: str) -> Markup:
+    """Code for a narrow box: a line too long for it goes on four characters right of where
+    the line starts (its own indentation kept), not at the box's left edge."""
+    lines = []
+    for line in strip_noqa(code).split("\n"):
+        hang = len(line) - len(line.lstrip(" ")) + 4
+        lines.append(Markup('<span class="code-line" style="padding-left:{0}ch;'
+                            'text-indent:-{0}ch">{1}</span>').format(hang, line or " "))
+    return Markup("").join(lines)
 
 
 # --- code listings --------------------------------------------------------------------------
@@ -329,7 +352,7 @@ def fragment(solution: Solution) -> Markup:
         kind=kind,
         anchor=anchor(solution),
         **_steps(printer, solution, _answer_step(solution, kind)),
-        inline=inline, part_name=part_name, points_text=points_text, strip_noqa=strip_noqa,
+        inline=inline, part_name=part_name, points_text=points_text, hanging=hanging,
     ))
 
 

@@ -31,6 +31,7 @@ from solver.render.unimath import bounded, unicode_math
 # 0.519 em): at 14 px its glyphs looked smaller than the text around them.
 SIZE = 15.4
 TEXT_SIZE = 12.0  # px; the invisible text layer's largest size
+BODY = 14.0  # px: the 10.5 pt body the formulas are drawn for
 TALL_INLINE = 30.0  # px; an inline formula taller than this (a matrix) gets a margin
 # The stored SVG's form: ziamath's glyph symbols inlined as transformed paths (see
 # _flatten); part of the cache key, so entries of another form are never read.
@@ -122,10 +123,46 @@ def unary_minus(latex: str) -> str:
     return _UNARY_MINUS.sub(r"\1\2{-}", latex)
 
 
+_FRAC = re.compile(r"\\[dt]?frac\s*\{")
+_SHORT_TERM = re.compile(r"^[\w.′'^{}]{1,10}$")
+
+
+def _group(latex: str, start: int) -> int:
+    """The index after the brace group that opens at ``start`` (or -1 if it is not closed)."""
+    depth = 0
+    for index in range(start, len(latex)):
+        depth += {"{": 1, "}": -1}.get(latex[index], 0)
+        if depth == 0:
+            return index + 1
+    return -1
+
+
+def slashed_fractions(latex: str) -> str:
+    r"""An inline formula's short fraction as a/b in the text's size (``rac{186}{305}``,
+    ``rac{3d^2}{h}``), as books set fractions in running text: stacked, its digits are
+    two thirds of the line's. A fraction of long or compound terms stays stacked."""
+    out, last = [], 0
+    for match in _FRAC.finditer(latex):
+        if match.start() < last:
+            continue
+        top_end = _group(latex, match.end() - 1)
+        if top_end < 0 or top_end >= len(latex) or latex[top_end] != "{":
+            continue
+        bottom_end = _group(latex, top_end)
+        top, bottom = latex[match.end():top_end - 1], latex[top_end + 1:bottom_end - 1]
+        if bottom_end < 0 or not (_SHORT_TERM.match(top) and _SHORT_TERM.match(bottom)):
+            continue
+        out += [latex[last:match.start()], f"{{{top}}}/{{{bottom}}}"]
+        last = bottom_end
+    return "".join(out) + latex[last:]
+
+
 @cache
 def svg(latex: str, inline: bool) -> str:
     """The formula as SVG text, from the disk cache when an intact entry is there."""
     latex = unary_minus(bounded(latex))
+    if inline:
+        latex = slashed_fractions(latex)
 
     def render() -> str:
         import ziamath
@@ -153,7 +190,7 @@ def img(latex: str, inline: bool = True) -> Markup:
     _, top, width, height = (float(v) for v in match.groups())
     depth = height + top
     data = base64.b64encode(text.encode("utf-8")).decode("ascii")
-    css = f"width:{width:.3f}px;height:{height:.3f}px;vertical-align:{-depth:.3f}px"
+    css = f"width:{_em(width)};height:{_em(height)};vertical-align:{_em(-depth)}"
     if inline and height > TALL_INLINE:  # a matrix in a sentence: room above and below,
         css += ";margin:4px 2px"         # so stacked ones and the line above do not touch
     kind = "math-inline" if inline else "math-display"
@@ -172,5 +209,11 @@ def _text_layer(words: str, width: float) -> str:
     natural = max(text_width(words, TEXT_SIZE), 1e-6)
     font = max(min(TEXT_SIZE, TEXT_SIZE * 0.97 * width / natural), 0.5)
     spacing = (width - natural * font / TEXT_SIZE) / max(len(words), 1)
-    return (f'<span class="math-text" style="width:{width:.3f}px;margin-left:-{width:.3f}px;'
-            f'font-size:{font:.3f}px;letter-spacing:{spacing:.3f}px">{escape(words)}</span>')
+    return (f'<span class="math-text" style="width:{_em(width)};margin-left:{_em(-width)};'
+            f'font-size:{_em(font)};letter-spacing:{spacing / font:.4f}em">{escape(words)}</span>')
+
+
+def _em(pixels: float) -> str:
+    """A length in em of the text around it: a formula drawn for the 10.5 pt body scales with
+    its context (the key's 9.5 pt table cells, the answer box's 10 pt) as the text does."""
+    return f"{pixels / BODY:.4f}em"

@@ -52,7 +52,7 @@ def sheet_html(exam: Exam, rendered: list[Rendered], header: str = "") -> str:
     section points; how a question is rendered and keyed is its kind's
     (``solver.kinds``), and the cover claims the methods of the kinds the sheet holds.
     """
-    from solver.render.html import anchor, code_css, inline
+    from solver.render.html import anchor, code_css, hanging, inline
     from solver.render.printer import points_text
 
     sections: dict[str, Section] = {}
@@ -101,6 +101,7 @@ def sheet_html(exam: Exam, rendered: list[Rendered], header: str = "") -> str:
         code_css=code_css(),
         header=header,
         inline=inline,
+        hanging=hanging,
         points_text=points_text,
     ))
 
