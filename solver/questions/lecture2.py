@@ -209,9 +209,10 @@ def _numeric_steps(solution: Solution, params: Params) -> str:
     error = abs(values["grad"] - oracle)
     scale = max(1.0, abs(oracle))
     solution.add(
-        Text(f"With the given numbers ({params.activation}):"),
+        Text("The chain evaluated at the given numbers, forward and then backward:"),
         Table(("quantity", "value"),
-              tuple((f"${QUANTITIES[name]}$", _shown(value)) for name, value in values.items())),
+              tuple((f"${QUANTITIES[name]}$", _shown(value)) for name, value in values.items()),
+              caption=f"The forward and backward pass, with {params.activation} as σ"),
         Math(rf"\frac{{{_D_L}}}{{\partial w_1}} \approx {values['grad']:.8g}"),
     )
     solution.give("value", values["grad"], f"{values['grad']:.15g}")
