@@ -229,3 +229,16 @@ def test_a_capital_with_a_word_subscript_is_set_as_one_and_code_names_are_not() 
 ])
 def test_short_inline_fractions_are_slashed(latex: str, inline_form: str) -> None:
     assert mathsvg.slashed_fractions(latex) == inline_form
+
+
+def test_a_hat_takes_no_more_room_than_its_letter() -> None:
+    """ziamath boxes the combining circumflex 5 px wider than its ink on the left, a visible
+    gap before Ŝ in a sentence; the sheet sets the spacing circumflex instead."""
+    def box(latex: str) -> list[float]:
+        found = re.search(r'viewBox="([^"]+)"', mathsvg.svg(latex, True))
+        assert found
+        return [float(value) for value in found.group(1).split()]
+
+    hat, plain_s = box(r"\hat{S}_t"), box("S_t")
+    assert hat[0] == plain_s[0] and hat[2] == plain_s[2]  # same left edge, same width
+    assert hat[1] < plain_s[1]  # and the hat above

@@ -34,8 +34,9 @@ TEXT_SIZE = 12.0  # px; the invisible text layer's largest size
 BODY = 14.0  # px: the 10.5 pt body the formulas are drawn for
 TALL_INLINE = 30.0  # px; an inline formula taller than this (a matrix) gets a margin
 # The stored SVG's form: ziamath's glyph symbols inlined as transformed paths (see
-# _flatten); part of the cache key, so entries of another form are never read.
-FORMAT = "flat-2"
+# _flatten), a hat as U+02C6 (see svg); part of the cache key, so entries of another form
+# are never read.
+FORMAT = "flat-3"
 _SVG_NS = "http://www.w3.org/2000/svg"
 _VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
 
@@ -170,8 +171,14 @@ def svg(latex: str, inline: bool) -> str:
         from solver.model import InputError
 
         try:
-            latex_svg = ziamath.Latex(latex, size=SIZE, inline=inline)  # type: ignore[attr-defined]
-            return _flatten(str(latex_svg.svg()))
+            from ziamath.tex import tex2mml
+
+            # \hat as the spacing circumflex (U+02C6) that ziamath sets for a
+            # non-stretchy hat: as the combining one (U+0302) it takes a box 5 px wider on
+            # the left than its ink, a visible gap before Ŝ in a sentence.
+            mathml = tex2mml(latex, inline=inline).replace("<mo>&#x00302;</mo>",
+                                                           "<mo>&#x002C6;</mo>")
+            return _flatten(str(ziamath.Math(mathml, size=SIZE).svg()))  # type: ignore[attr-defined]
         except Exception as error:  # its parser's own error classes (and RecursionError)
             raise InputError(f"the formula ${latex[:60]}$ cannot be typeset: "
                              f"{type(error).__name__} {error}".rstrip()) from None
