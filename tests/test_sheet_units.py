@@ -13,6 +13,7 @@ from solver.model import Code, Figure, Math, Series
 from solver.registry import entries
 from solver.render import html, mathsvg
 from solver.render.unimath import unicode_math
+from solver.sheet.answer_key import KEY_CODE_WIDTH
 from tests.conftest import solve
 
 LECTURES = [qid for qid in entries() if qid.startswith("lecture.")]
@@ -176,7 +177,10 @@ def test_no_key_row_is_cut_and_a_variant_keeps_its_value() -> None:
     six = next(row["text"] for row in rows if row["heading"] == "Lecture 6")
     assert "Fixes: gated cells (LSTM, GRU), gradient clipping" in six
     lab6 = next(row["text"] for row in rows if row["heading"] == "Lab 6" and row["part"] == "A)")
-    assert "nn.Parameter(torch.randn(input_size, hidden_size) / hidden_size ** 0.5)" in lab6
+    # the whole statement, on the source's two lines: joined it is too wide for the column
+    assert ("nn.Parameter(\n    torch.randn(input_size, hidden_size) / hidden_size ** 0.5)"
+            in lab6)
+    assert all(len(line) <= KEY_CODE_WIDTH for line in lab6.splitlines())
     # The exam's numbers for a lecture 2 variant (x = 0.5, y = 1, w1 = 0.3, b1 = -0.1,
     # w2 = 0.7, b2 = 0.2, lambda = 0.01, tanh): its key row gives the value.
     numbers = {"x": 0.5, "y": 1.0, "w1": 0.3, "b1": -0.1, "w2": 0.7, "b2": 0.2,

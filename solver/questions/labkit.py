@@ -26,21 +26,36 @@ def source(name: str) -> str:
         raise InputError(str(error)) from None
 
 
-def statements(lines: Iterable[str]) -> list[str]:
-    """Code lines as statements: a statement split over lines (an open bracket) joined
-    into one, with no space after an opening bracket; each keeps its first line's
-    indentation. Blank lines are dropped."""
-    found: list[str] = []
+def statement_lines(lines: Iterable[str]) -> list[list[str]]:
+    """Code lines grouped by statement (a statement goes on while a bracket is open),
+    trailing blanks cut; blank lines are dropped."""
+    found: list[list[str]] = []
     depth = 0
     for raw in lines:
         if not raw.strip():
             continue
         if found and depth > 0:
-            found[-1] += ("" if found[-1].endswith(("(", "[", "{")) else " ") + raw.strip()
+            found[-1].append(raw.rstrip())
         else:
-            found.append(raw.rstrip())
+            found.append([raw.rstrip()])
         depth += sum(raw.count(c) for c in "([{") - sum(raw.count(c) for c in ")]}")
     return found
+
+
+def joined(group: list[str]) -> str:
+    """A statement's lines as one line, with no space after an opening bracket; it keeps
+    its first line's indentation."""
+    line = group[0]
+    for raw in group[1:]:
+        line += ("" if line.endswith(("(", "[", "{")) else " ") + raw.strip()
+    return line
+
+
+def statements(lines: Iterable[str]) -> list[str]:
+    """Code lines as statements: a statement split over lines (an open bracket) joined
+    into one, with no space after an opening bracket; each keeps its first line's
+    indentation. Blank lines are dropped."""
+    return [joined(group) for group in statement_lines(lines)]
 
 
 def answer_lines(code: str) -> dict[str, list[tuple[int, str]]]:

@@ -210,11 +210,11 @@ def _part_narrow_wide(solution: Solution, m: _Measured, p: Params) -> None:
              r"$1/h$ of a single head; their outputs are concatenated back to $d$ and mixed "
              r"by a $d \times d$ output map. Like for like, the query/key/value maps alone:"),
         Math(rf"\text{{single: }}3d^2 = {formulas[SINGLE][0]}, \quad"
-             rf" \text{{narrow: }}3h\left(\tfrac{{d}}{{h}}\right)^2 = \tfrac{{3d^2}}{{h}} = "
+             rf" \text{{narrow: }}3h\left(\frac{{d}}{{h}}\right)^2 = \frac{{3d^2}}{{h}} = "
              rf"{formulas[NARROW][0]}, \quad \text{{wide: }}3hd^2 = {formulas[WIDE][0]}"),
         Text("and with the output projection that mixes the heads (a single head needs "
              "none):"),
-        Math(rf"\text{{narrow: }}\tfrac{{3d^2}}{{h}} + d^2 = {sum(formulas[NARROW])}, \quad"
+        Math(rf"\text{{narrow: }}\frac{{3d^2}}{{h}} + d^2 = {sum(formulas[NARROW])}, \quad"
              rf" \text{{wide: }}3hd^2 + hd \cdot d = 4hd^2 = {sum(formulas[WIDE])}"),
         Text("The layer most libraries implement (Vaswani et al. 2017; "
              r"torch.nn.MultiheadAttention) is neither: it projects the whole embedding with "

@@ -174,9 +174,10 @@ def _show_computation(solution: Solution, c: _Computed, p: Params) -> None:
              ", ".join(_signed(f"{v:.8f}") for v in c.perturbed)),
         ), caption="The objective at the optimal discriminator, two ways, and at the "
                    "equilibrium"),
-        Figure(caption="The two densities and the optimal discriminator D* = p_data / "
-                       "(p_data + p_g): above 1/2 where the data density is the larger, "
-                       "1/2 where the two are equal, below 1/2 where p_g is the larger.",
+        Figure(caption=r"The two densities and the optimal discriminator "
+                       r"$D^* = p_{\mathrm{data}} / (p_{\mathrm{data}} + p_g)$: above 1/2 where "
+                       r"the data density is the larger, 1/2 where the two are equal, below "
+                       r"1/2 where $p_g$ is the larger.",
                xlabel="$x$", ylabel="density / probability",
                series=tuple(Series(label, tuple(float(v) for v in c.x[c.shown]),
                                    tuple(float(v) for v in y[c.shown]))

@@ -15,6 +15,8 @@ from solver.kinds import named
 from solver.model import PartAnswer, Solution
 from solver.record import Exam, Question
 
+KEY_CODE_WIDTH = 84  # characters of 7.2 pt DejaVu Sans Mono in the key's answer column
+
 
 def key_text(part: PartAnswer, code: bool) -> str:
     """One sub-question's answer as the key gives it: the short form the exam file writes
@@ -28,9 +30,13 @@ def key_text(part: PartAnswer, code: bool) -> str:
     if code:
         import textwrap
 
-        from solver.questions.labkit import statements
+        from solver.questions.labkit import joined, statement_lines
 
-        return "\n".join(statements(textwrap.dedent(strip_noqa(part.text)).splitlines()))
+        lines: list[str] = []
+        for group in statement_lines(textwrap.dedent(strip_noqa(part.text)).splitlines()):
+            one = joined(group)  # a statement on one line where it fits the key's column
+            lines += [one] if len(one) <= KEY_CODE_WIDTH else group
+        return "\n".join(lines)
     return " ".join(plain(part.text).split())
 
 
