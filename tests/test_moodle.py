@@ -308,3 +308,16 @@ def test_the_rounding_example_is_never_an_answer() -> None:
             assert "for example 2/3" not in text and "for example 5/7 as" in text
             return
     raise AssertionError("no draw of lecture 3 with an answer of 2/3 in 59 seeds")
+
+
+def test_a_figure_caption_is_maths_in_its_text_and_unicode_in_its_alt_text() -> None:
+    from solver.lms.feedback import FeedbackPrinter
+    from solver.model import Figure, Series
+
+    printer = FeedbackPrinter(lambda name: f"@@PLUGINFILE@@/{name}")
+    markup = printer.print_figure(Figure(
+        caption=r"The discriminator $D^* = p_{\mathrm{data}} / (p_{\mathrm{data}} + p_g)$.",
+        series=(Series("D", (0.0, 1.0), (0.5, 0.5)),)))
+    alt = re.search(r'alt="([^"]*)"', markup)
+    assert alt and alt.group(1) == "The discriminator D* = p_data/(p_data + p_g)."
+    assert r"<em>The discriminator \(D^* = " in markup  # MathJax in the visible caption

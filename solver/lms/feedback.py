@@ -79,7 +79,7 @@ class FeedbackPrinter(Printer):
         head = "".join(f"<th>{text(cell)}</th>" for cell in step.headers)
         rows = "".join("<tr>" + "".join(f"<td>{inline(cell)}</td>" for cell in row) + "</tr>"
                        for row in step.rows)
-        caption = f"<caption>{text(step.caption)}</caption>" if step.caption else ""
+        caption = f"<caption>{inline(step.caption)}</caption>" if step.caption else ""
         return (f'<table border="1" cellpadding="3">{caption}<thead><tr>{head}</tr></thead>'
                 f"<tbody>{rows}</tbody></table>")
 
@@ -88,8 +88,10 @@ class FeedbackPrinter(Printer):
 
         name = f"fig{len(self.files) + 1}.svg"
         self.files[name] = svg(step).encode("utf-8")
-        return (f'<p><img src="{escape(self.reference(name))}" alt="{escape(step.caption)}" '
-                f'style="max-width: 100%"><br><em>{text(step.caption)}</em></p>')
+        from solver.render.unimath import plain
+
+        return (f'<p><img src="{escape(self.reference(name))}" alt="{escape(plain(step.caption))}" '
+                f'style="max-width: 100%"><br><em>{inline(step.caption)}</em></p>')
 
     def print_reading(self, step: Reading) -> str:
         return f"<p><em>Reading of the question.</em> {inline(step.text)}</p>"
