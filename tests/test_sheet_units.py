@@ -214,6 +214,13 @@ def test_a_formula_keeps_its_punctuation_and_a_last_formula_its_word() -> None:
     markup = markup.replace('<span class="math"></span>', "F")
     assert markup == ('Compute <span class="glue">F,</span> then the bias '
                       '<span class="glue">corrected F.</span>')
+    # formulas in a row keep the spaces between them as places to break (three matrices
+    # side by side are wider than the page)
+    row = str(html.inline("given below: $A$ $B$ $C$"))
+    row = re.sub(r'<img [^>]*>|<span class="math-text"[^>]*>[^<]*</span>', "", row)
+    assert row.replace('<span class="math"></span>', "F") == (
+        'given below: <span class="glue">F</span> <span class="glue">F</span> '
+        '<span class="glue">F</span>')
     assert str(html.inline("no formula, arXiv:1512.03385")).count('class="arxiv"') == 1
 
 

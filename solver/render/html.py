@@ -75,7 +75,7 @@ def _prose(text: str) -> Markup:
 # A formula keeps the punctuation after it on its line (no line starts with the comma after
 # a formula), and a formula that ends its text keeps the word before it too (no last line
 # of its own holding "Ŝ₃."). Gluing every formula to its word would leave ragged lines.
-_WORD_BEFORE = re.compile(r"\S{0,24}\s?$")
+_WORD_BEFORE = re.compile(r"\S{1,24}\s?$")
 _PUNCTUATION_AFTER = re.compile(r"^[.,;:!?)\]’”']{1,4}")
 
 
@@ -88,8 +88,10 @@ def inline(text: str) -> Markup:
         formula, after = parts[index], parts[index + 1]
         punctuation = _PUNCTUATION_AFTER.match(after)
         end = punctuation.end() if punctuation else 0
-        before = _WORD_BEFORE.search(prose) if not after[end:].strip() else None
-        start = before.start() if before else len(prose)
+        last = index == len(parts) - 2 and not after[end:].strip()
+        before = _WORD_BEFORE.search(prose) if last else None
+        # a word, not a lone space: the space between two formulas stays a place to break
+        start = before.start() if before and before.group().strip() else len(prose)
         pieces += [_prose(prose[:start]), Markup('<span class="glue">'), _prose(prose[start:]),
                    img(formula), _prose(after[:end]), Markup("</span>")]
         prose = after[end:]

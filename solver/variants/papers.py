@@ -15,7 +15,7 @@ from solver.variants.seeded import Variant
 def header(seed: int, number: int) -> str:
     """The worked key's header: what it is, the seed and the variant (the key is the TA's:
     a loose page says so)."""
-    return f"graders' key · class seed {seed} · variant {number}"
+    return f"graders’ key · class seed {seed} · variant {number}"
 
 
 def paper_header(number: int) -> str:
