@@ -36,7 +36,7 @@ TALL_INLINE = 30.0  # px; an inline formula taller than this (a matrix) gets a m
 # The stored SVG's form: ziamath's glyph symbols inlined as transformed paths (see
 # _flatten), a hat as U+02C6 (see svg); part of the cache key, so entries of another form
 # are never read.
-FORMAT = "flat-3"
+FORMAT = "flat-4"
 _SVG_NS = "http://www.w3.org/2000/svg"
 _VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
 
