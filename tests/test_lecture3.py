@@ -120,3 +120,17 @@ def test_variant_sizes_use_every_row_and_column_and_give_at_least_2x2() -> None:
 def test_the_exam_output_is_unchanged() -> None:
     solution = solve("lecture.3")
     assert solution.answer_text["output"] == "[[0, 1, 2], [1, 1, 1], [1, 1, 1/2]]"
+
+
+def test_one_channel_has_one_reading_and_names_no_other() -> None:
+    """With one channel the joint and the per-channel kernels are the same: no reading
+    note, no "variant" output, no other reading in the key or the rubric."""
+    image = [[[6, 0, -2, -2], [-1, 1, 0, -4], [0, 2, -3, -4], [0, 2, 4, 0]]]
+    solution = solve("lecture.3", image=image, kernel_size=3, stride=1, padding=0)
+    # each 3×3 window's sum over 9 (worked by hand): [[3, -12], [5, -2]] / 9
+    assert solution.answer_text["output"] == "[[1/3, -4/3], [5/9, -2/9]]"
+    text = " ".join(str(step) for step in solution.steps)
+    assert "Reading(" not in text and "per-channel" not in text.lower()
+    assert "joint" not in text.lower() and "1 channels" not in text
+    words = [part.key for part in solution.parts] + [line.text for line in solution.rubric]
+    assert not [w for w in words if "reading" in w or "If the student" in w], words

@@ -253,3 +253,10 @@ def test_a_hat_takes_no_more_room_than_its_letter() -> None:
     hat, plain_s = box(r"\hat{S}_t"), box("S_t")
     assert hat[0] == plain_s[0] and hat[2] == plain_s[2]  # same left edge, same width
     assert hat[1] < plain_s[1]  # and the hat above
+
+
+def test_minus_signs_and_ranges_in_prose() -> None:
+    """A hyphen before a number is a minus sign, between two numbers a range (en dash);
+    an exponent's and a name's hyphen stay."""
+    assert str(html.inline("S = -3/50, (-1, 2), 11-14 %, 1e-12, x-3")) == (
+        "S = −3/50, (−1, 2), 11–14 %, 1e-12, x-3")

@@ -117,7 +117,8 @@ def _windows_figure(image: list[Grid], k: int, stride: int, out_h: int, out_w: i
     summed = tuple(tuple(map(float, row)) for row in channel_sums(image))
     corners = sorted({(0, 0), (0, out_w - 1), (out_h - 1, out_w - 1)})
     return Figure(
-        caption=f"Input summed over its {len(image)} channels; outlined (see the legend): the "
+        caption=("The input" if len(image) == 1 else f"Input summed over its {len(image)} "
+                 "channels") + "; outlined (see the legend): the "
                 f"{k}×{k} windows of output cells {', '.join(map(str, corners))} (stride "
                 f"{stride}). Each output is the sum inside its window times the kernel weight.",
         xlabel="column", ylabel="row",
@@ -188,8 +189,9 @@ def _convolution(p: Params) -> _Convolution:
 def _part_kernel(solution: Solution, c: _Convolution) -> None:
     solution.add(
         Text(f"Sub-question {solution.label(0)}: "
-             f"the kernel. {'Joint' if c.joint else 'Per-channel'} reading: "
-             f"every entry is {c.weight}, so that the entries sum to 1 over what they average."),
+             "the kernel. " + ("Every" if c.channels == 1 else  # one channel: one reading
+                               f"{'Joint' if c.joint else 'Per-channel'} reading: every")
+             + f" entry is {c.weight}, so that the entries sum to 1 over what they average."),
     )
     for channel in range(c.channels):
         solution.add(Math(rf"K[{{:}},{{:}},{channel}] = " + _matrix(c.kernel[channel])))
@@ -224,6 +226,8 @@ def _part_output(solution: Solution, c: _Convolution, p: Params) -> None:
 
 def _other_reading(solution: Solution, c: _Convolution) -> None:
     k = c.k
+    if c.channels == 1:  # one channel: the joint and the per-channel readings coincide
+        return
     if c.joint:
         solution.add(Text(f"The per-channel variant (every entry 1/{k * k}, each channel "
                           f"averaged on its own) gives {c.channels} output channels:"))
@@ -239,7 +243,8 @@ def _answers(solution: Solution, c: _Convolution) -> None:
     k, channels = c.k, c.channels
     solution.give("kernel", to_json(c.kernel), to_text(c.kernel))
     solution.give("output", to_json(c.output), to_text(c.output))
-    size = (f"{k}×{k}×{channels} kernel ({k}×{k} in each of the {channels} channels)"
+    size = (f"{k}×{k}×1 kernel (the image has one channel)" if channels == 1 else
+            f"{k}×{k}×{channels} kernel ({k}×{k} in each of the {channels} channels)"
             if c.joint else f"{k}×{k} kernel per channel ({channels} channels)")
     solution.answer_part("1", (
         f"A {size} with every entry {c.weight}, so its {k * k * (channels if c.joint else 1)} "

@@ -50,12 +50,14 @@ _WORD_SUBSCRIPT = re.compile(r"(?<![\w])([A-Z])_([a-z]{2,})(?![\w(\[])")
 
 
 # A hyphen before a digit that no word or bracket precedes is a minus sign ("-3/50" in a
-# table of exact values); 1e-12, 0-2 and x-3 keep theirs.
+# table of exact values); between two digits it is a range ("11–14 %"), set as an en
+# dash; 1e-12 and x-3 keep theirs.
 _HYPHEN_MINUS = re.compile(r"(?<![\w)\]])-(?=\d)")
+_HYPHEN_RANGE = re.compile(r"(?<=\d)-(?=\d)")
 
 
 def _escaped(text: str) -> Markup:
-    text = _HYPHEN_MINUS.sub("\u2212", text)
+    text = _HYPHEN_RANGE.sub("\u2013", _HYPHEN_MINUS.sub("\u2212", text))
     return Markup(_WORD_SUBSCRIPT.sub(r'\1<span class="hidden-underscore">_</span><sub>\2</sub>',
                                       str(escape(text))))
 
