@@ -260,3 +260,11 @@ def test_minus_signs_and_ranges_in_prose() -> None:
     an exponent's and a name's hyphen stay."""
     assert str(html.inline("S = -3/50, (-1, 2), 11-14 %, 1e-12, x-3")) == (
         "S = −3/50, (−1, 2), 11–14 %, 1e-12, x-3")
+
+
+def test_lecture4_prose_never_prints_e_notation() -> None:
+    from solver.questions.lecture4 import readable
+
+    cases = ((1140.5, 3), (127.1994, 3), (0.0121, 3), (0.0000123, 3), (0.00012, 2))
+    assert [readable(value, digits) for value, digits in cases] == [
+        "1\u202f140", "127", "0.0121", "0.0000123", "0.00012"]

@@ -4,6 +4,7 @@ question's steps, figures, words and answers (the sweep itself is ``capacity_swe
 from __future__ import annotations
 
 import itertools
+import math
 import random
 from dataclasses import dataclass
 from typing import Any
@@ -56,13 +57,13 @@ def _demonstration(solution: Solution, s: Sweep, p: Params) -> None:
              f"of degree 0 to {p.max_degree}; errors measured on the training set and on "
              f"{p.validation_points} held-out validation samples. A degree is marked "
              f"underfitting when its training error is above twice the noise variance "
-             f"{s.noise_floor:.3g} (the best achievable error), and overfitting when it lies "
-             "above the best degree and its validation error is over 1.5 times its "
+             f"{readable(s.noise_floor)} (the best achievable error), and overfitting when it "
+             "lies above the best degree and its validation error is over 1.5 times its "
              "training error."),
         Table(("degree", "train MSE", "validation MSE", "diagnosis"),
               tuple((str(d), f"{t:.4f}", f"{v:.4f}", label)
                     for d, t, v, label in zip(s.degrees, s.train, s.val, s.labels, strict=True)),
-              caption=f"Capacity sweep (noise variance {s.noise_floor:.3g} is the best "
+              caption=f"Capacity sweep (noise variance {readable(s.noise_floor)} is the best "
                       "achievable MSE)"),
         Figure(caption=_sweep_caption(bool(s.under), bool(s.over), s.best, p.max_degree),
                xlabel="polynomial degree (capacity)", ylabel="mean squared error",
@@ -166,7 +167,7 @@ def _fits_figure(x_train: Any, y_train: Any, models: list[Any], degrees: list[in
                              tuple(map(float, np.clip(raw, low, high)))))
         described.append(f"degree {degree} {_behaviour(labels[degree])}")
     count = ("one fit", "two fits", "three fits")[len(described) - 1]
-    span = f"[{low:.2g}, {high:.2g}]".replace("-", "−")
+    span = f"[{readable(low, 2)}, {readable(high, 2)}]".replace("-", "−")
     return Figure(caption=f"The training points, the true function and {count}: "
                           + "; ".join(described) + "."
                           + (f" Curves are clipped to {span}." if clipped else ""),
@@ -180,6 +181,17 @@ def _behaviour(label: str) -> str:
     return {"underfitting": "misses the shape (underfitting)",
             "overfitting": "chases the noise between the points (overfitting)"}.get(
         label, "follows the shape")
+
+
+def readable(value: float, digits: int = 3) -> str:
+    """``value`` to ``digits`` significant digits as a reader writes it, never in
+    e-notation: 1141, not 1.14e+03 (a variant's worst overfit), and 0.0000123."""
+    text = f"{value:.{digits}g}"
+    if "e" not in text:
+        return text
+    if abs(value) >= 1:
+        return f"{round(value):,}".replace(",", "\u202f")
+    return f"{value:.{digits - 1 - math.floor(math.log10(abs(value)))}f}"
 
 
 def _degrees(found: list[int]) -> str:
@@ -209,10 +221,10 @@ def _sweep_caption(under: bool, over: bool, best: int, top: int) -> str:
 def _underfit_evidence(under: list[int], train: list[float], floor: float) -> str:
     if not under:
         return (f"Here no degree underfits by this measure: even degree 0 has a training "
-                f"error ({train[0]:.3g}) within twice the noise variance {floor:.3g}.")
+                f"error ({readable(train[0])}) within twice the noise variance {readable(floor)}.")
     word = "degree {} underfits" if len(under) == 1 else "degrees {} underfit"
     return (f"Here {word.format(_degrees(under))}: training error {train[under[0]]:.3f} "
-            f"at degree {under[0]}, far above the noise variance {floor:.3g}.")
+            f"at degree {under[0]}, far above the noise variance {readable(floor)}.")
 
 
 def _overfit_evidence(over: list[int], train: list[float], val: list[float], best: int,
@@ -226,9 +238,10 @@ def _overfit_evidence(over: list[int], train: list[float], val: list[float], bes
     ratio = val[worst] / val[best]
     times = f"{ratio:,.0f}".replace(",", "\u202f") if ratio >= 100 else f"{ratio:.1f}"
     return (f"Here {word.format(_degrees(over))}: degree {worst} drives the training "
-            f"error down to {train[worst]:.2g} (the noise variance is {p.noise**2:.3g}) "
-            f"while its validation error rises to {val[worst]:.3g}: {times} times the "
-            f"best, {val[best]:.3g} at degree {best}.")
+            f"error down to {readable(train[worst], 2)} (the noise variance is "
+            f"{readable(p.noise**2)}) "
+            f"while its validation error rises to {readable(val[worst])}: {times} times the "
+            f"best, {readable(val[best])} at degree {best}.")
 
 
 def _worst(s: Sweep, p: Params) -> int:

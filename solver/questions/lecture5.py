@@ -310,8 +310,8 @@ def _sequence_figure(e: _Ewma) -> Figure:
     corrected = (float(a / (1 - e.rho**i)) for i, a in enumerate(e.history, start=1))
     return Figure(
         caption=f"EWMA of the given gradients with ρ = {float(e.rho):g}: the raw average "
-                "starts near 0; the bias-corrected one is a weighted mean of the gradients "
-                "seen so far.",
+                "starts at (1 − ρ) y₁, pulled towards 0; the bias-corrected one is a weighted "
+                "mean of the gradients seen so far.",
         xlabel="step $t$", ylabel="value",
         series=(Series("$y_t$ (gradient)", xs, tuple(float(y) for y in e.ys), points=True),
                 Series("$S_t$ (no correction)", xs, tuple(float(a) for a in e.history)),
