@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from solver.registry import entries
+from solver.render.html import RUNNING_WIDTH, running
 from solver.sheet import build as sheet
 from tests.conftest import build_sheet, run_cli, solve
 
@@ -300,7 +301,8 @@ def test_links_header_and_numbering(reader: PdfReader, sheet_pages: list[str]) -
 def test_running_headers_name_the_question_at_the_top_and_the_one_that_starts(
         sheet_pages: list[str]) -> None:
     """A page names the question in progress at its top and the first question whose
-    heading is on it, so the page where lecture 8 starts says Lecture 7 and Lecture 8."""
+    heading is on it, so the page where lecture 8 starts says Lecture 7 and Lecture 8; each
+    fits its half of the line (a long title is cut at a word)."""
     metas = [entry.meta for entry in entries().values()]
     current = ""
     for number, page in enumerate(sheet_pages, start=1):
@@ -313,13 +315,14 @@ def test_running_headers_name_the_question_at_the_top_and_the_one_that_starts(
         if current and not (opened or body.startswith(("Lectures", "Papers"))):
             assert current in text, f"page {number} does not name {current} at its top"
         if starts:
-            first = f"{starts[0].heading} – {starts[0].title}"
+            first = running(starts[0])
             assert first in text, f"page {number} does not name {first}, which starts on it"
-            current = f"{starts[-1].heading} – {starts[-1].title}"
+            current = running(starts[-1])
         elif current:  # no question starts here: the header names no other
-            others = [f"{meta.heading} – {meta.title}" for meta in metas]
+            others = [running(meta) for meta in metas]
             assert [name for name in others if name in text] == [current], number
     assert current.startswith("Paper 14")
+    assert all(len(running(meta)) <= RUNNING_WIDTH for meta in metas)
 
 
 @pytest.mark.slow

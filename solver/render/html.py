@@ -338,6 +338,18 @@ def environment() -> Any:
     )
 
 
+RUNNING_WIDTH = 46  # characters: two headers of 8 pt DejaVu Sans fit one line of the page
+
+
+def running(meta: Any) -> str:
+    """A question's running header, "Lecture 2 – Backpropagation through a…": its heading
+    and title, the title cut at a word to fit beside another header on one line."""
+    full = f"{meta.heading} – {meta.title}"
+    if len(full) <= RUNNING_WIDTH:
+        return full
+    return full[:RUNNING_WIDTH - 1].rsplit(" ", 1)[0].rstrip(" ,:;–-") + "…"
+
+
 def anchor(solution: Solution) -> str:
     return solution.meta.id.replace(".", "-")
 
@@ -363,6 +375,7 @@ def fragment(solution: Solution) -> Markup:
         anchor=anchor(solution),
         **_steps(printer, solution, _answer_step(solution, kind)),
         inline=inline, part_name=part_name, points_text=points_text, hanging=hanging,
+        running=running,
     ))
 
 

@@ -39,7 +39,7 @@ def paper_html(exam: Exam, seed: int, number: int, questions: list[Question],
     student (``Kind.paper_view``: a lab's own template, the options as printed),
     grouped by the section each is filed under."""
     from solver.kinds import kind_of
-    from solver.render.html import environment, inline
+    from solver.render.html import environment, inline, running
     from solver.render.printer import part_name, points_text
 
     sections: dict[str, dict[str, Any]] = {}
@@ -56,7 +56,7 @@ def paper_html(exam: Exam, seed: int, number: int, questions: list[Question],
     return str(template.render(
         title=exam.title, instructions=emphasis(exam.instructions), header=paper_header(number),
         sections=list(sections.values()), total_points=sum(q.total for q in questions),
-        inline=inline, part_name=part_name, points_text=points_text,
+        inline=inline, part_name=part_name, points_text=points_text, running=running,
     ))
 
 
