@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 
 from solver.render import diskcache
 from solver.render.fonts import text_width
-from solver.render.unimath import bounded, unicode_math
+from solver.render.unimath import bounded, slashed_fractions, unicode_math
 
 # px: STIX Two set with the x-height of the 10.5 pt (14 px) DejaVu body (0.473 em vs
 # 0.519 em): at 14 px its glyphs looked smaller than the text around them.
@@ -122,40 +122,6 @@ _UNARY_MINUS = re.compile(r"(^|[=(\[,{<>&]|\\(?:leq|geq|le|ge|approx|neq|ne|to|i
 
 def unary_minus(latex: str) -> str:
     return _UNARY_MINUS.sub(r"\1\2{-}", latex)
-
-
-_FRAC = re.compile(r"\\[dt]?frac\s*\{")
-_SHORT_TERM = re.compile(r"^[\w.′'^{}]{1,10}$")
-
-
-def _group(latex: str, start: int) -> int:
-    """The index after the brace group that opens at ``start`` (or -1 if it is not closed)."""
-    depth = 0
-    for index in range(start, len(latex)):
-        depth += {"{": 1, "}": -1}.get(latex[index], 0)
-        if depth == 0:
-            return index + 1
-    return -1
-
-
-def slashed_fractions(latex: str) -> str:
-    r"""An inline formula's short fraction as a/b in the text's size (``rac{186}{305}``,
-    ``rac{3d^2}{h}``), as books set fractions in running text: stacked, its digits are
-    two thirds of the line's. A fraction of long or compound terms stays stacked."""
-    out, last = [], 0
-    for match in _FRAC.finditer(latex):
-        if match.start() < last:
-            continue
-        top_end = _group(latex, match.end() - 1)
-        if top_end < 0 or top_end >= len(latex) or latex[top_end] != "{":
-            continue
-        bottom_end = _group(latex, top_end)
-        top, bottom = latex[match.end():top_end - 1], latex[top_end + 1:bottom_end - 1]
-        if bottom_end < 0 or not (_SHORT_TERM.match(top) and _SHORT_TERM.match(bottom)):
-            continue
-        out += [latex[last:match.start()], f"{{{top}}}/{{{bottom}}}"]
-        last = bottom_end
-    return "".join(out) + latex[last:]
 
 
 @cache

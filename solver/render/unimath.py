@@ -291,6 +291,42 @@ def bounded(latex: str) -> str:
     return latex
 
 
+_FRACTIONS = {r"\frac", r"\dfrac", r"\tfrac"}
+_SHORT_TERM = re.compile(r"[\w.′'^{}]{1,10}")
+
+
+def slashed_fractions(latex: str) -> str:
+    r"""An inline formula's short fractions as a/b in the text's size (``\frac{186}{305}``,
+    ``\frac{3d^2}{h}``), as books set fractions in running text: stacked, its digits are
+    two thirds of the line's. A fraction of long or compound terms stays stacked."""
+    parser = _Parser(latex)
+    if "".join(parser.tokens) != latex:  # not all tokens (a backslash at the end): as given
+        return latex
+    out: list[str] = []
+    while (token := parser.next()) is not None:
+        if token in _FRACTIONS:
+            start = parser.position
+            parser.skip_spaces()
+            top = _closed_group(parser)
+            bottom = _closed_group(parser) if top is not None else None
+            if top is not None and bottom is not None and all(
+                    _SHORT_TERM.fullmatch(term) for term in (top, bottom)):
+                out.append(f"{{{top}}}/{{{bottom}}}")
+                continue
+            parser.position = start
+        out.append(token)
+    return "".join(out)
+
+
+def _closed_group(parser: _Parser) -> str | None:
+    """The braced group that opens here, read by ``raw_group``; None when none opens here
+    or it is never closed."""
+    if parser.peek() != "{":
+        return None
+    text = parser.raw_group()
+    return text if parser.position <= len(parser.tokens) else None
+
+
 @cache
 def unicode_math(latex: str) -> str:
     """The formula as one line of Unicode text (NFC: Ŝ is one character)."""
