@@ -21,7 +21,7 @@ from solver.model import InputError
 
 
 @cache
-def _environment() -> Any:
+def _environment(code: bool = False) -> Any:
     import jinja2
     from jinja2.filters import FILTERS
     from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -43,6 +43,8 @@ def _environment() -> Any:
         # Jinja's optimizer evaluates constant parts at compile time, outside the budget
         # (a loop over a literal string would be unrolled, uncharged): off.
         optimized=False,
+        # Code keeps its lines: a block tag alone on its line leaves no line behind.
+        trim_blocks=code, lstrip_blocks=code, keep_trailing_newline=code,
     )
     environment.globals.clear()  # no range, lipsum, namespace, cycler, joiner, dict
     environment.filters = {name: bounded.bounded_filter(name, FILTERS[name])
@@ -54,10 +56,10 @@ def _environment() -> Any:
 
 
 @cache
-def _template(source: str) -> Any:
+def _template(source: str, code: bool = False) -> Any:
     from solver.template_syntax import checked
 
-    environment = _environment()
+    environment = _environment(code)
     tree = checked(environment.parse(source))
     tree.set_environment(environment)
     return environment.template_class.from_code(
@@ -68,13 +70,25 @@ def fill(source: str, context: Mapping[str, Any], where: str = "") -> str:
     """The template with the context's values, as one paragraph."""
     if "<<" not in source and "<%" not in source:
         return " ".join(source.split())
+    return " ".join(_render(source, context, where, code=False).split())
+
+
+def fill_code(source: str, context: Mapping[str, Any], where: str = "") -> str:
+    """The template with the context's values, its lines kept (a lab's code template):
+    a block tag alone on its line leaves no line behind."""
+    if "<<" not in source and "<%" not in source:
+        return source
+    return _render(source, context, where, code=True)
+
+
+def _render(source: str, context: Mapping[str, Any], where: str, code: bool) -> str:
     import jinja2
 
     try:
-        text = bounded.render(_template(source), context)
+        text = bounded.render(_template(source, code), context)
     except (jinja2.TemplateError, bounded.TemplateLimit, ArithmeticError, ValueError,
             TypeError, LookupError, RecursionError, MemoryError, SyntaxError) as error:
         # The template is the exam file's data: whatever stops it is bad input.
         raise InputError(f"{where or 'exam file'}: template error: "
                          f"{error or type(error).__name__}") from None
-    return " ".join(str(text).split())
+    return str(text)

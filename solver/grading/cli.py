@@ -1,5 +1,6 @@
-"""``solver grade LAB PATH ... [--format text|json|gradescope] [--jobs J] [--timeout S]
-[--out DIR] [--unprotected]``: the arguments and the command.
+"""``solver grade LAB PATH ... [--seed S (--variant N | --roster CSV)] [--format
+text|json|gradescope] [--jobs J] [--timeout S] [--out DIR] [--unprotected]``: the
+arguments and the command.
 
 Imported whenever the CLI's parser is built (``solver list`` too): the standard library
 only at import time; ``run`` imports the grader.
@@ -10,6 +11,10 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from solver.grading.grader import Versions
 
 FORMATS = ("text", "json", "gradescope")
 MAX_JOBS = 32
@@ -24,6 +29,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH",
                         help="a submission .py file (the completed exam template) or a "
                              "folder of them")
+    parser.add_argument("--seed", type=int, metavar="S",
+                        help="the class seed of the variants (with --variant or --roster)")
+    parser.add_argument("--variant", type=int, metavar="N",
+                        help="grade against variant N's version of the lab (default: the "
+                             "exam's own)")
+    parser.add_argument("--roster", metavar="CSV",
+                        help="grade each submission against its own variant: rows of "
+                             "(submission file name or student id, variant)")
     parser.add_argument("--format", choices=FORMATS, default="text",
                         help="text (default), json, or gradescope (results.json)")
     parser.add_argument("--jobs", default="1", metavar="J",
@@ -82,6 +95,26 @@ def parse_timeout(text: str) -> float:
     return seconds
 
 
+def versions_of(args: argparse.Namespace) -> Versions:
+    """The lab versions the arguments ask for (grader.Versions); a seed without a variant
+    or roster, or a variant or roster without a seed, is an InputError."""
+    from solver.grading.grader import Versions
+    from solver.grading.versions import read_roster
+    from solver.model import InputError
+
+    seed, variant, roster = (getattr(args, name, None) for name in ("seed", "variant",
+                                                                      "roster"))
+    if variant is not None and roster is not None:
+        raise InputError("give --variant N (every submission) or --roster CSV (each its "
+                         "own), not both")
+    if (variant is not None or roster is not None) != (seed is not None):
+        raise InputError("--seed S goes with --variant N or --roster CSV: a variant is "
+                         "drawn from its class's seed" if seed is None else
+                         "--seed S needs --variant N or --roster CSV (without them the "
+                         "exam's own version is graded)")
+    return Versions(seed, variant, read_roster(roster) if roster is not None else None)
+
+
 def run(args: argparse.Namespace) -> int:
     """Grade; 0 when grading ran (whatever the scores), 1 when the grader itself failed."""
     import os
@@ -92,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
     gradable(args.lab)
     jobs, timeout = _jobs(args.jobs), parse_timeout(args.timeout)
     max_count = _max_count(getattr(args, "max_count", None))
+    versions = versions_of(args)
     # Opened before grading: what is written is written into this folder, whatever
     # becomes of its path meanwhile.
     out = open_owned(check_folder(args.out)) if args.out is not None else None
@@ -101,7 +135,8 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         report = grade(args.lab, list(args.paths), jobs, timeout, progress,
-                       args.unprotected, getattr(args, "reveal", False), max_count=max_count)
+                       args.unprotected, getattr(args, "reveal", False), max_count=max_count,
+                       versions=versions)
         from solver.grading.report import render, write_out
 
         sys.stdout.write(render(report, args.format))

@@ -50,6 +50,7 @@ class Graded:
     parts: tuple[Part, ...]
     error: str | None
     seconds: float
+    variant: int | None = None  # the lab version it was graded against (None: the exam's)
 
 
 @dataclass(frozen=True)
@@ -154,16 +155,16 @@ def checks_of(question: Question, active: Exam) -> Any:
     return checks
 
 
-def worked_lines(module: str) -> dict[str, list[str]]:
-    """The reference's marked answer lines by letter, a statement split over lines joined."""
-    from solver.questions.labkit import answer_lines, source, statements
+def worked_lines(code: str) -> dict[str, list[str]]:
+    """A version's marked answer lines by letter, a statement split over lines joined."""
+    from solver.questions.labkit import answer_lines, statements
 
     return {letter: [line.strip() for line in statements(text for _, text in lines)]
-            for letter, lines in answer_lines(source(module)).items()}
+            for letter, lines in answer_lines(code).items()}
 
 
 def _run(sandbox: Any, probe: str, shown: str, path: Path, identity: tuple[int, int],
-         timeout: float) -> Any:
+         timeout: float, params: dict[str, Any]) -> Any:
     from solver.grading.sandbox import RunResult, run
 
     try:  # never through a link, never a device or a pipe
@@ -187,7 +188,7 @@ def _run(sandbox: Any, probe: str, shown: str, path: Path, identity: tuple[int, 
         os.close(fd)
     if len(source) > MAX_SOURCE_BYTES:
         return RunResult(failure="student: the file is larger than 1 MiB")
-    return run(sandbox, probe, source, shown, path, SEED, timeout)
+    return run(sandbox, probe, source, shown, path, SEED, timeout, params)
 
 
 # Submissions in one run unless --max-count raises it: a folder of 10 000 at a few
@@ -196,15 +197,51 @@ MAX_SUBMISSIONS = 1000
 SUBMISSIONS_CEILING = 20_000
 
 
+@dataclass(frozen=True)
+class Versions:
+    """Which lab version each submission is graded against: the exam's own (no seed),
+    variant ``variant`` of class ``seed``, or each submission's own from ``roster``
+    (file name, its stem or student id → variant; ``ids`` gives a submission's other
+    names, as an autograder knows them)."""
+
+    seed: int | None = None
+    variant: int | None = None
+    roster: dict[str, int] | None = None
+    ids: tuple[str, ...] = ()
+
+    def variant_of(self, shown: str) -> int | None:
+        if self.roster is None:
+            return self.variant
+        from solver.grading.versions import roster_variant
+
+        return roster_variant(self.roster, Path(shown).name, *self.ids)
+
+
+def _variants(items: list[Found], versions: Versions) -> list[int | None]:
+    """Each submission's variant; a submission the roster does not list is an InputError
+    that names it (no grade against a version that is not the student's)."""
+    found = [versions.variant_of(shown) for shown, _, _ in items]
+    missing = [one_line(items[i][0]) for i, v in enumerate(found) if v is None]
+    if versions.roster is not None and missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5
+                                          else "")
+        raise InputError(f"the roster lists no variant for {len(missing)} submission"
+                         f"{'s' if len(missing) != 1 else ''} ({shown}): add them (file "
+                         "name or student id, variant); nothing was graded")
+    return found
+
+
 def grade(lab: str, paths: list[str], jobs: int, timeout: float,
           progress: Callable[[str], None], unprotected: bool = False,
           reveal: bool = False, hidden: tuple[str, ...] = (),
-          max_count: int = MAX_SUBMISSIONS) -> Report:
-    """Grade ``paths`` for ``lab``. Messages name the first wrong element, the input and
+          max_count: int = MAX_SUBMISSIONS, versions: Versions | None = None) -> Report:
+    """Grade ``paths`` for ``lab``, each against its lab version (``versions``: by default
+    the exam's own). Messages name the first wrong element, the input and
     the step in the exam's words; with ``reveal`` (an instructor's run) they also quote
     the worked code, which every part carries apart (``Part.worked``) in any case.
     ``hidden``: folders the sandbox hides besides our code (an autograder's root).
     More than ``max_count`` submissions are refused before any is run."""
+    from solver.grading.versions import LabVersion, version
     from solver.registry import exam
 
     meta = gradable(lab)
@@ -212,10 +249,19 @@ def grade(lab: str, paths: list[str], jobs: int, timeout: float,
     from solver.grading import isolation
     from solver.grading import sandbox as boxes
 
+    versions = versions or Versions()
     items = discover(paths, (isolation.package(),))
     if len(items) > max_count:
         raise InputError(f"{len(items)} submissions; at most {max_count} are graded in one "
                          f"run (--max-count raises it, up to {SUBMISSIONS_CEILING})")
+    variants = _variants(items, versions)
+    numbers = sorted(set(variants), key=lambda n: -1 if n is None else n)
+    # A variant's version is drawn and verified before any submission runs (a reference
+    # that fails its checks stops the run, exit 1); the exam's own is verified while the
+    # first submissions run (drawing needs torch; the exam's parameters do not).
+    checks = checks_of(meta, exam()) if numbers != [None] else None
+    raws = {number: version(meta, versions.seed, number).raw if number is not None else {}
+            for number in numbers}
     remaining = Remaining(len(items))
     box = isolation.detect(unprotected, hidden)
     if box.mode == "unprotected":
@@ -228,17 +274,25 @@ def grade(lab: str, paths: list[str], jobs: int, timeout: float,
     executor = ThreadPoolExecutor(max_workers=jobs)
     try:
         futures: dict[Future[Any], int] = {
-            executor.submit(_run, box, probe, shown, path, identity, timeout): index
+            executor.submit(_run, box, probe, shown, path, identity, timeout,
+                            raws[variants[index]]): index
             for index, (shown, path, identity) in enumerate(items)}
-        checks = checks_of(meta, exam())
-        reference = checks.reference(SEED)
-        marked = worked_lines(checks.MODULE)
+        checks = checks or checks_of(meta, exam())
+        labs: dict[int | None, LabVersion] = {
+            number: version(meta, versions.seed, number) for number in numbers}
+        references: dict[int | None, tuple[Any, dict[str, list[str]]]] = {}
         asks = {part.label: part.ask for part in meta.parts}
         for done in as_completed(futures):
             index = futures[done]
             shown = items[index][0]
+            lab_version = labs[variants[index]]
+            if lab_version.variant not in references:
+                references[lab_version.variant] = (checks.reference(SEED, lab_version),
+                                                   worked_lines(lab_version.source))
+            reference, marked = references[lab_version.variant]
             result, failure = _score(lab, points, checks, reference, marked, shown,
-                                     done.result(), timeout, asks=asks, reveal=reveal)
+                                     done.result(), timeout, asks=asks, reveal=reveal,
+                                     version=lab_version)
             graded[index] = result
             if failure:
                 failures.append(f"{one_line(shown)}: {failure}")
@@ -268,17 +322,18 @@ def _note_once(text: str) -> None:
 def _score(lab: str, points: dict[str, int], checks: Any, reference: Any,
            marked: dict[str, list[str]], shown: str, result: Any,
            timeout: float, asks: dict[str, str] | None = None,
-           reveal: bool = False) -> tuple[Graded, str]:
+           reveal: bool = False, version: Any = None) -> tuple[Graded, str]:
     """The graded submission, and the grader's own failure ('' if none)."""
     from solver.grading.checks.base import Judge, describe_key
     from solver.grading.protocol import parse
 
     total = sum(points.values())
+    variant = None if version is None else version.variant
 
     def zero(why: str, error: str) -> Graded:
         parts = tuple(Part(label, 0, value, False, one_line(why)) for label, value in
                       points.items())
-        return Graded(shown, 0, total, parts, one_line(error), result.seconds)
+        return Graded(shown, 0, total, parts, one_line(error), result.seconds, variant)
 
     if result.failure.startswith("student: "):
         reason = result.failure.removeprefix("student: ")
@@ -299,7 +354,7 @@ def _score(lab: str, points: dict[str, int], checks: Any, reference: Any,
             lines[-1] if lines else f"exit status {result.returncode}")
         return zero(f"not graded: {reason}", f"grader failure: {reason}"), reason
     judge = Judge(lab, len(points) == 1, SEED, transcript, result, timeout, marked,
-                  asks, reveal)
+                  asks, reveal, None if version is None else version.params)
     try:
         verdicts = checks.judge(judge, reference)
         if sorted(verdicts) != sorted(points):
@@ -326,4 +381,5 @@ def _score(lab: str, points: dict[str, int], checks: Any, reference: Any,
         where = f" during {describe_key(last)}" if last else ""
         errors.append(f"the submission {judge.ending()}{where}")
     return Graded(shown, sum(p.points for p in parts), total, parts,
-                  one_line("; ".join(errors)) if errors else None, result.seconds), ""
+                  one_line("; ".join(errors)) if errors else None, result.seconds,
+                  variant), ""

@@ -21,7 +21,13 @@ def submission_json(graded: Graded, reveal: bool = False) -> dict[str, Any]:
                    **({"worked": p.worked} if reveal and p.worked else {})}
                   for p in graded.parts],
         "error": graded.error, "seconds": graded.seconds,
+        **({"variant": graded.variant} if graded.variant is not None else {}),
     }
+
+
+def _version(graded: Graded) -> str:
+    """The lab version a submission was graded against, as a report names it."""
+    return "" if graded.variant is None else f" (variant {graded.variant})"
 
 
 def as_json(report: Report) -> dict[str, Any]:
@@ -40,7 +46,7 @@ def _part_name(lab: str, label: str) -> str:
 def gradescope_one(lab: str, title: str, graded: Graded,
                    unprotected: bool = False) -> dict[str, Any]:
     """Gradescope's results.json for one submission."""
-    output = f"{lab} {title}: {graded.score}/{graded.max_score}"
+    output = f"{lab} {title}{_version(graded)}: {graded.score}/{graded.max_score}"
     if graded.error:
         output += f"\n{graded.error}"
     if unprotected:
@@ -56,7 +62,8 @@ def gradescope_one(lab: str, title: str, graded: Graded,
         + [{"name": f"{_part_name(lab, p.label)}: worked solution", "score": 0,
             "max_score": 0, "output": p.worked, "visibility": "after_published"}
            for p in graded.parts if p.worked],
-        "extra_data": {"path": graded.path},
+        "extra_data": {"path": graded.path,
+                       **({"variant": graded.variant} if graded.variant is not None else {})},
     }
 
 
@@ -73,7 +80,8 @@ def as_text(report: Report) -> str:
     lines = [f"{report.lab} {report.title}: {count} submission{'s' if count != 1 else ''}, "
              f"{report.max_score} points", f"sandbox: {report.sandbox}", ""]
     for graded in report.submissions:
-        lines.append(f"{one_line(graded.path)}: {graded.score}/{graded.max_score}")
+        lines.append(f"{one_line(graded.path)}{_version(graded)}: {graded.score}/"
+                     f"{graded.max_score}")
         for part in graded.parts:
             mark = "ok  " if part.passed else "FAIL"
             name = part.label or "(whole)"
@@ -119,12 +127,14 @@ def write_out(report: Report, folder: int, form: str) -> None:
             if form == "gradescope" else submission_json(graded, report.reveal)
         write_into(folder, name, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
     labels = [p.label for p in report.submissions[0].parts] if report.submissions else []
+    varied = any(graded.variant is not None for graded in report.submissions)
     table = io.StringIO()
     writer = csv.writer(table, lineterminator="\n")
-    writer.writerow(["path", "score", "max_score",
+    writer.writerow(["path", *(["variant"] if varied else []), "score", "max_score",
                      *[f"{report.lab} {label}".strip() for label in labels], "error", "seconds"])
     for graded in report.submissions:
-        writer.writerow([_cell(graded.path), graded.score, graded.max_score,
+        writer.writerow([_cell(graded.path), *([graded.variant] if varied else []),
+                         graded.score, graded.max_score,
                          *[p.points for p in graded.parts], _cell(graded.error or ""),
                          f"{graded.seconds:.2f}"])
     write_into(folder, "grades.csv", table.getvalue().encode())

@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from solver.grading.isolation import (
     INSIDE,
@@ -130,8 +131,9 @@ def sweep() -> None:
 
 
 def run(sandbox: Sandbox, probe: str, source: bytes, display: str, original: Path,
-        seed: int, timeout: float) -> RunResult:
-    """Run ``probes/<probe>.py`` on one submission's ``source``; never raises for what the
+        seed: int, timeout: float, params: dict[str, Any] | None = None) -> RunResult:
+    """Run ``probes/<probe>.py`` on one submission's ``source`` for the lab version
+    ``params`` (JSON; None or {} for the exam's own); never raises for what the
     submission does."""
     started = time.monotonic()
     try:
@@ -144,7 +146,7 @@ def run(sandbox: Sandbox, probe: str, source: bytes, display: str, original: Pat
                 kill_user(sandbox.drop_to + slot)
             outer.chmod(0o711)  # the submission's user passes through to its own folder
             result = _run_in(sandbox, outer / "run", slot, probe, source, display, original,
-                             seed, timeout)
+                             seed, timeout, params or {})
     finally:
         shutil.rmtree(outer, ignore_errors=True)
         os.close(lock)
@@ -153,12 +155,14 @@ def run(sandbox: Sandbox, probe: str, source: bytes, display: str, original: Pat
 
 
 def _run_in(sandbox: Sandbox, folder: Path, slot: int, probe: str, source: bytes,
-            display: str, original: Path, seed: int, timeout: float) -> RunResult:
+            display: str, original: Path, seed: int, timeout: float,
+            params: dict[str, Any]) -> RunResult:
     uid = None if sandbox.drop_to is None else sandbox.drop_to + slot
     _prepare(folder, probe, source, uid)
     inside = INSIDE if sandbox.mode == "bwrap" else str(folder)
     read, write = os.pipe()
     config = {"fd": write, "probe": probe, "seed": seed, "timeout": timeout,
+              "params": params,
               "submission": f"{inside}/submission.py", "display": display,
               "site": list(sandbox.site),
               "memory_bytes": MEMORY_BYTES, "file_bytes": FILE_BYTES,

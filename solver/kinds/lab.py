@@ -1,17 +1,21 @@
 """A lab: the exam's code template, completed by a module of ``solver.labs``
 (``template = "linear"``), verified by a checks module of ``solver.questions``
 (``checks = "lab1"``; both names are looked up in the package's lists, never imported
-as the exam file gives them), and
+as the exam file gives them), varied when that module draws versions (``Params``,
+``AXES``, ``edits``: see :mod:`solver.questions.labkit`; the record's statement,
+``paper_template``, readings and rubric are templates over its words), and
 gradable when its record names a grader (``grader = "lab3"``: the pair
 ``solver/grading/checks/lab3.py`` and ``solver/grading/probes/lab3.py``).
 """
 
 from __future__ import annotations
 
+import random
 import re
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import Any, ClassVar
 
 from solver.kinds.base import Kind, LmsItem, PaperView
@@ -79,17 +83,55 @@ class Lab(Kind):
                 "a lab checks module of solver/questions")
         return question
 
+    def module(self, question: Question) -> ModuleType:
+        from solver.questions import labkit
+
+        found: ModuleType = labkit.module_of(question)
+        return found
+
+    def params_class(self, question: Question) -> type[Any] | None:
+        cls: type[Any] | None = getattr(self.module(question), "Params", None)
+        return cls
+
+    def context(self, question: Question, params: Any) -> dict[str, Any]:
+        words = super().context(question, params)
+        module = self.module(question)
+        if params is not None and hasattr(module, "context"):
+            words.update(module.context(params))
+        return words
+
     def solve(self, question: Question, params: Any, meta: Meta,
               words: dict[str, Any]) -> Solution:
         from solver.questions import labkit
 
-        return labkit.solve(question, meta, words)
+        return labkit.solve(question, params, meta, words)
+
+    def varies(self, question: Question) -> bool:
+        return self.params_class(question) is not None and hasattr(self.module(question),
+                                                                   "AXES")
+
+    def sample(self, question: Question, rng: random.Random, variant: int,
+               stable: random.Random) -> dict[str, Any]:
+        from solver.questions import labkit
+
+        return labkit.sample(self.module(question).AXES, rng)
+
+    def key_entry(self, question: Question, solution: Solution) -> dict[str, Any]:
+        """Its parameters (the version) and, per sub-question, the answer's code lines."""
+        return {"params": solution.params,
+                "parts": [{"label": p.label, "points": p.points, "lines": p.text.splitlines()}
+                          for p in solution.parts]}
 
     def paper_view(self, question: Question, solution: Solution) -> PaperView:
         """The exam's own template (``paper_template``: its comments, hints and markers,
-        never our completed one) and its figure in words, if any."""
-        return replace(super().paper_view(question, solution),
-                       template=question.data["paper_template"])
+        never our completed one), as the version's words fill it in, and its figure in
+        words, if any."""
+        from solver.wording import fill_code
+
+        # The solution keeps the words it was solved with (labkit.solve).
+        template = fill_code(question.data["paper_template"], solution.words,
+                             f"{question.id}, paper_template")
+        return replace(super().paper_view(question, solution), template=template)
 
     def lms_item(self, question: Question, solution: Solution) -> LmsItem:
         view = self.paper_view(question, solution)

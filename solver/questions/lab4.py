@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from solver.model import Check
 from solver.questions.labkit import compare
 
@@ -9,12 +11,13 @@ STEPS = 6
 RHO, LEARNING_RATE = 0.9, 0.05
 
 
-def checks() -> list[Check]:
+def checks(params: Any, lab: Any) -> list[Check]:
+    """The lab version ``params`` names, its code loaded as ``lab``, against torch."""
     found: list[Check] = []
     import torch
 
-    from solver.labs import momentum
-    from solver.labs.momentum import Grad_f
+    momentum = lab.momentum
+    Grad_f = lab.Grad_f
     from solver.seed import torch_generator
 
     generator = torch_generator()

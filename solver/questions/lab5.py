@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from solver.model import Check
 from solver.questions.labkit import compare
 
 SAMPLES = 200_000
 
 
-def checks() -> list[Check]:
+def checks(params: Any, lab: Any) -> list[Check]:
+    """The lab version ``params`` names, its code loaded as ``lab``, against torch."""
     found: list[Check] = []
     import torch
 
-    from solver.labs import FCNet_do
+    FCNet_do = lab.FCNet_do
     from solver.seed import torch_generator
 
     torch_generator()

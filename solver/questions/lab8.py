@@ -30,11 +30,12 @@ def _blobs(count: int, generator: Any) -> Any:
     return images
 
 
-def checks() -> list[Check]:
+def checks(params: Any, lab: Any) -> list[Check]:
+    """The lab version ``params`` names, its code loaded as ``lab``, against torch."""
     found: list[Check] = []
     import torch
 
-    from solver.labs import Autoencoder
+    Autoencoder = lab.Autoencoder
     from solver.seed import torch_generator
 
     generator = torch_generator()

@@ -5,7 +5,6 @@ reference gradients), written once."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -38,13 +37,16 @@ class Judge:
 
     def __init__(self, lab: str, single: bool, seed: int, transcript: Transcript,
                  result: RunResult, timeout: float, marked: dict[str, list[str]],
-                 asks: dict[str, str] | None = None, reveal: bool = False) -> None:
+                 asks: dict[str, str] | None = None, reveal: bool = False,
+                 params: Any = None) -> None:
         self.lab, self.single, self.seed = lab, single, seed
         self.transcript, self.result, self.timeout, self.marked = (
             transcript, result, timeout, marked)
         # What a part asks (the exam's words), and whether messages may quote the worked
         # code; what they would have quoted, per part, for the instructor (``revealed``).
         self.asks, self.reveal = asks or {}, reveal
+        # The lab version graded against (its module's Params; None: a lab without variants).
+        self.params = params
         self.revealed: dict[str, str] = {}
 
     @property
@@ -202,11 +204,6 @@ def reference_gradients(output: Any, upstream: Any, leaves: dict[str, Any]) -> d
     loss: Any = (output * upstream).sum()
     loss.backward()
     return {name: tensor.grad.detach().clone() for name, tensor in leaves.items()}
-
-
-def reference_module(name: str) -> Any:
-    """The module ``solver.labs.NAME`` (the exam's untyped templates, completed)."""
-    return importlib.import_module(f"solver.labs.{name}")
 
 
 def leaf(tensor: Any) -> Any:

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from solver.grading.checks.base import Judge, Verdict, reference_module
+from solver.grading.checks.base import Judge, Verdict
 from solver.grading.compare import first_wrong
 from solver.grading.probes import lab2 as probe
+from solver.grading.versions import LabVersion
 
 MODULE = "activations"  # the completed template solver/labs/activations.py
 LABELS = ("A", "B")
 
 
-def reference(seed: int) -> dict[str, Any]:
-    labs = reference_module(MODULE)
+def reference(seed: int, version: LabVersion) -> dict[str, Any]:
+    labs = version.module
 
-    data = probe.inputs(seed)
+    data = probe.inputs(seed, version.raw)
     ref: dict[str, Any] = {}
     for part, kind in (("A", labs.ReLU), ("B", labs.Sigmoid)):
         for index in range(len(probe.CASES)):

@@ -24,23 +24,23 @@ from solver.grading.checks.base import (
     Unreached,
     Verdict,
     forward_references,
-    reference_module,
     weight_and_bias,
 )
 from solver.grading.compare import close, first_wrong
 from solver.grading.probes import lab3 as probe
+from solver.grading.versions import LabVersion
 
 MODULE = "conv"  # the completed template solver/labs/conv.py
 LABELS = ("A", "B", "C")
 GRADS = {"x": "dL/dx", "W": "dL/dweight", "b": "dL/dbias"}
 
 
-def reference(seed: int) -> dict[str, Any]:
+def reference(seed: int, version: LabVersion) -> dict[str, Any]:
     import torch.nn.functional as F
 
-    labs = reference_module(MODULE)
+    labs = version.module
 
-    data = probe.inputs(seed)
+    data = probe.inputs(seed, version.raw)
     ref = forward_references(data, probe.CASES, lambda index, case: weight_and_bias(
         labs.Conv2d(case[1], *case[4:]), data, index), {"data": data})
     for index, (_, _, _, _, _, k, s, p) in enumerate(probe.CASES):

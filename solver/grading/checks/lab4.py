@@ -6,18 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from solver.grading.checks.base import Judge, Verdict, reference_module
+from solver.grading.checks.base import Judge, Verdict
 from solver.grading.compare import first_wrong
 from solver.grading.probes import lab4 as probe
+from solver.grading.versions import LabVersion
 
 MODULE = "momentum"  # the completed template solver/labs/momentum.py
 LABELS = ("",)  # one undivided part
 
 
-def reference(seed: int) -> dict[str, Any]:
-    labs = reference_module(MODULE)
+def reference(seed: int, version: LabVersion) -> dict[str, Any]:
+    labs = version.module
 
-    data = probe.inputs(seed)
+    data = probe.inputs(seed, version.raw)
     ref: dict[str, Any] = {}
     for index, (rho, rate) in enumerate(probe.CASES):
         a, b = data[f"ab{index}"]

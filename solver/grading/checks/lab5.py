@@ -21,10 +21,10 @@ from solver.grading.checks.base import (
     Verdict,
     case_leaves,
     forward_references,
-    reference_module,
 )
 from solver.grading.compare import first_wrong
 from solver.grading.probes import lab5 as probe
+from solver.grading.versions import LabVersion
 
 MODULE = "dropout_net"  # the completed template solver/labs/dropout_net.py
 LABELS = ("A", "B")
@@ -32,12 +32,12 @@ GRADS = {"x": "dL/dx", **{f"{n}.{k}": f"dL/d{n}.{k}" for n, _, _ in probe.SIZES
                           for k in ("weight", "bias")}}
 
 
-def reference(seed: int) -> dict[str, Any]:
+def reference(seed: int, version: LabVersion) -> dict[str, Any]:
     import torch
 
-    labs = reference_module(MODULE)
+    labs = version.module
 
-    data = probe.inputs(seed)
+    data = probe.inputs(seed, version.raw)
     net = labs.FCNet_do()
     with torch.no_grad():
         for name, _, _ in probe.SIZES:

@@ -12,22 +12,22 @@ from solver.grading.checks.base import (
     Verdict,
     case_leaves,
     forward_references,
-    reference_module,
     shape_list,
 )
 from solver.grading.probes import lab6 as probe
+from solver.grading.versions import LabVersion
 
 MODULE = "rnn"  # the completed template solver/labs/rnn.py
 LABELS = ("A", "B")
 GRADS = {"x": "dL/dx", **{name: f"dL/d{name}" for name in probe.NAMES}}
 
 
-def reference(seed: int) -> dict[str, Any]:
+def reference(seed: int, version: LabVersion) -> dict[str, Any]:
     import torch
 
-    labs = reference_module(MODULE)
+    labs = version.module
 
-    data = probe.inputs(seed)
+    data = probe.inputs(seed, version.raw)
 
     def build(index: int, case: tuple[int, ...]) -> tuple[Any, dict[str, Any]]:
         _, _, d, h = case

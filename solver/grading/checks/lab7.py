@@ -24,10 +24,10 @@ from solver.grading.checks.base import (
     Verdict,
     case_leaves,
     forward_references,
-    reference_module,
 )
 from solver.grading.compare import close, first_wrong
 from solver.grading.probes import lab7 as probe
+from solver.grading.versions import LabVersion
 
 MODULE = "attention"  # the completed template solver/labs/attention.py
 LABELS = ("A", "B", "C")
@@ -35,12 +35,12 @@ GRADS = {"x": "dL/dx", "Wq": "dL/dW_q", "Wk": "dL/dW_k", "Wv": "dL/dW_v"}
 ROLES = (("q", "queries", "self.q(x)"), ("k", "keys", "self.k(x)"), ("v", "values", "self.v(x)"))
 
 
-def reference(seed: int) -> dict[str, Any]:
+def reference(seed: int, version: LabVersion) -> dict[str, Any]:
     import torch
 
-    labs = reference_module(MODULE)
+    labs = version.module
 
-    data = probe.inputs(seed)
+    data = probe.inputs(seed, version.raw)
 
     def build(index: int, case: tuple[int, ...]) -> tuple[Any, dict[str, Any]]:
         layer = labs.SelfAttention(case[2])

@@ -16,20 +16,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from solver.grading.checks.base import Judge, Verdict, keep, leaf, reference_module
+from solver.grading.checks.base import Judge, Verdict, keep, leaf
 from solver.grading.compare import first_wrong
 from solver.grading.probes import lab8 as probe
+from solver.grading.versions import LabVersion
 
 MODULE = "autoencoder"  # the completed template solver/labs/autoencoder.py
 LABELS = ("A", "B", "C", "D")
 
 
-def reference(seed: int) -> dict[str, Any]:
+def reference(seed: int, version: LabVersion) -> dict[str, Any]:
     import torch
 
-    labs = reference_module(MODULE)
+    labs = version.module
 
-    data = probe.inputs(seed)
+    data = probe.inputs(seed, version.raw)
     ref: dict[str, Any] = {"relu": torch.relu(data["sample"])}
     for letter, kind, part, names, given in (
             ("B", labs.Encoder, "enc", probe.ENCODER, "x"),

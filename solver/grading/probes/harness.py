@@ -250,7 +250,7 @@ def main() -> None:
 
     torch.set_num_threads(1)
     probe = importlib.import_module(f"probes.{config['probe']}")
-    data = probe.inputs(int(config["seed"]))
+    data = probe.inputs(int(config["seed"]), config["params"])
     preset = probe.preset() if hasattr(probe, "preset") else {}
     cap_cpu(float(config["timeout"]))
     channel.record({"ready": True, "seccomp": refused,

@@ -15,7 +15,7 @@ from . import kit
 CASES = ((6, 5), (2, 3, 4))
 
 
-def inputs(seed: int) -> dict[str, Any]:
+def inputs(seed: int, params: dict[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for index, shape in enumerate(CASES):
         g = kit.generator(seed, index)

@@ -28,7 +28,7 @@ CASES = (  # (N, C, H, W, F, k, stride, padding)
 MAX_WINDOWS = 1024
 
 
-def inputs(seed: int) -> dict[str, Any]:
+def inputs(seed: int, params: dict[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for index, (n, c, h, w, f, k, _, _) in enumerate(CASES):
         g = kit.generator(seed, index)

@@ -26,7 +26,7 @@ def gradient(a: float, b: float) -> Callable[[torch.Tensor, torch.Tensor], torch
     return grad
 
 
-def inputs(seed: int) -> dict[str, Any]:
+def inputs(seed: int, params: dict[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for index, _ in enumerate(CASES):
         g = kit.generator(seed, index)

@@ -21,7 +21,7 @@ BATCHES = (8, 3)
 SAMPLES = (400, 250)  # a 400 x 250 block of ones: 100 000 units per dropout layer
 
 
-def inputs(seed: int) -> dict[str, Any]:
+def inputs(seed: int, params: dict[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     g = kit.generator(seed, 0)
     for name, n_in, n_out in SIZES:

@@ -20,7 +20,7 @@ SHAPES = ((4, 6), (3, 2))  # (D, H)
 CASES = ((3, 5, 4, 6), (1, 1, 3, 2), (4, 7, 2, 8))  # (N, T, D, H)
 
 
-def inputs(seed: int) -> dict[str, Any]:
+def inputs(seed: int, params: dict[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for index, (n, t, d, h) in enumerate(CASES):
         g = kit.generator(seed, index)

@@ -26,7 +26,7 @@ CASES = ((2, 5, 8), (3, 7, 16), (2, 4, 6))  # (batch, sequence length, embedding
 MAX_LOCALS = 24
 
 
-def inputs(seed: int) -> dict[str, Any]:
+def inputs(seed: int, params: dict[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for index, (b, t, d) in enumerate(CASES):
         g = kit.generator(seed, index)

@@ -28,7 +28,7 @@ DECODER = (("linear1", L_DIM, H_DIM[1]), ("linear2", H_DIM[1], H_DIM[0]),
            ("linear3", H_DIM[0], PIXELS))
 
 
-def inputs(seed: int) -> dict[str, Any]:
+def inputs(seed: int, params: dict[str, Any]) -> dict[str, Any]:
     g = kit.generator(seed, 0)
     data: dict[str, Any] = {"sample": kit.randn(g, 3, 7)}
     for part, layers in (("enc", ENCODER), ("dec", DECODER)):
