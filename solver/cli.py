@@ -116,7 +116,8 @@ def _list() -> int:
     from solver.registry import entries
     from solver.render.printer import points_text
 
-    rows = [(e.meta.id, e.meta.title, points_text(e.meta.total)) for e in entries().values()]
+    rows = [(e.meta.id, e.meta.printed_title, points_text(e.meta.total))
+            for e in entries().values()]
     width = max(len(row[0]) for row in rows)
     for qid, title, points in rows:
         write(f"{qid:<{width}}  {points:>6}  {title}\n")

@@ -40,7 +40,7 @@ def context(question: Question, params: Any, exam_print: bool = True) -> dict[st
 
 def meta(question: Question, words: Mapping[str, Any]) -> Meta:
     return Meta(
-        id=question.id, title=question.title,
+        id=question.id, title=fill(question.title, words, f"{question.id}, title"),
         question=fill(question.statement, words, question.id),
         asks=tuple(Ask(part.label, part.points, fill(part.ask, words, question.id))
                    for part in question.parts),

@@ -246,6 +246,13 @@ def decimal_places(value: float) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
+def require_one_of(name: str, value: Any, allowed: tuple[Any, ...]) -> None:
+    """A parameter that takes one of a few values, of their type (true is not 1)."""
+    require(any(type(value) is type(a) and value == a for a in allowed),
+            f"parameter {name} must be one of {', '.join(json.dumps(a) for a in allowed)}, "
+            f"got {shown(value)}")
+
+
 def require_decimals(name: str, value: float, places: int) -> None:
     """Exact arithmetic works on the decimal the user typed; bound its length."""
     require(

@@ -59,6 +59,18 @@ class Question(Numbered):
     def points(self) -> dict[str, int]:
         return {part.label: part.points for part in self.parts}
 
+    @property
+    def printed_title(self) -> str:
+        """The title of the exam's own print. A title may be a template over the question's
+        words (a lab version's title names its activations); its ``exam_print`` branch,
+        which names no parameter, is what lists, categories and reports across versions
+        show."""
+        if "<<" not in self.title and "<%" not in self.title:
+            return self.title
+        from solver.wording import fill
+
+        return fill(self.title, {"exam_print": True}, f"{self.id}, title")
+
 
 @dataclass(frozen=True)
 class Exam:

@@ -67,6 +67,13 @@ ROWS = (
         env=(("SOLVER_SPEEDUPS", "0"),)),
     Row("variants", ("variants", "--seed", "2026", "--count", "100", "--out", "{out}/v"),
         "torch, sympy"),
+    # 100 whole-exam keys, every lab solved and checked per version: at most 5 floors.
+    Row("variants-jobs2", ("variants", "--seed", "2026", "--count", "100", "--out", "{out}/v",
+                           "--jobs", "2"), "torch, sympy", promise=5.0),
+    # A class's 50 submissions of lab 3, each graded against its own variant by roster
+    # ({class}: written once per bench, half of them right, half another variant's code).
+    Row("grade-50-mixed", ("grade", "lab.3", "{class}/lab3", "--seed", "2026", "--roster",
+                           "{class}/roster.csv", "--jobs", "2", "--format", "json"), "torch"),
     # One submission in each sandbox: the isolation is to cost at most 1.5 torch imports.
     Row("grade-bwrap", ("grade", "lab.3", "tests/submissions/lab3/right.py", "--format", "json"),
         "torch", env=(("SOLVER_SANDBOX", "bwrap"),), promise=1.5),
@@ -151,7 +158,35 @@ class Bench:
         if row.gradescope:
             return self.autograder_root(Path(out)) + [arg.replace("{out}", out)
                                                       for arg in row.args]
+        if any("{class}" in arg for arg in row.args):
+            folder = str(self.mixed_class())
+            return solver_command() + [arg.replace("{class}", folder) for arg in row.args]
         return solver_command() + [arg.replace("{out}", out) for arg in row.args]
+
+    def mixed_class(self, lab: str = "lab.3", count: int = 50) -> Path:
+        """A class of ``count`` submissions of ``lab`` and its roster, written once: student
+        k has variant k and submits that variant's reference code (even k) or the next
+        variant whose code differs (odd k)."""
+        folder = self.tmp / "class"
+        if folder.exists():
+            return folder
+        from solver.engine import make_params
+        from solver.questions import labkit
+        from solver.registry import lookup
+        from solver.variants.seeded import question_draws
+
+        question = lookup(lab).meta
+        codes = [labkit.version_source(question, make_params(question, s.params))
+                 for s in question_draws(2026, question, count)]
+        (folder / "lab3").mkdir(parents=True)
+        rows = ["student,variant"]
+        for number, code in enumerate(codes, start=1):
+            other = next((c for c in codes[number:] + codes if c != code), code)
+            (folder / "lab3" / f"s{number:03d}.py").write_text(
+                code if number % 2 == 0 else other, encoding="utf-8")
+            rows.append(f"s{number:03d},{number}")
+        (folder / "roster.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+        return folder
 
     def autograder_root(self, root: Path) -> list[str]:
         """``root`` laid out as Gradescope lays out /autograder (the bundle built once per

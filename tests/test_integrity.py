@@ -100,7 +100,11 @@ def test_a_planted_reading_or_justification_fails_the_paper() -> None:
     shown = paper_sections(html)
     triples = [(q, variant.solutions[q.id], shown[q.id]) for q in questions]
     check("the paper", triples)  # as built: clean
-    for question, planted in ((questions[0], exam().questions["lab.1"].data["readings"][0]),
+    from solver.model import Reading
+
+    reading = next(step.text for step in variant.solutions["lab.1"].steps
+                   if isinstance(step, Reading))  # the variant's own reading note
+    for question, planted in ((questions[0], reading),
                               (questions[1], exam().questions["paper.3"].data["justification"])):
         sentence = re.split(r"(?<=[.;:])\s", planted)[0]
         leaky = [(q, s, t + f"<p>{sentence}</p>" if q is question else t)
@@ -153,15 +157,18 @@ def test_the_old_blanked_template_is_caught() -> None:
     """The review's leak: our completed template with its answer lines blanked still
     carried our comments ("dx = dupstream * 1[x > 0]"). Printed in place of the exam's
     template, the guard fails on it."""
+    from solver.engine import make_params
     from solver.guard import check, paper_sections
-    from solver.questions.labkit import source
+    from solver.kinds import kind_of
+    from solver.questions.labkit import version_source
 
     question = lookup("lab.2").meta
     page, _, variant = _paper(5, 1, ["lab.2"])
     from markupsafe import escape
 
-    ours = _blanked(source(question.data["template"]))
-    theirs = str(escape(question.data["paper_template"]))  # as Jinja2 escapes it
+    solution = variant.solutions["lab.2"]
+    ours = _blanked(version_source(question, make_params(question, solution.params)))
+    theirs = str(escape(kind_of(question).paper_view(question, solution).template))
     assert theirs in page
     shown = paper_sections(page.replace(theirs, str(escape(ours))))
     with pytest.raises(SelfCheckError, match=r"leak guard: the paper: lab\.2 shows text"):

@@ -218,7 +218,7 @@ def test_the_pdf_text_layer_has_no_latex_source(sheet_pages: list[str]) -> None:
     text = lecture_text(sheet_pages)
     for qid in LECTURES:  # the slice holds every lecture and nothing else
         meta = entries()[qid].meta
-        assert f"{meta.heading}: {meta.title}" in re.sub(r"\s+", " ", text), qid
+        assert f"{meta.heading}: {meta.printed_title}" in re.sub(r"\s+", " ", text), qid
     assert "Paper 1: " not in text and not re.search(r"^Lab \d+: ", text, re.M)
     problems = offences(text, LATEX) + offences(text, ASCII)
     problems += [f"an untypeset $…$: …{text[max(0, m.start() - 40):m.end() + 40]}…"

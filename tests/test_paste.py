@@ -1,11 +1,13 @@
-"""Each lab's answer, as the sheet highlights it, pasted into the exam's own template.
+"""Each lab's answer, as the sheet highlights it, pasted into the exam's own template;
+and each version's answer, as its key gives it, into that version's template on its paper.
 
 A student copies a sub-question's highlighted lines from the sheet into the exam's
 template, under that sub-question's marker (``# B) Your code goes here.``, or the last
 comment line of the block that names the sub-question), replacing the template's blank
 or unfinished lines there. The pasted template must then use no name the template and the
 exam's setting do not give (torch and nn, which the exam's notebook imports; lab 4's
-Grad_f), and score full marks with the grader.
+Grad_f), and score full marks with the grader: the exam's own against the exam's version,
+a variant's against that variant.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from types import CodeType
 
 import pytest
 
-from solver.questions.labkit import answer_lines, source
+from solver.engine import make_params, solve
+from solver.kinds import kind_of
+from solver.questions.labkit import answer_lines, version_source
 from solver.record import Question
 from solver.registry import exam
 from tests.conftest import run_cli
@@ -48,10 +52,16 @@ def _anchor(lines: list[str], letter: str) -> int:
     return end
 
 
-def pasted(question: Question) -> str:
-    """The exam's template with every sub-question's highlighted lines pasted in."""
-    lines = question.data["paper_template"].strip("\n").splitlines()
-    marked = answer_lines(source(question.data["template"]))
+def template(question: Question, raw: dict[str, object] | None = None) -> str:
+    """The template a student's paper shows: the exam's own, or version ``raw``'s."""
+    return kind_of(question).paper_view(question, solve(question, raw)).template
+
+
+def pasted(question: Question, raw: dict[str, object] | None = None) -> str:
+    """The version's template (the exam's own by default) with every sub-question's
+    highlighted lines of that version pasted in."""
+    lines = template(question, raw).strip("\n").splitlines()
+    marked = answer_lines(version_source(question, make_params(question, raw)))
     labels = [p.label for p in question.parts]
     letters = sorted(marked) if labels == [""] else labels
     after: dict[int, int] = {}  # anchor -> the last line pasted under it
@@ -103,13 +113,45 @@ def test_the_pasted_template_uses_only_its_own_names_and_the_exams(question: Que
     """A name the exam's template itself leaves unbound and the answer does not bind (lab
     7's d: a misprint its reading note reads) is the exam's, not the answer's."""
     try:
-        before = _unknown(question.data["paper_template"])
+        before = _unknown(template(question))
     except SyntaxError:  # lab 6's unfinished lines
         before = set()
     text = pasted(question)
     after = _unknown(text)
     assert after & before <= {"d"}, (question.id, after & before)
     assert not after - before, (question.id, sorted(after - before), text)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", LABS, ids=[q.id for q in LABS])
+def test_every_variants_pasted_template_scores_full_marks_for_its_variant(
+        question: Question, tmp_path: Path) -> None:
+    """The first variants of a class, one per version they reach (at most 12 variants
+    drawn): each pasted into its own paper's template, graded against its own variant."""
+    from solver.variants.seeded import question_draws
+
+    seen: dict[str, int] = {}
+    for number, solution in enumerate(question_draws(2026, question, 12), start=1):
+        seen.setdefault(json.dumps(solution.params, sort_keys=True), number)
+    rows = []
+    for key, number in seen.items():
+        raw = json.loads(key)
+        text = pasted(question, raw)
+        try:
+            before = _unknown(template(question, raw))
+        except SyntaxError:  # lab 6's unfinished lines
+            before = set()
+        assert not _unknown(text) - before - {"d"}, (raw, text)
+        (tmp_path / f"v{number}.py").write_text(text)
+        rows.append(f"v{number}.py,{number}")
+    (tmp_path / "roster.csv").write_text("\n".join(rows) + "\n")
+    run = run_cli("grade", question.id, *(str(p) for p in sorted(tmp_path.glob("v*.py"))),
+                  "--seed", "2026", "--roster", str(tmp_path / "roster.csv"), "--jobs", "2",
+                  "--format", "json")
+    assert run.returncode == 0, run.stderr
+    for graded in json.loads(run.stdout)["submissions"]:
+        failed = [f"{p['label']}: {p['message']}" for p in graded["parts"] if not p["passed"]]
+        assert graded["score"] == graded["max_score"], (question.id, graded["variant"], failed)
 
 
 @pytest.mark.slow

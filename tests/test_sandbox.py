@@ -430,7 +430,7 @@ def test_a_folder_swapped_after_discovery_is_not_read(tmp_path: Path) -> None:
     ((shown, path, identity),) = discover([str(alice / "linear.py")], ())
     alice.rename(alice.with_name("alice.mine"))
     alice.symlink_to(ROOT / "solver" / "labs", target_is_directory=True)
-    result = _run(None, "lab1", shown, path, identity, 5.0)
+    result = _run(None, "lab1", shown, path, identity, 5.0, {})
     assert result.failure.startswith("student: the file was replaced while grading")
 
 

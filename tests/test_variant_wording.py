@@ -1,5 +1,6 @@
 """A variant's words fit its numbers: across many draws of every varying question, no text a
-reader meets (statement, steps, tables, captions, answers, key rows, rubric) says "1 output
+reader meets (statement, steps, tables, captions, answers, key rows, rubric, title, a lab's
+template and figure) says "1 output
 channels", prints a number in e-notation ("1.14e+03"), repeats a word, or shows nan.
 
 Both defects this guards against were found by reading variants by hand: a one-channel
@@ -13,6 +14,7 @@ import re
 
 import pytest
 
+from solver.kinds import kind_of
 from solver.model import Solution
 from solver.registry import entries
 from solver.render.unimath import plain
@@ -26,7 +28,8 @@ DEFECTS = {
     "a plural after 1": re.compile(rf"(?<![\d.,/−·×-])\b1 (?:\w+ )?(?:{'|'.join(NOUNS)})\b"),
     "e-notation": re.compile(r"\b\d(?:\.\d+)?e[+-]\d+\b"),
     "a repeated word": re.compile(r"\b([A-Za-z]{2,}) \1\b"),
-    "nan or inf": re.compile(r"\b(?:nan|inf)\b", re.IGNORECASE),
+    # (but not a lab's code that masks with float("-inf"))
+    "nan or inf": re.compile(r"\b(?:nan|inf)\b(?![\"'])", re.IGNORECASE),
 }
 REPEATS_ALLOWED = {"that that", "had had"}
 
@@ -43,7 +46,7 @@ def _texts(solution: Solution) -> list[str]:
     return [plain(text) if "$" in text else text for text in found]
 
 
-VARYING = [qid for qid in entries() if qid.startswith(("lecture.", "paper."))]
+VARYING = [qid for qid in entries() if qid.startswith(("lecture.", "paper.", "lab."))]
 
 
 @pytest.mark.slow
@@ -51,9 +54,10 @@ VARYING = [qid for qid in entries() if qid.startswith(("lecture.", "paper."))]
 def test_a_variants_words_fit_its_numbers(qid: str) -> None:
     problems = []
     for seed in (2026, 7):
-        for number, solution in enumerate(question_draws(seed, entries()[qid].meta, COUNT),
-                                          start=1):
-            for text in _texts(solution):
+        question = entries()[qid].meta
+        for number, solution in enumerate(question_draws(seed, question, COUNT), start=1):
+            view = kind_of(question).paper_view(question, solution)  # a lab's template
+            for text in [*_texts(solution), solution.meta.title, view.template, view.figure]:
                 for defect, pattern in DEFECTS.items():
                     for match in pattern.finditer(text):
                         if match.group(0).lower() in REPEATS_ALLOWED:
@@ -71,4 +75,5 @@ def test_the_patterns_catch_what_they_name() -> None:
     assert hits("giving 1 output channels.") == ["a plural after 1"]
     assert hits("its validation error rises to 1.14e+03: 10 432 times") == ["e-notation"]
     assert hits("the the kernel") == ["a repeated word"]
+    assert hits("S is nan") == ["nan or inf"] and hits('masked_fill(m, float("-inf"))') == []
     assert hits("20 (5·3·1·1 weights + 5 biases), entries 1/18, 1 output channel, 1e") == []

@@ -40,9 +40,15 @@ def test_draws_are_deterministic_and_independent_of_other_questions(qid: str) ->
     assert first != [draw(8, n, question) for n in range(1, 6)]  # another seed: others
 
 
-def test_questions_without_parameters_do_not_vary() -> None:
-    assert not any(varies(lookup(f"lab.{n}").meta) for n in range(1, 9))
-    assert draw(1, 3, lookup("lab.3").meta) == {}
+def test_every_lab_varies_and_a_draw_gives_a_value_of_each_axis() -> None:
+    from solver.kinds import kind_of
+
+    for n in range(1, 9):
+        question = lookup(f"lab.{n}").meta
+        assert varies(question)
+        axes = kind_of(question).axes(question)
+        drawn = draw(1, 3, question)
+        assert set(drawn) == set(axes) and all(drawn[k] in axes[k] for k in axes), drawn
 
 
 def test_lecture5_draws_rho_from_the_short_list_and_a_few_steps() -> None:

@@ -35,10 +35,37 @@ def configure(parser: argparse.ArgumentParser) -> None:
         sub.add_argument("--timeout", default=f"{DEFAULT_TIMEOUT:g}", metavar="S",
                          help="seconds the submission's code may run (default "
                               f"{DEFAULT_TIMEOUT:g})")
+        if name == "gradescope":
+            sub.add_argument("--seed", type=int, metavar="S",
+                             help="the class seed: with --roster, each student is graded "
+                                  "against their own variant of the lab")
+            sub.add_argument("--roster", metavar="CSV",
+                             help="rows of (student email, SID or Gradescope user id, "
+                                  "variant); bundled with --out, read with --grade")
         if name == "prairielearn":
             sub.add_argument("--image", default=DEFAULT_IMAGE, metavar="NAME",
                              help="the grading image's name on Docker Hub, for info.json "
                                   f"(default {DEFAULT_IMAGE})")
+
+
+def _classes(args: argparse.Namespace) -> Any:
+    """The class's seed and roster (platform.Classes) when given, else None; one without
+    the other is an InputError."""
+    from solver.model import InputError
+
+    seed, roster = getattr(args, "seed", None), getattr(args, "roster", None)
+    if (seed is None) != (roster is None):
+        raise InputError("--seed S and --roster CSV go together: each student's variant is "
+                         "drawn from the class's seed")
+    if seed is None or roster is None:
+        return None
+    from solver.autograder.platform import Classes
+    from solver.grading.versions import read_roster
+    from solver.variants.seeded import MAX_SEED
+
+    if not 0 <= seed < MAX_SEED:
+        raise InputError(f"--seed must be a whole number in 0..{MAX_SEED - 1}, got {seed}")
+    return Classes(seed, roster, read_roster(roster))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,10 +76,11 @@ def run(args: argparse.Namespace) -> int:
     platform: Any = import_module(PLATFORMS[args.platform][0]).PLATFORM
     question = gradable(args.lab)
     timeout = parse_timeout(args.timeout)
+    classes = _classes(args)
     if args.grade is not None:
         from solver.autograder.platform import grade_root
 
-        return grade_root(platform, question, args.grade, timeout)
+        return grade_root(platform, question, args.grade, timeout, classes)
     from solver.autograder.platform import Bundle
     from solver.exam import BUNDLED
     from solver.record import EXAM_FILE
@@ -60,6 +88,6 @@ def run(args: argparse.Namespace) -> int:
     active = exam()
     external = active.file.resolve() != (BUNDLED / EXAM_FILE).resolve()
     options = Bundle(args.out, timeout, active.title, active.file if external else None,
-                     getattr(args, "image", DEFAULT_IMAGE))
+                     getattr(args, "image", DEFAULT_IMAGE), classes)
     print(platform.bundle(question, options), file=sys.stderr)
     return 0

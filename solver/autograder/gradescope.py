@@ -15,7 +15,14 @@ from typing import Any, ClassVar
 
 from solver.autograder import files, wheel
 from solver.autograder.locate import Located
-from solver.autograder.platform import Bundle, Platform, files_note, grader_fault, verified
+from solver.autograder.platform import (
+    Bundle,
+    Platform,
+    files_note,
+    grader_fault,
+    roster_fault,
+    verified,
+)
 from solver.grading.grader import Report, one_line
 from solver.grading.report import UNPROTECTED, gradescope_one
 from solver.record import Question
@@ -29,7 +36,8 @@ class Gradescope(Platform):
     def results(self, question: Question, report: Report, located: Located) -> dict[str, Any]:
         graded = report.submissions[0]
         data = gradescope_one(report.lab, report.title, graded, report.unprotected)
-        lines = [f"{report.lab} {report.title}: {graded.score}/{graded.max_score}",
+        version = f" (variant {graded.variant})" if graded.variant is not None else ""
+        lines = [f"{report.lab} {report.title}{version}: {graded.score}/{graded.max_score}",
                  files_note(located)]
         if graded.error:
             lines.append(graded.error)
@@ -45,7 +53,8 @@ class Gradescope(Platform):
         return data
 
     def not_graded(self, question: Question, why: str, fault: str) -> dict[str, Any]:
-        message = f"Not graded: {why}" if fault == "student" else grader_fault(why)
+        message = (f"Not graded: {why}" if fault == "student" else roster_fault(why)
+                   if fault == "roster" else grader_fault(why))
         return {
             "score": 0, "execution_time": 0, "output": message, "stdout_visibility": "hidden",
             "tests": [{"name": f"{question.id} {part.label})" if part.label else question.id,
@@ -60,10 +69,18 @@ class Gradescope(Platform):
 
         path = check_output(options.out, "--out", ".zip", new_folders=False)
         verified(question)
+        classes = options.classes
+        if classes is not None:  # every variant on the roster drawn and verified now
+            from solver.grading.versions import version
+
+            for number in sorted(set(classes.roster.values())):
+                version(question, classes.seed, number)
         name, data = wheel.build()
         exam = options.exam_file
         fields = {"LAB": question.id, "WHEEL": name, "TORCH": files.torch_version(),
-                  "TIMEOUT": f"{options.timeout:g}"}
+                  "TIMEOUT": f"{options.timeout:g}",
+                  "CLASS": "" if classes is None else
+                  f'--seed {classes.seed} --roster "$root/source/roster.csv" '}
         contents = {
             "setup.sh": files.filled("setup.sh", {
                 **fields, "EXAM": '--exam "$here/exam" ' if exam else ""}),
@@ -73,6 +90,10 @@ class Gradescope(Platform):
         }
         if exam:
             contents["exam/exam.toml"] = exam.read_bytes()
+        if classes is not None:
+            from pathlib import Path
+
+            contents["roster.csv"] = Path(classes.path).read_bytes()
         write_atomically(path, wheel.archive(contents, frozenset({"setup.sh",
                                                                   "run_autograder"})))
         return f"wrote {path}: Gradescope's autograder for {question.id} ({len(contents)} files)"

@@ -32,16 +32,17 @@ class Located:
     others: tuple[str, ...] = field(default=())  # the upload's other files, not graded
 
 
-def exam_names(question: Question) -> dict[str, str]:
-    """The names the exam's template defines at its top level, each with its keyword."""
+def exam_names(question: Question, template: str | None = None) -> dict[str, str]:
+    """The names the exam's template (or a version's, ``template``) defines at its top
+    level, each with its keyword."""
     return {name: keyword for keyword, name in _DEFINITION.findall(
-        question.data.get("paper_template", ""))}
+        question.data.get("paper_template", "") if template is None else template)}
 
 
-def _expected(question: Question) -> str:
-    names = exam_names(question)
+def _expected(question: Question, template: str | None = None) -> str:
+    names = exam_names(question, template)
     defines = ", ".join(f"{keyword} {name}" for name, keyword in names.items())
-    return (f"the completed exam template of {question.id} ({question.title}): one .py "
+    return (f"the completed exam template of {question.id} ({question.printed_title}): one .py "
             f"file" + (f" that defines {defines}" if defines else ""))
 
 
@@ -91,19 +92,20 @@ def _defined(path: Path, names: dict[str, str]) -> int:
     return sum(1 for keyword, name in _DEFINITION.findall(text) if names.get(name) == keyword)
 
 
-def locate(folder: Path, question: Question) -> Located:
-    """The upload's file to grade for ``question``, or why there is none."""
+def locate(folder: Path, question: Question, template: str | None = None) -> Located:
+    """The upload's file to grade for ``question`` (whose paper showed ``template``, by
+    default the exam's own), or why there is none."""
     if not folder.is_dir():
-        return Located(None, f"nothing was uploaded: expected {_expected(question)}")
+        return Located(None, f"nothing was uploaded: expected {_expected(question, template)}")
     files, others = _walk(folder)
-    names = exam_names(question)
+    names = exam_names(question, template)
     counts = {path: _defined(path, names) for path in files}
     readable = [path for path, count in counts.items() if count >= 0]
     others += [f"{path.relative_to(folder)} (unreadable)" for path, c in counts.items() if c < 0]
     if not readable:
         found = f" (found: {', '.join(others[:10])})" if others else ""
         return Located(None, f"no Python file to grade in the upload{one_line(found)}: "
-                             f"expected {_expected(question)}", tuple(others))
+                             f"expected {_expected(question, template)}", tuple(others))
     best = max(counts[path] for path in readable)
     chosen = [path for path in readable if counts[path] == best]
     if len(chosen) > 1:
@@ -112,6 +114,6 @@ def locate(folder: Path, question: Question) -> Located:
                "none defines any of the exam's names")
         return Located(None, one_line(f"{len(chosen)} files could be the lab ({shown}: {why}) "
                                       f"and the grader does not guess: upload "
-                                      f"{_expected(question)}"), tuple(others))
+                                      f"{_expected(question, template)}"), tuple(others))
     rest = [str(p.relative_to(folder)) for p in readable if p != chosen[0]]
     return Located(chosen[0], "", tuple(rest + others))

@@ -26,6 +26,18 @@ from solver.model import InputError, SelfCheckError, Solution
 from solver.record import Question
 
 RESULTS = "results.json"
+METADATA = "submission_metadata.json"  # Gradescope's: the submitting users
+MAX_METADATA_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class Classes:
+    """A class whose students each have their own variant of the lab: its seed, and the
+    roster (student email, SID or platform user id → variant) read from ``path``."""
+
+    seed: int
+    path: str
+    roster: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -37,6 +49,7 @@ class Bundle:
     exam_title: str
     exam_file: Path | None = None  # the active exam's file when it is not the bundled one
     image: str = ""  # PrairieLearn: the grading image's name
+    classes: Classes | None = None  # Gradescope: each student's own variant
 
 
 def verified(question: Question) -> Solution:
@@ -82,6 +95,11 @@ def files_note(located: Located) -> str:
     return one_line(note)
 
 
+def roster_fault(why: str) -> str:
+    return one_line(f"Not graded (this is not a grade): {why}. Your submission is kept; "
+                    "tell your instructor, who can add you to the roster and grade it again.")
+
+
 def grader_fault(why: str) -> str:
     return one_line(f"Not graded, because of the grading machine and not your code: {why}. "
                     "Your submission is kept; tell your instructor, who can grade it again.")
@@ -96,24 +114,79 @@ def _exam_folder() -> tuple[str, ...]:
     return () if folder == os.path.realpath(BUNDLED) else (folder,)
 
 
-def grade_root(platform: Platform, question: Question, root: str, timeout: float) -> int:
-    """Grade ``ROOT/<upload>`` for the gradable lab ``question`` and write
-    ``ROOT/results/results.json``: 0 when the student's outcome was written, 1 when the
-    grader itself failed (its result written too, saying so)."""
+def submitters(folder: Path) -> list[str]:
+    """The names Gradescope's ``submission_metadata.json`` gives the submitting users
+    (each one's email, SID and user id), in order; [] when it is missing or unreadable."""
+    try:
+        with (folder / METADATA).open("rb") as handle:
+            data = json.loads(handle.read(MAX_METADATA_BYTES))
+    except (OSError, ValueError):
+        return []
+    users = data.get("users") if isinstance(data, dict) else None
+    found: list[str] = []
+    for user in users if isinstance(users, list) else []:
+        if isinstance(user, dict):
+            found += [str(user[key]) for key in ("email", "sid", "id")
+                      if isinstance(user.get(key), str | int) and str(user[key]).strip()]
+    return found
+
+
+def _variant(folder: Path, classes: Classes) -> tuple[int | None, str]:
+    """The submitters' variant from the roster, or None and why it is not known."""
+    from solver.grading.versions import roster_variant
+
+    names = submitters(folder)
+    if not names:
+        return None, (f"this submission's {METADATA} names no student, so it is not known "
+                      "which variant of the lab is yours")
+    variants = {v for v in (roster_variant(classes.roster, name) for name in names)
+                if v is not None}
+    if len(variants) > 1:
+        return None, (f"the students of this group submission have different variants "
+                      f"({', '.join(map(str, sorted(variants)))}) on the lab's roster")
+    if not variants:
+        return None, ("your email and student id are not on the lab's roster, so it is not "
+                      "known which variant of the lab is yours")
+    return variants.pop(), ""
+
+
+def grade_root(platform: Platform, question: Question, root: str, timeout: float,
+               classes: Classes | None = None) -> int:
+    """Grade ``ROOT/<upload>`` for the gradable lab ``question`` (against the submitters'
+    own variant when the class has a roster) and write ``ROOT/results/results.json``: 0
+    when the student's outcome was written, 1 when the grader itself failed or the
+    student is not on the roster (its result written too, saying so)."""
+    from solver.grading.grader import Versions
     from solver.output import write_atomically
 
     if not os.path.isdir(root):
         raise InputError(f"--grade {root!r} is not a folder (the platform's root, "
                          f"{platform.default_root} in its container)")
     folder = Path(os.path.realpath(root))
-    located = locate(folder / platform.upload, question)
     status = 0
-    if located.path is None:
+    variant, unknown = _variant(folder, classes) if classes is not None else (None, "")
+    template, fault = None, ""
+    if classes is not None and variant is not None:  # the student's paper showed this one
+        from solver.grading.versions import paper_template, version
+
+        try:
+            template = paper_template(question, version(question, classes.seed, variant))
+        except (InputError, SelfCheckError) as error:
+            fault = str(error)
+    located = locate(folder / platform.upload, question, template)
+    if fault:
+        data, status = platform.not_graded(question, fault, "grader"), 1
+        print(f"solver: not graded: {one_line(fault)}", file=sys.stderr)
+    elif unknown:  # never graded against a version that may not be the student's
+        data, status = platform.not_graded(question, unknown, "roster"), 1
+        print(f"solver: not graded: {one_line(unknown)}", file=sys.stderr)
+    elif located.path is None:
         data = platform.not_graded(question, located.problem, "student")
     else:
+        versions = Versions(classes.seed, variant) if classes is not None else None
         try:
             report = grade(question.id, [str(located.path)], 1, timeout, lambda line: None,
-                           hidden=(str(folder), *_exam_folder()))
+                           hidden=(str(folder), *_exam_folder()), versions=versions)
         except Exception as error:  # no sandbox here (never graded unprotected), or a bug
             why = str(error) if isinstance(error, InputError) else \
                 f"internal error: {type(error).__name__}: {error}"

@@ -80,7 +80,7 @@ class PrairieLearn(Platform):
         info = {
             "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL,
                                    f"solver:{options.exam_title}:{question.id}")),
-            "title": f"{question.id} {question.title}", "topic": options.exam_title,
+            "title": f"{question.id} {question.printed_title}", "topic": options.exam_title,
             "tags": ["solver", question.id], "type": "v3", "singleVariant": True,
             "showCorrectAnswer": False, "gradingMethod": "External",
             "externalGradingOptions": {"enabled": True, "image": options.image,

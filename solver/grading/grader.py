@@ -163,6 +163,16 @@ def worked_lines(code: str) -> dict[str, list[str]]:
             for letter, lines in answer_lines(code).items()}
 
 
+def asked(question: Question, version: Any) -> dict[str, str]:
+    """What each part asks, in the words of the version graded (the exam's own words for
+    its own version)."""
+    from solver.engine import context
+    from solver.wording import fill
+
+    words = context(question, version.params, exam_print=version.variant is None)
+    return {part.label: fill(part.ask, words, question.id) for part in question.parts}
+
+
 def _run(sandbox: Any, probe: str, shown: str, path: Path, identity: tuple[int, int],
          timeout: float, params: dict[str, Any]) -> Any:
     from solver.grading.sandbox import RunResult, run
@@ -280,16 +290,16 @@ def grade(lab: str, paths: list[str], jobs: int, timeout: float,
         checks = checks or checks_of(meta, exam())
         labs: dict[int | None, LabVersion] = {
             number: version(meta, versions.seed, number) for number in numbers}
-        references: dict[int | None, tuple[Any, dict[str, list[str]]]] = {}
-        asks = {part.label: part.ask for part in meta.parts}
+        references: dict[int | None, tuple[Any, dict[str, list[str]], dict[str, str]]] = {}
         for done in as_completed(futures):
             index = futures[done]
             shown = items[index][0]
             lab_version = labs[variants[index]]
             if lab_version.variant not in references:
                 references[lab_version.variant] = (checks.reference(SEED, lab_version),
-                                                   worked_lines(lab_version.source))
-            reference, marked = references[lab_version.variant]
+                                                   worked_lines(lab_version.source),
+                                                   asked(meta, lab_version))
+            reference, marked, asks = references[lab_version.variant]
             result, failure = _score(lab, points, checks, reference, marked, shown,
                                      done.result(), timeout, asks=asks, reveal=reveal,
                                      version=lab_version)
@@ -305,7 +315,7 @@ def grade(lab: str, paths: list[str], jobs: int, timeout: float,
         executor.shutdown(wait=False, cancel_futures=True)
         boxes.kill_all()
         executor.shutdown(wait=True)
-    return Report(lab, str(meta.title), sum(points.values()),
+    return Report(lab, meta.printed_title, sum(points.values()),
                   tuple(graded[i] for i in range(len(items))), tuple(failures),
                   box.describe(), box.mode == "unprotected", reveal)
 

@@ -68,6 +68,15 @@ def version(question: Question, seed: int | None = None,
                       labkit.load(code, question.data["template"]))
 
 
+def paper_template(question: Question, version: LabVersion) -> str:
+    """The template the version's question paper shows (what a student completed)."""
+    from solver.engine import solve
+    from solver.kinds import kind_of
+
+    solution = solve(question, version.raw if version.variant is not None else None)
+    return kind_of(question).paper_view(question, solution).template
+
+
 def read_roster(path: str) -> dict[str, int]:
     """A roster: CSV rows of (submission file name or student id, variant), an optional
     header row; every problem is an InputError naming the file and the row."""

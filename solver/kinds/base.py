@@ -132,6 +132,12 @@ class Kind:
                       for p in solution.parts],
         }
 
+    def axes(self, question: Question) -> dict[str, tuple[Any, ...]]:
+        """The parameters its versions are drawn along, each with its values ({} when its
+        variants are not drawn from a few choices): ``stress`` reports which change the
+        answer."""
+        return {}
+
     def letters(self, question: Question) -> tuple[str, ...]:
         """The letters its key may take (a multiple-choice question's options), else ()."""
         return ()

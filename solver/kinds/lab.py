@@ -116,6 +116,10 @@ class Lab(Kind):
 
         return labkit.sample(self.module(question).AXES, rng)
 
+    def axes(self, question: Question) -> dict[str, tuple[Any, ...]]:
+        found: dict[str, tuple[Any, ...]] = getattr(self.module(question), "AXES", {})
+        return found
+
     def key_entry(self, question: Question, solution: Solution) -> dict[str, Any]:
         """Its parameters (the version) and, per sub-question, the answer's code lines."""
         return {"params": solution.params,
@@ -131,7 +135,10 @@ class Lab(Kind):
         # The solution keeps the words it was solved with (labkit.solve).
         template = fill_code(question.data["paper_template"], solution.words,
                              f"{question.id}, paper_template")
-        return replace(super().paper_view(question, solution), template=template)
+        figure = fill_code(question.data.get("figure", ""), solution.words,
+                           f"{question.id}, figure")
+        return replace(super().paper_view(question, solution), template=template,
+                       figure=figure)
 
     def lms_item(self, question: Question, solution: Solution) -> LmsItem:
         view = self.paper_view(question, solution)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from solver.model import Check
-from solver.params import require
+from solver.params import require_one_of
 from solver.questions.labkit import Edit, compare
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
@@ -28,11 +28,8 @@ class Params:
     bias: bool = True
 
     def __post_init__(self) -> None:
-        require(self.activation in ACTIVATIONS,
-                f"parameter activation must be one of {', '.join(ACTIVATIONS)}, got "
-                f"{self.activation!r}")
-        require(isinstance(self.bias, bool), f"parameter bias must be true or false, got "
-                                             f"{self.bias!r}")
+        require_one_of("activation", self.activation, ACTIVATIONS)
+        require_one_of("bias", self.bias, (True, False))
 
 
 def context(params: Params) -> dict[str, Any]:

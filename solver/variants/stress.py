@@ -88,6 +88,8 @@ def stress(question: Question, count: int, seed: int) -> dict[str, Any]:
         "same_parameters": ([list(pair) for pair in same_parameters(params)][:20]
                             if params[0] and not kind.letters(question) else []),
         "distinct_parameters": len({json.dumps(p, sort_keys=True) for p in params}),
+        "distinct_answers": len({json.dumps(s.answer, sort_keys=True) for s in draws}),
+        "axes": _axes(kind.axes(question), params, [s.answer for s in draws]),
     }
     if kind.letters(question):
         report["key_letters"] = {letter: letters[letter] for letter in kind.letters(question)}
@@ -108,6 +110,27 @@ def _tracking(answers: dict[str, list[Any]], params: list[dict[str, Any]]) -> di
     return found
 
 
+def _axes(axes: dict[str, Any], params: list[dict[str, Any]],
+          answers: list[dict[str, Any]]) -> dict[str, str]:
+    """Per axis of a question's versions (``Kind.axes``): "changes the answer" when two
+    draws that differ in it alone have different answers, "never changes the answer"
+    when such draws exist and always agree, "not compared" when no two draws differ in
+    it alone."""
+    found: dict[str, str] = {}
+    for axis in axes:
+        groups: dict[str, set[str]] = {}
+        values: dict[str, set[str]] = {}
+        for given, answer in zip(params, answers, strict=True):
+            rest = json.dumps({k: v for k, v in given.items() if k != axis}, sort_keys=True)
+            groups.setdefault(rest, set()).add(json.dumps(answer, sort_keys=True))
+            values.setdefault(rest, set()).add(json.dumps(given.get(axis)))
+        compared = [rest for rest in groups if len(values[rest]) > 1]
+        found[axis] = ("not compared" if not compared else "changes the answer"
+                       if any(len(groups[rest]) > 1 for rest in compared)
+                       else "never changes the answer")
+    return found
+
+
 def as_text(report: dict[str, Any]) -> str:
     lines = [f"stress test of {report['id']}: {report['count']} draws from seed {report['seed']}"]
     failures = report["failures"]
@@ -120,6 +143,14 @@ def as_text(report: dict[str, Any]) -> str:
     for key, summary in report["answers"].items():
         span = (f", range {summary['min']:g} .. {summary['max']:g}" if "min" in summary else "")
         lines.append(f"  {key}: {summary['distinct']} distinct value(s){span}")
+    lines.append(f"distinct answers: {report['distinct_answers']} in {report['count']} draws")
+    if report["axes"]:
+        lines.append("axes: " + "; ".join(f"{axis} {what}" for axis, what in
+                                          report["axes"].items()))
+        idle = [axis for axis, what in report["axes"].items() if what != "changes the answer"]
+        if idle:
+            lines.append("FLAG: " + ", ".join(idle) + ": no draw shows this axis changing the "
+                         "answer")
     never = report["never_change"]
     lines.append("never change across draws (a variant does not test them): "
                  + (", ".join(never) if never else "none"))

@@ -1,6 +1,8 @@
 """Lab 4: momentum (one part). Four seeded single steps, each from its own X, v, rho and
-learning rate, with a seeded quadratic's gradient as Grad: the returned v must be
-rho v + (1 - rho) grad and the returned X must be X - learning_rate v (the new v)."""
+learning rate, with a seeded quadratic's gradient as Grad (and, with weight decay, each
+case's weight_decay): the returned v and X must be the version's (dampened: v = rho v +
+(1 - rho) g, X - learning_rate v; heavy-ball: v = rho v + g; Nesterov: v = rho v + g,
+X - learning_rate (g + rho v); g = grad + weight_decay X with weight decay)."""
 
 from __future__ import annotations
 
@@ -21,18 +23,20 @@ def reference(seed: int, version: LabVersion) -> dict[str, Any]:
     data = probe.inputs(seed, version.raw)
     ref: dict[str, Any] = {}
     for index, (rho, rate) in enumerate(probe.CASES):
-        a, b = data[f"ab{index}"]
         ref[f"X{index}"], ref[f"v{index}"] = labs.momentum(
             data[f"X{index}"].clone(), rho, rate, data[f"v{index}"].clone(),
-            Grad=probe.gradient(a, b))
-        ref[f"ab{index}"] = (a, b)
+            **probe.keywords(data, index))
+        ref[f"ab{index}"] = tuple(data[f"ab{index}"])
     return ref
 
 
 def judge(j: Judge, ref: dict[str, Any]) -> dict[str, Verdict]:
+    decay = bool(getattr(j.params, "weight_decay", 0.0))
+
     def part() -> Verdict:
         for index, (rho, rate) in enumerate(probe.CASES):
-            doing = f"momentum(X, {rho}, {rate}, prev_value, Grad=...)"
+            given = f", weight_decay={probe.DECAYS[index]}" if decay else ""
+            doing = f"momentum(X, {rho}, {rate}, prev_value, Grad=...{given})"
             values = j.step(f"A.{index}", doing).values
             if "returned" in values:
                 return Verdict(False, (
@@ -41,10 +45,12 @@ def judge(j: Judge, ref: dict[str, Any]) -> dict[str, Verdict]:
             a, b = ref[f"ab{index}"]
             source = (f"input X (2,) and prev_value (2,), {j.seed_of(index)}, Grad of "
                       f"f(x, y) = {a:.4g} x^2 + {b:.4g} y^2")
-            for name, marker in (("v", "v ="), ("X", "X =")):
+            # A wrong v with weight decay may be the gradient's line: quote all lines.
+            for name, marker in (("v", "" if decay else "v ="), ("X", "X =")):
                 wrong = first_wrong(f"returned {name}", values.get(name), ref[f"{name}{index}"])
                 if wrong:
-                    return Verdict(False, f"{wrong}; {source}; {j.worked('A', marker)}")
+                    return Verdict(False, f"{doing}: {wrong}; {source}; "
+                                          f"{j.worked('A', marker)}")
         return Verdict(True, f"X and v match on {len(probe.CASES)} seeded steps")
 
     return {"": j.part(part)}

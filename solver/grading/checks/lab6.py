@@ -1,30 +1,24 @@
-"""Lab 6: VanillaRNN. A) weight_xh [D, H], weight_hh [H, H], bias_xh [H], bias_hh [H],
-each an nn.Parameter, for two sizes. B) the forward pass with the grader's parameters
-installed (non-zero biases), outputs and gradients on three seeded cases: every step,
-the first included, is h_t = tanh(x_t W_xh + b_xh + h_{t-1} W_hh + b_hh) from h_0 = 0."""
+"""Lab 6: VanillaRNN. A) weight_xh [D, H], weight_hh [H, H] and the version's biases
+(bias_xh [H] and bias_hh [H], or the one bias_h [H]), each an nn.Parameter, for two sizes.
+B) the forward pass with the grader's parameters installed (non-zero biases), outputs and
+gradients on three seeded cases: every step, the first included, is
+h_t = f(x_t W_xh + b_xh + h_{t-1} W_hh + b_hh) (or ... + b_h) from h_0 = 0, f the
+version's non-linearity (tanh or ReLU)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from solver.grading.checks.base import (
-    Judge,
-    Verdict,
-    case_leaves,
-    forward_references,
-    shape_list,
-)
+from solver.grading.checks.base import Judge, Verdict, forward_references, shape_list
 from solver.grading.probes import lab6 as probe
 from solver.grading.versions import LabVersion
 
 MODULE = "rnn"  # the completed template solver/labs/rnn.py
 LABELS = ("A", "B")
-GRADS = {"x": "dL/dx", **{name: f"dL/d{name}" for name in probe.NAMES}}
+COUNTS = {3: "three", 4: "four"}
 
 
 def reference(seed: int, version: LabVersion) -> dict[str, Any]:
-    import torch
-
     labs = version.module
 
     data = probe.inputs(seed, version.raw)
@@ -32,25 +26,26 @@ def reference(seed: int, version: LabVersion) -> dict[str, Any]:
     def build(index: int, case: tuple[int, ...]) -> tuple[Any, dict[str, Any]]:
         _, _, d, h = case
         model = labs.VanillaRNN(d, h)
-        leaves = case_leaves(data, index, ("x",))
-        for name in probe.NAMES:
-            leaves[name] = torch.nn.Parameter(data[f"{name}{index}"].clone())
-            setattr(model, name, leaves[name])
-        return model, leaves
+        return model, probe.install(model, data, index)
 
     return forward_references(data, probe.CASES, build)
 
 
 def judge(j: Judge, ref: dict[str, Any]) -> dict[str, Verdict]:
+    names = probe.names({"biases": getattr(j.params, "biases", 2)})
+    one_bias = "bias_h" in names
+    grads = {"x": "dL/dx", **{name: f"dL/d{name}" for name in names}}
+
     def part_a() -> Verdict:
         for d, h in probe.SHAPES:
             model = f"VanillaRNN({d}, {h})"
             values = j.step(f"A.{d}x{h}", model).values
-            wanted = {"weight_xh": [d, h], "weight_hh": [h, h], "bias_xh": [h], "bias_hh": [h]}
+            wanted = {"weight_xh": [d, h], "weight_hh": [h, h], **{n: [h] for n in names[2:]}}
             for name, want in wanted.items():
                 kind, shape = (values.get(name) or ["missing", None])[:2]
                 if kind == "missing":
-                    problem = f"{model} has no attribute {name}"
+                    problem = f"{model} has no attribute {name}" + (
+                        " (the one hidden bias b_h)" if name == "bias_h" else "")
                 elif shape != want:
                     problem = (f"{model}.{name} has shape {shape_list(shape)}, expected "
                                f"{shape_list(want)}")
@@ -60,14 +55,20 @@ def judge(j: Judge, ref: dict[str, Any]) -> dict[str, Verdict]:
                 else:
                     continue
                 return Verdict(False, f"{problem}; {j.worked('A', name)}")
-        return Verdict(True, "four nn.Parameters of the right shapes for two sizes")
+        return Verdict(True, f"{COUNTS[len(names)]} nn.Parameters of the right shapes for "
+                             "two sizes")
 
     def part_b() -> Verdict:
+        biases = "the non-zero bias b_h" if one_bias else "non-zero biases"
+        # The version's update rule in the words of the paper's docstring (not our code).
+        f = {"tanh": "tanh", "relu": "ReLU"}[getattr(j.params, "nonlinearity", "tanh")]
+        rule = (f"ht = {f}(W_xh * xt + W_hh * h(t-1) + b_h)" if one_bias else
+                f"ht = {f}(W_xh * xt + b_xh + W_hh * h(t-1) + b_hh)")
         wrong = j.forward_cases("B", ref, [
             (f"B.{index}", f"VanillaRNN({d}, {h}).forward(x)",
-             f"input x {n}x{t}x{d} (N, T, D), hidden size {h}, parameters and non-zero "
-             f"biases from {j.seed_of(index)}")
-            for index, (n, t, d, h) in enumerate(probe.CASES)], "y", GRADS)
+             f"input x {n}x{t}x{d} (N, T, D), hidden size {h}, parameters and {biases} "
+             f"from {j.seed_of(index)}, update rule {rule}")
+            for index, (n, t, d, h) in enumerate(probe.CASES)], "y", grads)
         if wrong:
             return Verdict(False, wrong)
         return Verdict(True, f"y and its gradients match on {len(probe.CASES)} seeded cases")

@@ -5,12 +5,14 @@ Otherwise each part is judged from the forward function's local tensors, by valu
 
 - A) some locals equal the queries x W_q^T, keys x W_k^T and values x W_v^T (or their
   transposes in the last two dimensions);
-- B) some (b, t, t) local equals the attention weights softmax(q k^T / sqrt(d)) over the
-  keys (dim 2);
+- B) some (b, t, t) local equals the version's attention weights: softmax(q k^T / sqrt(d))
+  over the keys (dim 2) for the exam's; a variant scales by 1 or 1/d instead, and a causal
+  one sets the scores of the later keys j > i to -inf before the softmax;
 - C) the output is right, or, when it is wrong but its gradients are not the problem,
   it equals w v for the values v = x W_v^T and some (b, t, t) local w that is a softmax
   along one axis (non-negative, summing to 1): the product is right for the weights the
-  student computed (an error in B is not charged to C; invented weights earn nothing).
+  student computed (an error in B is not charged to C; invented weights earn nothing; in
+  a causal version, weights zeroed above the diagonal after the softmax also count).
 """
 
 from __future__ import annotations
@@ -33,6 +35,32 @@ MODULE = "attention"  # the completed template solver/labs/attention.py
 LABELS = ("A", "B", "C")
 GRADS = {"x": "dL/dx", "Wq": "dL/dW_q", "Wk": "dL/dW_k", "Wv": "dL/dW_v"}
 ROLES = (("q", "queries", "self.q(x)"), ("k", "keys", "self.k(x)"), ("v", "values", "self.v(x)"))
+# The scores' division in the exam's words, per scaling of a version (lab7.Params.scale).
+SCALE_WORDS = {"sqrt": " / sqrt(d)", "none": "", "d": " / d"}
+
+
+def weights_words(params: Any) -> str:
+    """The version's attention weights as the messages name them."""
+    scores = f"q k^T{SCALE_WORDS[getattr(params, 'scale', 'sqrt')]}"
+    if getattr(params, "mask", "none") == "causal":
+        return f"softmax({scores} with the keys j > i masked to -inf, dim=2)"
+    return f"softmax({scores}, dim=2)"
+
+
+def attention_weights(q: Any, k: Any, params: Any) -> Any:
+    """The version's weights from queries and keys (b, t, d): scores q k^T divided as the
+    version says, the later keys masked to -inf in a causal version, softmax over keys."""
+    import torch
+
+    d = q.shape[-1]
+    divisor = {"sqrt": math.sqrt(d), "none": 1.0, "d": float(d)}[getattr(params, "scale",
+                                                                           "sqrt")]
+    logits = q @ k.transpose(1, 2) / divisor
+    if getattr(params, "mask", "none") == "causal":
+        t = q.shape[1]
+        later = torch.ones(t, t, dtype=torch.bool).triu(diagonal=1)
+        logits = logits.masked_fill(later, float("-inf"))
+    return torch.softmax(logits, dim=2)
 
 
 def reference(seed: int, version: LabVersion) -> dict[str, Any]:
@@ -53,13 +81,13 @@ def reference(seed: int, version: LabVersion) -> dict[str, Any]:
         return layer, leaves
 
     ref = forward_references(data, probe.CASES, build)
-    for index, (_, _, d) in enumerate(probe.CASES):
+    for index in range(len(probe.CASES)):
         with torch.no_grad():
             x = ref[f"x{index}"] = data[f"x{index}"]
             for name in ("q", "k", "v"):
                 ref[f"{name}{index}"] = x @ data[f"W{name}{index}"].T
-            logits = ref[f"q{index}"] @ ref[f"k{index}"].transpose(1, 2) / math.sqrt(d)
-            ref[f"w{index}"] = torch.softmax(logits, dim=2)
+            ref[f"w{index}"] = attention_weights(ref[f"q{index}"], ref[f"k{index}"],
+                                                 version.params)
     return ref
 
 
@@ -104,22 +132,30 @@ def _case(j: Judge, ref: dict[str, Any], index: int) -> tuple[str, str, str, boo
             break
     weights = ref[f"w{index}"]
     b_problem = "" if any(close(v, weights) for v in found.values()) else (
-        "no local (b, t, t) tensor equals the attention weights softmax(q k^T / sqrt(d), "
-        f"dim=2) ({_closest(found, weights, 'w')})")
+        f"no local (b, t, t) tensor equals the attention weights {weights_words(j.params)} "
+        f"({_closest(found, weights, 'w')})")
     carried = False
     if got is not None and not grads:
         values = ref[f"v{index}"].double()
+        causal = getattr(j.params, "mask", "none") == "causal"
         carried = any(close(got, torch.from_numpy(w).double() @ values) for w in found.values()
-                      if w.shape == weights.shape and _stochastic(w))
+                      if w.shape == weights.shape and _stochastic(w, causal))
     return wrong, a_problem, b_problem, carried
 
 
-def _stochastic(w: Any) -> bool:
-    """Attention weights of some softmax: non-negative, summing to 1 along one axis."""
+def _stochastic(w: Any, causal: bool = False) -> bool:
+    """Attention weights of some softmax: non-negative, summing to 1 along one axis; in a
+    causal version also a softmax whose weights above the diagonal were zeroed after it
+    (every row keeps a positive sum of at most 1)."""
     import numpy as np
 
-    return bool((w >= 0).all()) and any(
-        bool(np.allclose(w.sum(axis=axis), 1.0, atol=1e-4)) for axis in (1, 2))
+    if not bool((w >= 0).all()):
+        return False
+    if any(bool(np.allclose(w.sum(axis=axis), 1.0, atol=1e-4)) for axis in (1, 2)):
+        return True
+    rows = w.sum(axis=2)
+    return causal and not bool(np.triu(w, k=1).any()) and bool(
+        ((rows > 1e-6) & (rows <= 1.0 + 1e-4)).all())
 
 
 def judge(j: Judge, ref: dict[str, Any]) -> dict[str, Verdict]:

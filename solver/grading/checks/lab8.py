@@ -3,11 +3,13 @@ the others, so it is judged on its own.
 
 - A) Encoder layers of two sizes: linear1 (s_img^2 -> h_dim[0]), linear2 (h_dim[0] ->
   h_dim[1]), linear3 (h_dim[1] -> l_dim) as nn.Linear, and a relu that acts as ReLU.
-- B) Encoder.forward with the grader's layers: output and gradients (latent code, no
-  non-linearity after linear3).
+- B) Encoder.forward with the grader's layers: output and gradients (latent code, after
+  linear3 the version's activation: none, tanh or ReLU).
 - C) Decoder.forward with the grader's layers: output and gradients, the pixels flat
   (N, s_img²) as the template allows (it keeps no s_img), or shaped (N, s_img, s_img) or
-  (N, 1, s_img, s_img).
+  (N, 1, s_img, s_img); the version's output activation (sigmoid or tanh).
+
+A wrong output of B or C out of the version's range also says so (the range in words).
 - D) Autoencoder.forward with stand-in encoder and decoder: decoder(encoder(x)), shaped
   like x or like the decoder's output, and gradients.
 """
@@ -71,6 +73,30 @@ def _layers(j: Judge, ref: dict[str, Any]) -> Verdict:
     return Verdict(True, "three Linear layers of the right sizes and a ReLU, for two sizes")
 
 
+def _out_of_range(j: Judge, letter: str, got: Any, expected: Any) -> str:
+    """Why a wrong output of B (the latent code) or C (the pixels) is out of the version's
+    range, in the exam's words; '' when its range is not what gives it away."""
+    import numpy as np
+
+    if letter not in ("B", "C") or not isinstance(got, np.ndarray) or not got.size:
+        return ""
+    low, high = float(got.min()), float(got.max())
+    if letter == "B":
+        what, bottleneck = "the latent code", getattr(j.params, "bottleneck", "none")
+        wanted, bottom, top = {"none": ("be unbounded", -np.inf, np.inf),
+                               "tanh": ("lie in (-1, 1) (a tanh)", -1.0, 1.0),
+                               "relu": ("be non-negative (a ReLU)", 0.0, np.inf)}[bottleneck]
+    else:
+        what, output = "every pixel", getattr(j.params, "output", "sigmoid")
+        wanted, bottom, top = {"sigmoid": ("lie in [0, 1] (a sigmoid)", 0.0, 1.0),
+                               "tanh": ("lie in [-1, 1] (a tanh)", -1.0, 1.0)}[output]
+    if low < bottom or high > top:
+        return f"{what} should {wanted}, but its values span [{low:.4g}, {high:.4g}]"
+    if float(expected.min()) < 0 <= low:
+        return f"{what} should {wanted}, but none of its values is negative"
+    return ""
+
+
 def _forward(j: Judge, ref: dict[str, Any], letter: str, doing: str, source: str,
              shapes: tuple[tuple[int, ...], ...]) -> Verdict:
     key = {"B": "B.encoder", "C": "C.decoder", "D": "D.autoencoder"}[letter]
@@ -82,7 +108,9 @@ def _forward(j: Judge, ref: dict[str, Any], letter: str, doing: str, source: str
     wrong = j.output_then_gradients(key, doing, "output", got, expected, names,
                                     ref[f"grads{letter}"], subject="the output")
     if wrong:
-        return Verdict(False, f"{wrong}; {source}; {j.worked(letter)}")
+        hint = _out_of_range(j, letter, got, expected) if wrong.startswith("output[") else ""
+        return Verdict(False, f"{wrong}; {hint + '; ' if hint else ''}{source}; "
+                              f"{j.worked(letter)}")
     return Verdict(True, "output and gradients match")
 
 

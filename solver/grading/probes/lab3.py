@@ -1,4 +1,5 @@
-"""Lab 3 probe: Conv2d(in_channels, out_channels, kernel_size, stride, padding).
+"""Lab 3 probe: Conv2d(in_channels, out_channels, kernel_size, stride, padding), and a
+dilated version's sixth argument, dilation (the version's, passed on every call).
 
 A: the placeholder shapes of two layers. C: the forward pass on four seeded cases (each
 combination of stride 1/2 and padding 0/positive) with the grader's weight [F, C, k, k]
@@ -29,16 +30,22 @@ MAX_WINDOWS = 1024
 
 
 def inputs(seed: int, params: dict[str, Any]) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for index, (n, c, h, w, f, k, _, _) in enumerate(CASES):
+    dilation = int(params.get("dilation", 1))  # every case has an output up to dilation 3
+    data: dict[str, Any] = {"dilation": dilation}
+    for index, (n, c, h, w, f, k, s, p) in enumerate(CASES):
         g = kit.generator(seed, index)
         data[f"x{index}"] = kit.randn(g, n, c, h, w)
         data[f"W{index}"] = kit.randn(g, f, c, k, k)
         data[f"b{index}"] = kit.rand(g, f)
-        out_h = 1 + (h + 2 * CASES[index][7] - k) // CASES[index][6]
-        out_w = 1 + (w + 2 * CASES[index][7] - k) // CASES[index][6]
+        span = dilation * (k - 1) + 1
+        out_h, out_w = 1 + (h + 2 * p - span) // s, 1 + (w + 2 * p - span) // s
         data[f"up{index}"] = kit.randn(g, n, f, out_h, out_w)
     return data
+
+
+def arguments(data: dict[str, Any], c: int, f: int, k: int, s: int, p: int) -> tuple[int, ...]:
+    """Conv2d's arguments: the exam's five, and the dilation of a dilated version."""
+    return (c, f, k, s, p) + ((data["dilation"],) if data["dilation"] > 1 else ())
 
 
 class Windows:
@@ -65,12 +72,12 @@ class Windows:
 
 def run(namespace: dict[str, Any], data: dict[str, Any], step: kit.Step) -> None:
     def shapes(c: int, f: int, k: int, s: int, p: int) -> dict[str, Any]:
-        layer = kit.need(namespace, "Conv2d")(c, f, k, s, p)
+        layer = kit.need(namespace, "Conv2d")(*arguments(data, c, f, k, s, p))
         return {"weight": kit.shape_of(layer.weight), "bias": kit.shape_of(layer.bias)}
 
     def forward(index: int, windows: Windows) -> dict[str, Any]:
         _, c, _, _, f, k, s, p = CASES[index]
-        layer = kit.need(namespace, "Conv2d")(c, f, k, s, p)
+        layer = kit.need(namespace, "Conv2d")(*arguments(data, c, f, k, s, p))
         leaves = kit.weight_and_bias(layer, data, index)
         code = kit.code_of(type(layer).forward)
         if code is None:

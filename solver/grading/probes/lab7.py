@@ -1,4 +1,6 @@
-"""Lab 7 probe: SelfAttention(k), k the embedding dimension (called positionally).
+"""Lab 7 probe: SelfAttention(k), k the embedding dimension (called positionally). The
+probe is the same for every version (scaling, causal mask): the parent's reference and
+its reading of the locals differ.
 
 On three seeded cases the grader installs its own bias-free q, k and v maps (so no part
 depends on the constructor) and runs the forward pass with a tracer that keeps the
@@ -7,9 +9,9 @@ output and the gradients of a seeded loss, then those locals (also when forward 
 the parent finds the queries, keys, values (A) and attention weights (B) among them by
 value, whatever their names.
 
-The template's ``__init__(self, k)`` uses ``d`` in its body (a typo in the given code):
-while constructing, ``d`` is defined as a module global equal to the embedding dimension,
-unless the submission defines ``d`` itself.
+The exam's template's ``__init__(self, k)`` uses ``d`` in its body (a typo in the given
+code; a variant's template takes ``d``): while constructing, ``d`` is defined as a module
+global equal to the embedding dimension, unless the submission defines ``d`` itself.
 """
 
 from __future__ import annotations

@@ -2,11 +2,13 @@
 
 A: the layers of two fresh encoders (linear1..3: in and out features; relu: its class and
 its output on a seeded sample). B: Encoder.forward with the grader's layers installed
-(seeded weights of the right sizes and nn.ReLU), so B does not depend on A. C:
-Decoder.forward with the grader's seeded layers. D: Autoencoder.forward with stand-ins
-for the encoder (flatten, one linear map) and the decoder (one linear map, unflatten to
-s_img x s_img), so D does not depend on B or C. B, C and D send their output and the
-gradients of a seeded loss.
+(seeded weights of the right sizes and nn.ReLU), so B does not depend on A; the version's
+activation after the last layer is the student's. C: Decoder.forward with the grader's
+seeded layers and the version's output activation, installed under the name the Decoder's
+given __init__ uses (sigmoid: nn.Sigmoid, tanh: nn.Tanh). D: Autoencoder.forward with
+stand-ins for the encoder (flatten, one linear map) and the decoder (one linear map,
+unflatten to s_img x s_img), so D does not depend on B or C. B, C and D send their output
+and the gradients of a seeded loss.
 """
 
 from __future__ import annotations
@@ -26,6 +28,11 @@ ENCODER = (("linear1", PIXELS, H_DIM[0]), ("linear2", H_DIM[0], H_DIM[1]),
            ("linear3", H_DIM[1], L_DIM))
 DECODER = (("linear1", L_DIM, H_DIM[1]), ("linear2", H_DIM[1], H_DIM[0]),
            ("linear3", H_DIM[0], PIXELS))
+# The encoder's last layer is scaled up so that the latent code spans about ±2, where a
+# tanh after it is far from the identity (at the other layers' scale it spans ±0.3).
+LATENT_GAIN = 8.0
+# The decoder's output activation per version: the given __init__'s attribute and class.
+OUTPUTS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh}
 
 
 def inputs(seed: int, params: dict[str, Any]) -> dict[str, Any]:
@@ -33,7 +40,8 @@ def inputs(seed: int, params: dict[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {"sample": kit.randn(g, 3, 7)}
     for part, layers in (("enc", ENCODER), ("dec", DECODER)):
         for name, n_in, n_out in layers:
-            data[f"{part}.{name}.weight"] = kit.randn(g, n_out, n_in) / n_in**0.5
+            gain = LATENT_GAIN if (part, name) == ("enc", "linear3") else 1.0
+            data[f"{part}.{name}.weight"] = kit.randn(g, n_out, n_in) * gain / n_in**0.5
             data[f"{part}.{name}.bias"] = kit.randn(g, n_out) * 0.1
     data["stand.encoder.weight"] = kit.randn(g, L_DIM, PIXELS) / PIXELS**0.5
     data["stand.encoder.bias"] = kit.randn(g, L_DIM) * 0.1
@@ -45,6 +53,8 @@ def inputs(seed: int, params: dict[str, Any]) -> dict[str, Any]:
     data["up.B"] = kit.randn(g, BATCH, L_DIM)
     data["up.C"] = kit.randn(g, BATCH, S_IMG, S_IMG)
     data["up.D"] = kit.randn(g, BATCH, 1, S_IMG, S_IMG)
+    output = params.get("output", "sigmoid")
+    data["output"] = output if output in OUTPUTS else "sigmoid"
     return data
 
 
@@ -96,7 +106,7 @@ def run(namespace: dict[str, Any], data: dict[str, Any], step: kit.Step) -> None
         decoder = kit.need(namespace, "Decoder")(L_DIM, S_IMG, list(H_DIM))
         leaves = {"z": kit.leaf(data["z"])}
         install(decoder, "dec", DECODER, leaves)
-        decoder.sigmoid = nn.Sigmoid()
+        setattr(decoder, data["output"], OUTPUTS[data["output"]]())
         image = decoder(leaves["z"])
         return {"y": image, **kit.backward(image, data["up.C"], leaves)}
 

@@ -47,7 +47,7 @@ def printer() -> fb.FeedbackPrinter:
 
 def category_path(exam_title: str, question: Question) -> str:
     """Moodle splits a category path at single slashes; a slash in a name is doubled."""
-    names = [exam_title, f"{question.id} {question.title}"]
+    names = [exam_title, f"{question.id} {question.printed_title}"]
     return "/".join(["$course$", *(name.replace("/", "//") for name in names)])
 
 
@@ -105,7 +105,7 @@ def _question(planned: Planned) -> ET.Element:
     question, solution = planned.question, planned.solution
     element = ET.Element("question", type=TYPE[planned.form])
     _sub(ET.SubElement(element, "name"), "text",
-         f"{question.id} v{planned.variant}: {question.title}")
+         f"{question.id} v{planned.variant}: {solution.meta.title}")
     text = {"gaps": _cloze_text, "choice": _choice_text, "essay": _essay_text}
     shown = text[planned.form](planned)
     _html(element, "questiontext", shown)
