@@ -134,6 +134,13 @@ def solve_variant(seed: int, number: int, questions: Iterable[Question]) -> Vari
 
 
 def _one_question(job: tuple[int, int, Question]) -> list[Solution]:
+    if kind_of(job[2]).heavy_imports and varies(job[2]):
+        from solver.runtime import eager_torch
+
+        # Torch as the sheet's lab worker has it: one thread (the other job shares the
+        # cores; a lab's small tensors gain nothing from more) and torch.optim without
+        # torch._dynamo (a second of import for a check's few optimiser steps).
+        eager_torch()
     return question_solutions(*job)  # a pool's task takes one argument
 
 
