@@ -116,7 +116,7 @@ def bundle() -> Iterator[dict[str, Any]]:
 
         with ThreadPoolExecutor(2) as pool:
             runs = dict(zip(UPLOADS, pool.map(run, UPLOADS), strict=True))
-        yield {"zips": zips, "names": names, "runs": runs, "base": base}
+        yield {"zips": zips, "names": names, "runs": runs, "base": base, "env": env}
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
@@ -141,6 +141,52 @@ def test_the_zip_holds_setup_run_autograder_and_the_wheel_and_is_reproducible(
     for name, text in scripts.items():
         checked = subprocess.run(["bash", "-n"], input=text, text=True, capture_output=True)
         assert checked.returncode == 0, (name, checked.stderr)
+
+
+@pytest.mark.slow
+def test_a_class_bundle_grades_each_student_against_the_variant_the_roster_gives(
+        bundle: dict[str, Any]) -> None:
+    """Built with --seed and --roster, the zip carries the roster and run_autograder finds
+    the student of submission_metadata.json on it: variant 2's reference code is full
+    marks for the student whose variant is 2 and not for the one whose variant is 1."""
+    from solver.engine import make_params
+    from solver.questions.labkit import version_source
+    from solver.registry import lookup
+    from solver.variants.seeded import draw
+
+    base = bundle["base"]
+    question = lookup("lab.3").meta
+    firsts = [draw(2026, n, question) for n in (1, 2)]
+    assert firsts[0] != firsts[1]  # two versions whose code differs (tested elsewhere)
+    roster = base / "class-roster.csv"
+    roster.write_text("email,variant\nana@example.edu,2\nbob@example.edu,1\n")
+    zipped = base / "class.zip"
+    built = run_cli("autograder", "gradescope", "lab.3", "--out", str(zipped), "--seed",
+                    "2026", "--roster", str(roster))
+    assert built.returncode == 0, built.stderr
+    with zipfile.ZipFile(zipped) as archive:
+        assert archive.read("roster.csv") == roster.read_bytes()
+        assert '--seed 2026 --roster "$root/source/roster.csv"' in archive.read(
+            "run_autograder").decode()
+    upload = version_source(question, make_params(question, firsts[1]))
+    for email, full in (("ana@example.edu", True), ("bob@example.edu", False)):
+        root = base / f"class-{email}"
+        _unzip(zipped, root / "source")
+        shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+        (root / "submission").mkdir()
+        (root / "submission" / "conv.py").write_text(upload)
+        (root / "submission_metadata.json").write_text(json.dumps(
+            {"id": 1, "users": [{"email": email, "id": 7, "name": "A Student"}]}))
+        _readable_tree(root)
+        done = subprocess.run([str(root / "run_autograder")], capture_output=True, text=True,
+                              timeout=300, cwd=root,
+                              env={**bundle["env"], "AUTOGRADER_ROOT": str(root)})
+        assert done.returncode == 0, done.stderr
+        results = json.loads((root / "results" / "results.json").read_text())
+        variant = 2 if full else 1
+        assert results["output"].startswith(f"lab.3 Convolutional layer forward pass "
+                                             f"(variant {variant}): ")
+        assert (results["score"] == 6) is full, results["output"]
 
 
 @pytest.mark.slow

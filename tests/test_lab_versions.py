@@ -233,3 +233,18 @@ def test_each_moodle_lab_essay_shows_its_own_variants_template_and_statement() -
         assert f"followed by a {name} activation function" in " ".join(shown.split())
         templates.append(template)
     assert len(set(templates)) > 1
+
+
+def test_a_version_that_fails_its_torch_check_stops_naming_variant_lab_and_check(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A defect in a version's code (its softmax over the queries, not the keys) fails
+    its check against F.scaled_dot_product_attention: the class stops, naming them."""
+    from solver.model import SelfCheckError
+    from solver.questions import lab7
+    from solver.variants.seeded import question_draws
+
+    edits = lab7.edits
+    monkeypatch.setattr(lab7, "edits", lambda params: [*edits(params), labkit.Edit(
+        "w = torch.softmax(w_prime, dim=2)", "w = torch.softmax(w_prime, dim=1)")])
+    with pytest.raises(SelfCheckError, match=r"^variant 1: .*lab\.7.*scaled_dot_product"):
+        question_draws(SEED, lookup("lab.7").meta, 1)
