@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any, ClassVar
 
 from solver.marking import AnswerGap, WrongPath
@@ -156,3 +157,23 @@ class Kind:
 
     def lms_item(self, question: Question, solution: Solution) -> LmsItem:
         return LmsItem("essay", code=self.code_answers)
+
+
+class ModuleKind(Kind):
+    """A kind whose questions each have a module of ``solver.questions`` (a computed
+    question's solver, a lab's checks): its ``Params`` are the question's parameters and
+    its ``context(params)`` adds derived words for the exam file's templates."""
+
+    def module(self, question: Question) -> ModuleType:
+        raise NotImplementedError
+
+    def params_class(self, question: Question) -> type[Any] | None:
+        cls: type[Any] | None = getattr(self.module(question), "Params", None)
+        return cls
+
+    def context(self, question: Question, params: Any) -> dict[str, Any]:
+        words = super().context(question, params)
+        module = self.module(question)
+        if params is not None and hasattr(module, "context"):
+            words.update(module.context(params))
+        return words

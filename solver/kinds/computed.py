@@ -15,7 +15,7 @@ import re
 from types import ModuleType
 from typing import Any, ClassVar
 
-from solver.kinds.base import Kind, LmsItem
+from solver.kinds.base import LmsItem, ModuleKind
 from solver.kinds.registry import KINDS
 from solver.marking import AnswerGap, WrongPath
 from solver.model import InputError, Meta, Solution
@@ -25,7 +25,7 @@ PACKAGE = "solver.questions"
 _READING = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 
 
-class Computed(Kind):
+class Computed(ModuleKind):
     name: ClassVar[str] = "computed"
     css_class: ClassVar[str] = "kind-lecture"
     method: ClassVar[str] = "exact arithmetic with sympy rationals for the lecture computations"
@@ -54,17 +54,6 @@ class Computed(Kind):
         data = {key: value for key, value in question.data.items() if key != "readings"}
         return replace(question, data=data,
                        readings={name: text.strip() for name, text in given.items()})
-
-    def params_class(self, question: Question) -> type[Any] | None:
-        cls: type[Any] | None = getattr(self.module(question), "Params", None)
-        return cls
-
-    def context(self, question: Question, params: Any) -> dict[str, Any]:
-        words = super().context(question, params)
-        module = self.module(question)
-        if params is not None and hasattr(module, "context"):
-            words.update(module.context(params))
-        return words
 
     def placed_readings(self, question: Question) -> tuple[str, ...]:
         placed: tuple[str, ...] = getattr(self.module(question), "READINGS", ())

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, ClassVar
 
-from solver.kinds.base import Kind, LmsItem, PaperView
+from solver.kinds.base import LmsItem, ModuleKind, PaperView
 from solver.model import InputError, Meta, Solution
 from solver.record import Question
 
@@ -54,7 +54,7 @@ def _need_text(where: str, data: dict[str, Any], key: str) -> None:
         raise InputError(f"{where}: '{key}' must be a str")
 
 
-class Lab(Kind):
+class Lab(ModuleKind):
     name: ClassVar[str] = "lab"
     css_class: ClassVar[str] = "kind-lab"
     gradable: ClassVar[bool] = True
@@ -88,17 +88,6 @@ class Lab(Kind):
 
         found: ModuleType = labkit.module_of(question)
         return found
-
-    def params_class(self, question: Question) -> type[Any] | None:
-        cls: type[Any] | None = getattr(self.module(question), "Params", None)
-        return cls
-
-    def context(self, question: Question, params: Any) -> dict[str, Any]:
-        words = super().context(question, params)
-        module = self.module(question)
-        if params is not None and hasattr(module, "context"):
-            words.update(module.context(params))
-        return words
 
     def solve(self, question: Question, params: Any, meta: Meta,
               words: dict[str, Any]) -> Solution:
