@@ -248,3 +248,45 @@ def test_a_version_that_fails_its_torch_check_stops_naming_variant_lab_and_check
         "w = torch.softmax(w_prime, dim=2)", "w = torch.softmax(w_prime, dim=1)")])
     with pytest.raises(SelfCheckError, match=r"^variant 1: .*lab\.7.*scaled_dot_product"):
         question_draws(SEED, lookup("lab.7").meta, 1)
+
+
+LAB_RECORD = '''title = "Another exam"
+instructions = "Answer all."
+
+[[sections]]
+kind = "lab"
+name = "Labs"
+
+[[questions]]
+id = "lab.1"
+title = "A linear layer"
+solver = "lab"
+checks = "lab1"
+template = "linear"
+{versions}statement = "Complete the linear layer with a sigmoid."
+paper_template = "class Linear(object): ..."
+parts = [{{ label = "A", points = 1 }}, {{ label = "B", points = 3 }}]
+'''
+
+
+@pytest.mark.parametrize(("versions", "varies"), [("", False), ("versions = true\n", True)])
+def test_a_lab_record_varies_only_when_it_asks_for_versions(
+        tmp_path: Path, versions: str, varies: bool) -> None:
+    """Another exam that reuses a lab's module with its own words keeps its own version
+    in every variant: its words do not say which version a variant would be."""
+    from solver.exam import read_exam
+    from solver.variants.seeded import draw
+
+    path = tmp_path / "exam.toml"
+    path.write_text(LAB_RECORD.format(versions=versions))
+    question = read_exam(path).questions["lab.1"]
+    assert kind_of(question).varies(question) is varies
+    assert bool(draw(7, 2, question)) is varies
+
+
+def test_versions_must_be_true_or_false(tmp_path: Path) -> None:
+    path = tmp_path / "exam.toml"
+    path.write_text(LAB_RECORD.format(versions='versions = "yes"\n'))
+    result = run_cli("--exam", str(path), "list")
+    assert result.returncode == 2
+    assert "'versions' must be true or false" in result.stderr

@@ -81,6 +81,12 @@ class Lab(ModuleKind):
                 "a completed template of solver/labs")
         _one_of(where, "checks", question.data["checks"], LAB_CHECKS,
                 "a lab checks module of solver/questions")
+        versions = question.data.get("versions", False)
+        if not isinstance(versions, bool):
+            raise InputError(f"{where}: 'versions' must be true or false")
+        if versions and not hasattr(self.module(question), "AXES"):
+            raise InputError(f"{where}: versions = true, but checks "
+                             f"{question.data['checks']!r} draws no versions (no AXES)")
         return question
 
     def module(self, question: Question) -> ModuleType:
@@ -96,8 +102,11 @@ class Lab(ModuleKind):
         return labkit.solve(question, params, meta, words)
 
     def varies(self, question: Question) -> bool:
-        return self.params_class(question) is not None and hasattr(self.module(question),
-                                                                   "AXES")
+        """Only a record that asks for versions (``versions = true``: its words are
+        templates over the version's) varies; another exam's record that reuses the
+        module keeps its own version in every variant, as its words say."""
+        return question.data.get("versions") is True and self.params_class(
+            question) is not None and hasattr(self.module(question), "AXES")
 
     def sample(self, question: Question, rng: random.Random, variant: int,
                stable: random.Random) -> dict[str, Any]:
@@ -106,7 +115,9 @@ class Lab(ModuleKind):
         return labkit.sample(self.module(question).AXES, rng)
 
     def axes(self, question: Question) -> dict[str, tuple[Any, ...]]:
-        found: dict[str, tuple[Any, ...]] = getattr(self.module(question), "AXES", {})
+        if not self.varies(question):
+            return {}
+        found: dict[str, tuple[Any, ...]] = self.module(question).AXES
         return found
 
     def key_entry(self, question: Question, solution: Solution) -> dict[str, Any]:
