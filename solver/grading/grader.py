@@ -251,7 +251,8 @@ def grade(lab: str, paths: list[str], jobs: int, timeout: float,
     the worked code, which every part carries apart (``Part.worked``) in any case.
     ``hidden``: folders the sandbox hides besides our code (an autograder's root).
     More than ``max_count`` submissions are refused before any is run."""
-    from solver.grading.versions import LabVersion, version
+    from solver.grading.versions import LabVersion
+    from solver.grading.versions import versions as lab_versions
     from solver.registry import exam
 
     meta = gradable(lab)
@@ -270,8 +271,8 @@ def grade(lab: str, paths: list[str], jobs: int, timeout: float,
     # that fails its checks stops the run, exit 1); the exam's own is verified while the
     # first submissions run (drawing needs torch; the exam's parameters do not).
     checks = checks_of(meta, exam()) if numbers != [None] else None
-    raws = {number: version(meta, versions.seed, number).raw if number is not None else {}
-            for number in numbers}
+    drawn = lab_versions(meta, versions.seed, numbers) if numbers != [None] else {}
+    raws = {number: drawn[number].raw if number is not None else {} for number in numbers}
     remaining = Remaining(len(items))
     box = isolation.detect(unprotected, hidden)
     if box.mode == "unprotected":
@@ -288,8 +289,8 @@ def grade(lab: str, paths: list[str], jobs: int, timeout: float,
                             raws[variants[index]]): index
             for index, (shown, path, identity) in enumerate(items)}
         checks = checks or checks_of(meta, exam())
-        labs: dict[int | None, LabVersion] = {
-            number: version(meta, versions.seed, number) for number in numbers}
+        labs: dict[int | None, LabVersion] = drawn or lab_versions(meta, versions.seed,
+                                                                  numbers)
         references: dict[int | None, tuple[Any, dict[str, list[str]], dict[str, str]]] = {}
         for done in as_completed(futures):
             index = futures[done]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -45,18 +46,35 @@ def version(question: Question, seed: int | None = None,
     """The exam's version of ``question`` (no seed), or variant ``variant`` of class
     ``seed``, its checks passed (a failed one is a SelfCheckError naming variant, lab and
     check)."""
+    return versions(question, seed, [variant])[variant]
+
+
+def versions(question: Question, seed: int | None,
+             variants: Sequence[int | None]) -> dict[int | None, LabVersion]:
+    """Each of ``variants`` (None: the exam's own version) of class ``seed``, drawn in one
+    pass up to the largest (a roster of thousands draws each variant once, not once per
+    row), each checked."""
+    from solver.variants.seeded import CEILING, MAX_SEED, question_draws, varies
+
+    numbers = sorted({n for n in variants if n is not None})
+    if numbers and (seed is None or not 0 <= seed < MAX_SEED):
+        raise InputError(f"a variant needs its class's --seed (0..{MAX_SEED - 1})")
+    if numbers and not 1 <= numbers[0] <= numbers[-1] <= CEILING:
+        raise InputError(f"--variant must be in 1..{CEILING}, got "
+                         f"{numbers[0] if numbers[0] < 1 else numbers[-1]}")
+    drawn: list[dict[str, Any]] = []
+    if numbers and varies(question):  # solved and checked as for the papers
+        assert seed is not None
+        drawn = [s.params for s in question_draws(seed, question, numbers[-1])]
+    return {n: _checked(question, n, drawn[n - 1] if n is not None and drawn else {})
+            for n in dict.fromkeys(variants)}
+
+
+def _checked(question: Question, variant: int | None, raw: dict[str, Any]) -> LabVersion:
     from solver.engine import make_params
     from solver.params import as_dict
     from solver.questions import labkit
-    from solver.variants.seeded import CEILING, MAX_SEED, draw
 
-    raw: dict[str, Any] = {}
-    if variant is not None:
-        if seed is None or not 0 <= seed < MAX_SEED:
-            raise InputError(f"a variant needs its class's --seed (0..{MAX_SEED - 1})")
-        if not 1 <= variant <= CEILING:
-            raise InputError(f"--variant must be in 1..{CEILING}, got {variant}")
-        raw = draw(seed, variant, question)  # solved and checked as for the papers
     params = make_params(question, raw)
     code = labkit.version_source(question, params)
     checks = labkit.verified(question.data["checks"], code, params, question.data["template"])
