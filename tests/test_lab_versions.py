@@ -175,13 +175,23 @@ def test_gradescope_grades_a_student_against_their_own_variant(tmp_path: Path) -
     roster = tmp_path / "roster.csv"
     roster.write_text(f"email,variant\nAna@Example.edu,{a}\nbob@example.edu,{b}\n")
     upload = _reference_file("lab.1", a, tmp_path / "a.py")
+
+    def draw_of(variant: int) -> dict[str, Any]:
+        from solver.variants.seeded import draw
+
+        return draw(SEED, variant, lookup("lab.1").meta)
+
     for email, variant, full in (("ana@example.edu", a, True), ("bob@example.edu", b, False)):
         root = _gradescope_root(tmp_path / email, upload, email)
         result = run_cli("autograder", "gradescope", "lab.1", "--grade", str(root), "--seed",
                          str(SEED), "--roster", str(roster))
         assert result.returncode == 0, result.stderr
         data = json.loads((root / "results" / "results.json").read_text())
-        assert data["output"].startswith(f"lab.1 Linear layer forward pass (variant {variant})")
+        params = json.loads(json.dumps(draw_of(variant)))
+        settings = ", ".join(f"{name} {json.dumps(value) if isinstance(value, bool) else value}"
+                             for name, value in params.items())
+        assert data["output"].startswith(
+            f"lab.1 Linear layer forward pass (variant {variant}: {settings}): "), data["output"]
         assert (data["score"] == 4) is full, data
 
 

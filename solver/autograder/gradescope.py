@@ -24,7 +24,7 @@ from solver.autograder.platform import (
     verified,
 )
 from solver.grading.grader import Report, one_line
-from solver.grading.report import UNPROTECTED, gradescope_one
+from solver.grading.report import UNPROTECTED, gradescope_one, version_words
 from solver.record import Question
 
 
@@ -36,8 +36,8 @@ class Gradescope(Platform):
     def results(self, question: Question, report: Report, located: Located) -> dict[str, Any]:
         graded = report.submissions[0]
         data = gradescope_one(report.lab, report.title, graded, report.unprotected)
-        version = f" (variant {graded.variant})" if graded.variant is not None else ""
-        lines = [f"{report.lab} {report.title}{version}: {graded.score}/{graded.max_score}",
+        lines = [f"{report.lab} {report.title}{version_words(graded)}: {graded.score}/"
+                 f"{graded.max_score}",
                  files_note(located)]
         if graded.error:
             lines.append(graded.error)

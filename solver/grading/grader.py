@@ -18,7 +18,7 @@ import stat
 import sys
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,7 @@ class Graded:
     error: str | None
     seconds: float
     variant: int | None = None  # the lab version it was graded against (None: the exam's)
+    params: dict[str, Any] = field(default_factory=dict)  # that version's parameters
 
 
 @dataclass(frozen=True)
@@ -340,11 +341,13 @@ def _score(lab: str, points: dict[str, int], checks: Any, reference: Any,
 
     total = sum(points.values())
     variant = None if version is None else version.variant
+    params = {} if version is None or variant is None else version.raw
 
     def zero(why: str, error: str) -> Graded:
         parts = tuple(Part(label, 0, value, False, one_line(why)) for label, value in
                       points.items())
-        return Graded(shown, 0, total, parts, one_line(error), result.seconds, variant)
+        return Graded(shown, 0, total, parts, one_line(error), result.seconds, variant,
+                      params)
 
     if result.failure.startswith("student: "):
         reason = result.failure.removeprefix("student: ")
@@ -393,4 +396,4 @@ def _score(lab: str, points: dict[str, int], checks: Any, reference: Any,
         errors.append(f"the submission {judge.ending()}{where}")
     return Graded(shown, sum(p.points for p in parts), total, parts,
                   one_line("; ".join(errors)) if errors else None, result.seconds,
-                  variant), ""
+                  variant, params), ""

@@ -21,13 +21,23 @@ def submission_json(graded: Graded, reveal: bool = False) -> dict[str, Any]:
                    **({"worked": p.worked} if reveal and p.worked else {})}
                   for p in graded.parts],
         "error": graded.error, "seconds": graded.seconds,
-        **({"variant": graded.variant} if graded.variant is not None else {}),
+        **({"variant": graded.variant, "params": graded.params}
+           if graded.variant is not None else {}),
     }
 
 
-def _version(graded: Graded) -> str:
-    """The lab version a submission was graded against, as a report names it."""
-    return "" if graded.variant is None else f" (variant {graded.variant})"
+def _setting(value: Any) -> str:
+    return json.dumps(value) if isinstance(value, bool) else f"{value:g}" if isinstance(
+        value, float) else str(value)
+
+
+def version_words(graded: Graded) -> str:
+    """The lab version a submission was graded against, as a report names it: the
+    variant and its settings (what the student's paper asked), so a mix-up shows."""
+    if graded.variant is None:
+        return ""
+    settings = ", ".join(f"{name} {_setting(value)}" for name, value in graded.params.items())
+    return f" (variant {graded.variant}{': ' + settings if settings else ''})"
 
 
 def as_json(report: Report) -> dict[str, Any]:
@@ -46,7 +56,7 @@ def _part_name(lab: str, label: str) -> str:
 def gradescope_one(lab: str, title: str, graded: Graded,
                    unprotected: bool = False) -> dict[str, Any]:
     """Gradescope's results.json for one submission."""
-    output = f"{lab} {title}{_version(graded)}: {graded.score}/{graded.max_score}"
+    output = f"{lab} {title}{version_words(graded)}: {graded.score}/{graded.max_score}"
     if graded.error:
         output += f"\n{graded.error}"
     if unprotected:
@@ -80,7 +90,7 @@ def as_text(report: Report) -> str:
     lines = [f"{report.lab} {report.title}: {count} submission{'s' if count != 1 else ''}, "
              f"{report.max_score} points", f"sandbox: {report.sandbox}", ""]
     for graded in report.submissions:
-        lines.append(f"{one_line(graded.path)}{_version(graded)}: {graded.score}/"
+        lines.append(f"{one_line(graded.path)}{version_words(graded)}: {graded.score}/"
                      f"{graded.max_score}")
         for part in graded.parts:
             mark = "ok  " if part.passed else "FAIL"
