@@ -13,6 +13,8 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -135,7 +137,8 @@ def test_a_roster_that_misses_a_submission_grades_nothing(tmp_path: Path) -> Non
 
 @pytest.mark.parametrize(("args", "words"), [
     (("--seed", "3"), "--seed S needs --variant N or --roster CSV"),
-    (("--variant", "3"), "--seed S goes with --variant N or --roster CSV"),
+    (("--variant", "3"), "--variant N needs the class's --seed S"),
+    (("--roster", "x.csv"), "--roster CSV needs the class's --seed S"),
     (("--seed", "3", "--variant", "0"), "--variant must be in 1..5000"),
     (("--seed", "3", "--variant", "2", "--roster", "x.csv"), "not both"),
 ])
@@ -300,3 +303,64 @@ def test_versions_must_be_true_or_false(tmp_path: Path) -> None:
     result = run_cli("--exam", str(path), "list")
     assert result.returncode == 2
     assert "'versions' must be true or false" in result.stderr
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("email,sid,variant\nana@x.edu,111,3\n", "row 1: expected two cells"),
+    ("ana.py,3,\n", "row 1: expected two cells"),
+    ("ana,three\nbob,4\n", "row 1: variant 'three' is not a whole number"),
+    ("ana,\uff13\n", "is not a whole number"),  # a fullwidth 3
+    ("ana.py,3\nAna,5\n", "row 2: 'Ana' is given variant 5, and variant 3 on row 1"),
+    ("submission,variant\n", "lists no one"),
+])
+def test_a_roster_is_two_cells_a_row_and_names_each_student_once(
+        tmp_path: Path, text: str, words: str) -> None:
+    from solver.grading.versions import read_roster
+    from solver.model import InputError
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=re.escape(words)):
+        read_roster(str(roster))
+
+
+def test_a_roster_that_is_a_pipe_is_refused_without_waiting(tmp_path: Path) -> None:
+    from solver.grading.versions import read_roster
+    from solver.model import InputError
+
+    fifo = tmp_path / "roster.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="is not a regular file"):
+        read_roster(str(fifo))
+
+
+@pytest.mark.parametrize(("metadata", "words"), [
+    ({"users": [{"email": "ana@example.edu"}, {"email": "carl@example.edu"}]},
+     "carl@example.edu is not on the lab's roster"),
+    ('{"users": ' + "[" * 100_000 + "]" * 100_000 + "}", "submission_metadata.json is not JSON"),
+])
+def test_gradescope_grades_a_group_only_when_every_student_has_the_same_variant(
+        tmp_path: Path, metadata: Any, words: str) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("ana@example.edu,2\n")
+    root = _gradescope_root(tmp_path, ROOT / "tests/submissions/lab1/right.py", "x@y.z")
+    (root / "submission_metadata.json").write_text(
+        metadata if isinstance(metadata, str) else json.dumps(metadata))
+    result = run_cli("autograder", "gradescope", "lab.1", "--grade", str(root), "--seed", "7",
+                     "--roster", str(roster))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    output = json.loads((root / "results" / "results.json").read_text())["output"]
+    assert output.startswith("Not graded (this is not a grade)") and words in output, output
+
+
+def test_gradescope_tells_the_student_when_the_bundles_roster_cannot_be_read(
+        tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("ana@example.edu,9999\n")
+    root = _gradescope_root(tmp_path, ROOT / "tests/submissions/lab1/right.py",
+                            "ana@example.edu")
+    result = run_cli("autograder", "gradescope", "lab.1", "--grade", str(root), "--seed", "7",
+                     "--roster", str(roster))
+    assert result.returncode == 1
+    output = json.loads((root / "results" / "results.json").read_text())["output"]
+    assert "the lab's roster could not be read" in output and "9999" in output

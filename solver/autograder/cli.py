@@ -40,8 +40,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              help="the class seed: with --roster, each student is graded "
                                   "against their own variant of the lab")
             sub.add_argument("--roster", metavar="CSV",
-                             help="rows of (student email, SID or Gradescope user id, "
-                                  "variant); bundled with --out, read with --grade")
+                             help="rows of two cells: one student id (email, SID or "
+                                  "Gradescope user id) and the variant; a header row "
+                                  "'…,variant' allowed; bundled with --out, read with --grade")
         if name == "prairielearn":
             sub.add_argument("--image", default=DEFAULT_IMAGE, metavar="NAME",
                              help="the grading image's name on Docker Hub, for info.json "
@@ -76,11 +77,19 @@ def run(args: argparse.Namespace) -> int:
     platform: Any = import_module(PLATFORMS[args.platform][0]).PLATFORM
     question = gradable(args.lab)
     timeout = parse_timeout(args.timeout)
-    classes = _classes(args)
     if args.grade is not None:
         from solver.autograder.platform import grade_root
+        from solver.model import InputError
 
+        try:
+            classes = _classes(args)
+        except InputError as error:  # every submission is told, in its results.json
+            if getattr(args, "roster", None) is None or getattr(args, "seed", None) is None:
+                raise
+            return grade_root(platform, question, args.grade, timeout,
+                              roster_problem=str(error))
         return grade_root(platform, question, args.grade, timeout, classes)
+    classes = _classes(args)
     from solver.autograder.platform import Bundle
     from solver.exam import BUNDLED
     from solver.record import EXAM_FILE

@@ -114,44 +114,60 @@ def _exam_folder() -> tuple[str, ...]:
     return () if folder == os.path.realpath(BUNDLED) else (folder,)
 
 
-def submitters(folder: Path) -> list[str]:
-    """The names Gradescope's ``submission_metadata.json`` gives the submitting users
-    (each one's email, SID and user id), in order; [] when it is missing or unreadable."""
+def submitters(folder: Path) -> tuple[list[list[str]], str]:
+    """Per user that Gradescope's ``submission_metadata.json`` says submitted, their names
+    (email, SID, user id); with no user, why ("" when the file names none)."""
     try:
         with (folder / METADATA).open("rb") as handle:
-            data = json.loads(handle.read(MAX_METADATA_BYTES))
-    except (OSError, ValueError):
-        return []
+            raw = handle.read(MAX_METADATA_BYTES + 1)
+    except OSError:
+        return [], "is missing or unreadable"
+    if len(raw) > MAX_METADATA_BYTES:
+        return [], f"is larger than {MAX_METADATA_BYTES >> 20} MiB"
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return [], "is not JSON"
     users = data.get("users") if isinstance(data, dict) else None
-    found: list[str] = []
+    found: list[list[str]] = []
     for user in users if isinstance(users, list) else []:
         if isinstance(user, dict):
-            found += [str(user[key]) for key in ("email", "sid", "id")
-                      if isinstance(user.get(key), str | int) and str(user[key]).strip()]
-    return found
+            names = [str(user[key]) for key in ("email", "sid", "id")
+                     if isinstance(user.get(key), str | int) and str(user[key]).strip()]
+            if names:
+                found.append(names)
+    return found, ""
 
 
 def _variant(folder: Path, classes: Classes) -> tuple[int | None, str]:
-    """The submitters' variant from the roster, or None and why it is not known."""
+    """The submitters' variant from the roster (every one of them on it, all with the
+    same variant), or None and why it is not known."""
     from solver.grading.versions import roster_variant
 
-    names = submitters(folder)
-    if not names:
-        return None, (f"this submission's {METADATA} names no student, so it is not known "
-                      "which variant of the lab is yours")
-    variants = {v for v in (roster_variant(classes.roster, name) for name in names)
-                if v is not None}
-    if len(variants) > 1:
+    users, problem = submitters(folder)
+    if not users:
+        return None, (f"this submission's {METADATA} {problem or 'names no student'}, so it "
+                      "is not known which variant of the lab is yours")
+    variants: list[int] = []
+    for names in users:
+        found = sorted({v for v in (roster_variant(classes.roster, n) for n in names)
+                        if v is not None})
+        who = "your email and student id are" if len(users) == 1 else f"{names[0]} is"
+        if not found:
+            return None, (f"{who} not on the lab's roster, so it is not known which "
+                          "variant of the lab is yours")
+        if len(found) > 1:
+            return None, (f"the roster gives {names[0]}'s email and ids different variants "
+                          f"({', '.join(map(str, found))})")
+        variants.append(found[0])
+    if len(set(variants)) > 1:
         return None, (f"the students of this group submission have different variants "
-                      f"({', '.join(map(str, sorted(variants)))}) on the lab's roster")
-    if not variants:
-        return None, ("your email and student id are not on the lab's roster, so it is not "
-                      "known which variant of the lab is yours")
-    return variants.pop(), ""
+                      f"({', '.join(map(str, sorted(set(variants))))}) on the lab's roster")
+    return variants[0], ""
 
 
 def grade_root(platform: Platform, question: Question, root: str, timeout: float,
-               classes: Classes | None = None) -> int:
+               classes: Classes | None = None, roster_problem: str = "") -> int:
     """Grade ``ROOT/<upload>`` for the gradable lab ``question`` (against the submitters'
     own variant when the class has a roster) and write ``ROOT/results/results.json``: 0
     when the student's outcome was written, 1 when the grader itself failed or the
@@ -165,6 +181,8 @@ def grade_root(platform: Platform, question: Question, root: str, timeout: float
     folder = Path(os.path.realpath(root))
     status = 0
     variant, unknown = _variant(folder, classes) if classes is not None else (None, "")
+    if roster_problem:  # the bundle's roster: the instructor's to fix, not the student's
+        unknown = f"the lab's roster could not be read ({roster_problem})"
     template, fault = None, ""
     if classes is not None and variant is not None:  # the student's paper showed this one
         from solver.grading.versions import paper_template, version

@@ -35,8 +35,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="grade against variant N's version of the lab (default: the "
                              "exam's own)")
     parser.add_argument("--roster", metavar="CSV",
-                        help="grade each submission against its own variant: rows of "
-                             "(submission file name or student id, variant)")
+                        help="grade each submission against its own variant: rows of two "
+                             "cells, submission file name (or student id) and variant; a "
+                             "header row '…,variant' allowed")
     parser.add_argument("--format", choices=FORMATS, default="text",
                         help="text (default), json, or gradescope (results.json)")
     parser.add_argument("--jobs", default="1", metavar="J",
@@ -108,8 +109,9 @@ def versions_of(args: argparse.Namespace) -> Versions:
         raise InputError("give --variant N (every submission) or --roster CSV (each its "
                          "own), not both")
     if (variant is not None or roster is not None) != (seed is not None):
-        raise InputError("--seed S goes with --variant N or --roster CSV: a variant is "
-                         "drawn from its class's seed" if seed is None else
+        given = "--variant N" if variant is not None else "--roster CSV"
+        raise InputError(f"{given} needs the class's --seed S: a variant is drawn from "
+                         "its class's seed" if seed is None else
                          "--seed S needs --variant N or --roster CSV (without them the "
                          "exam's own version is graded)")
     from solver.variants.seeded import CEILING, MAX_SEED

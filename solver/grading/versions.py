@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -95,22 +96,44 @@ def paper_template(question: Question, version: LabVersion) -> str:
     return kind_of(question).paper_view(question, solution).template
 
 
-def read_roster(path: str) -> dict[str, int]:
-    """A roster: CSV rows of (submission file name or student id, variant), an optional
-    header row; every problem is an InputError naming the file and the row."""
-    file = Path(path)
+def _roster_bytes(path: str) -> bytes:
+    """The roster file's bytes: a regular file (never a pipe or a device, which could
+    block), at most MAX_ROSTER_BYTES."""
     try:
-        with file.open("rb") as handle:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        raise InputError(f"--roster {path!r}: {error.strerror}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError(f"--roster {path!r} is not a regular file")
+        with os.fdopen(os.dup(fd), "rb") as handle:
             data = handle.read(MAX_ROSTER_BYTES + 1)
     except OSError as error:
         raise InputError(f"--roster {path!r}: {error.strerror}") from None
+    finally:
+        os.close(fd)
     if len(data) > MAX_ROSTER_BYTES:
         raise InputError(f"--roster {path!r} is larger than {MAX_ROSTER_BYTES >> 20} MiB")
+    return data
+
+
+def roster_key(name: str) -> str:
+    """How a roster names a student or a submission: without case, a file name without
+    its ``.py`` (so ``alice.py`` and ``alice`` are one key)."""
+    key = name.strip().casefold()
+    return key[:-3] if key.endswith(".py") and len(key) > 3 else key
+
+
+def read_roster(path: str) -> dict[str, int]:
+    """A roster: CSV rows of exactly two cells (a submission's file name, or one student
+    id: email, SID or platform user id; and the variant), a header row allowed first
+    (its second cell "variant"); every problem is an InputError naming the file and the
+    row."""
     try:
-        text = data.decode("utf-8-sig")
+        text = _roster_bytes(path).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"--roster {path!r} is not UTF-8 text") from None
-    found: dict[str, int] = {}
+    found: dict[str, tuple[int, int]] = {}  # key -> (variant, row)
     rows = list(csv.reader(io.StringIO(text)))
     if len(rows) > MAX_ROSTER_ROWS:
         raise InputError(f"--roster {path!r} has {len(rows)} rows; at most "
@@ -119,36 +142,33 @@ def read_roster(path: str) -> dict[str, int]:
         cells = [cell.strip() for cell in row]
         if not any(cells):
             continue
-        if len(cells) < 2 or not cells[0]:
-            raise InputError(f"--roster {path!r}, row {number}: expected 'submission or "
-                             "student id, variant'")
-        if not cells[1].isdigit():
-            if number == 1 and not found:  # a header row
-                continue
-            raise InputError(f"--roster {path!r}, row {number}: variant {cells[1][:40]!r} "
-                             "is not a whole number")
+        where = f"--roster {path!r}, row {number}"
+        if len(cells) != 2 or not cells[0]:
+            raise InputError(f"{where}: expected two cells, 'submission or student id, "
+                             f"variant', got {len(cells)}")
+        if number == 1 and cells[1].casefold() == "variant":  # the header
+            continue
+        if not (cells[1].isascii() and cells[1].isdigit()):
+            raise InputError(f"{where}: variant {cells[1][:40]!r} is not a whole number")
         variant = int(cells[1])
         if not 1 <= variant <= 5000:
-            raise InputError(f"--roster {path!r}, row {number}: variant {variant} is not in "
-                             "1..5000")
-        key = cells[0].casefold()
-        if key in found and found[key] != variant:
-            raise InputError(f"--roster {path!r}, row {number}: {cells[0][:60]!r} is given "
-                             f"variant {found[key]} and {variant}")
-        found[key] = variant
+            raise InputError(f"{where}: variant {variant} is not in 1..5000")
+        key = roster_key(cells[0])
+        if key in found and found[key][0] != variant:
+            raise InputError(f"{where}: {cells[0][:60]!r} is given variant {variant}, and "
+                             f"variant {found[key][0]} on row {found[key][1]}")
+        found[key] = (variant, number)
     if not found:
         raise InputError(f"--roster {path!r} lists no one")
-    return found
+    return {key: variant for key, (variant, _) in found.items()}
 
 
 def roster_variant(roster: dict[str, int], *names: str) -> int | None:
-    """The variant of the first of ``names`` (a file name, its stem, a student id or an
-    email) that the roster lists, matched without regard to case; None when none is."""
+    """The variant of the first of ``names`` (a file name, a student id or an email) that
+    the roster lists, matched as :func:`roster_key` reads them; None when none is."""
     for name in names:
-        if not name:
-            continue
-        for key in (name, Path(name).stem) if name.endswith(".py") else (name,):
-            found = roster.get(key.strip().casefold())
+        if name:
+            found = roster.get(roster_key(name))
             if found is not None:
                 return found
     return None
