@@ -157,16 +157,26 @@ def _gradescope_root(tmp: Path, upload: Path, email: str) -> Path:
     return root
 
 
-def test_gradescope_tells_a_student_missing_from_the_roster_that_nothing_was_graded(
-        tmp_path: Path) -> None:
-    roster = tmp_path / "roster.csv"
-    roster.write_text("email,variant\nana@example.edu,2\n")
-    root = _gradescope_root(tmp_path, ROOT / "tests/submissions/lab1/right.py",
-                            "carl@example.edu")
+def _not_graded(tmp: Path, roster_text: str, email: str,
+                metadata: Any = None) -> dict[str, Any]:
+    """The autograder's results.json for lab 1's right answer uploaded by ``email`` (or
+    with ``metadata``) in a class of seed 7 with ``roster_text``: exit 1, no traceback."""
+    roster = tmp / "roster.csv"
+    roster.write_text(roster_text)
+    root = _gradescope_root(tmp, ROOT / "tests/submissions/lab1/right.py", email)
+    if metadata is not None:
+        (root / "submission_metadata.json").write_text(
+            metadata if isinstance(metadata, str) else json.dumps(metadata))
     result = run_cli("autograder", "gradescope", "lab.1", "--grade", str(root), "--seed", "7",
                      "--roster", str(roster))
-    assert result.returncode == 1
-    data = json.loads((root / "results" / "results.json").read_text())
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    data: dict[str, Any] = json.loads((root / "results" / "results.json").read_text())
+    return data
+
+
+def test_gradescope_tells_a_student_missing_from_the_roster_that_nothing_was_graded(
+        tmp_path: Path) -> None:
+    data = _not_graded(tmp_path, "email,variant\nana@example.edu,2\n", "carl@example.edu")
     assert data["output"].startswith("Not graded (this is not a grade): your email and "
                                      "student id are not on the lab's roster")
     assert all(test["status"] == "failed" and test["score"] == 0 for test in data["tests"])
@@ -341,26 +351,11 @@ def test_a_roster_that_is_a_pipe_is_refused_without_waiting(tmp_path: Path) -> N
 ])
 def test_gradescope_grades_a_group_only_when_every_student_has_the_same_variant(
         tmp_path: Path, metadata: Any, words: str) -> None:
-    roster = tmp_path / "roster.csv"
-    roster.write_text("ana@example.edu,2\n")
-    root = _gradescope_root(tmp_path, ROOT / "tests/submissions/lab1/right.py", "x@y.z")
-    (root / "submission_metadata.json").write_text(
-        metadata if isinstance(metadata, str) else json.dumps(metadata))
-    result = run_cli("autograder", "gradescope", "lab.1", "--grade", str(root), "--seed", "7",
-                     "--roster", str(roster))
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    output = json.loads((root / "results" / "results.json").read_text())["output"]
+    output = _not_graded(tmp_path, "ana@example.edu,2\n", "x@y.z", metadata)["output"]
     assert output.startswith("Not graded (this is not a grade)") and words in output, output
 
 
 def test_gradescope_tells_the_student_when_the_bundles_roster_cannot_be_read(
         tmp_path: Path) -> None:
-    roster = tmp_path / "roster.csv"
-    roster.write_text("ana@example.edu,9999\n")
-    root = _gradescope_root(tmp_path, ROOT / "tests/submissions/lab1/right.py",
-                            "ana@example.edu")
-    result = run_cli("autograder", "gradescope", "lab.1", "--grade", str(root), "--seed", "7",
-                     "--roster", str(roster))
-    assert result.returncode == 1
-    output = json.loads((root / "results" / "results.json").read_text())["output"]
+    output = _not_graded(tmp_path, "ana@example.edu,9999\n", "ana@example.edu")["output"]
     assert "the lab's roster could not be read" in output and "9999" in output

@@ -62,10 +62,9 @@ def _classes(args: argparse.Namespace) -> Any:
         return None
     from solver.autograder.platform import Classes
     from solver.grading.versions import read_roster
-    from solver.variants.seeded import MAX_SEED
+    from solver.variants.seeded import check_seed
 
-    if not 0 <= seed < MAX_SEED:
-        raise InputError(f"--seed must be a whole number in 0..{MAX_SEED - 1}, got {seed}")
+    check_seed(seed)
     return Classes(seed, roster, read_roster(roster))
 
 

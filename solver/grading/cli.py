@@ -114,12 +114,13 @@ def versions_of(args: argparse.Namespace) -> Versions:
                          "its class's seed" if seed is None else
                          "--seed S needs --variant N or --roster CSV (without them the "
                          "exam's own version is graded)")
-    from solver.variants.seeded import CEILING, MAX_SEED
+    from solver.variants.seeded import check_seed, check_variant
 
-    if seed is not None and not 0 <= seed < MAX_SEED:
-        raise InputError(f"--seed must be a whole number in 0..{MAX_SEED - 1}, got {seed}")
-    if variant is not None and not 1 <= variant <= CEILING:
-        raise InputError(f"--variant must be in 1..{CEILING}, got {variant}")
+    # Checked here too, before the grader imports torch: a bad number is one line at once.
+    if seed is not None:
+        check_seed(seed)
+    if variant is not None:
+        check_variant(variant)
     return Versions(seed, variant, read_roster(roster) if roster is not None else None)
 
 

@@ -212,20 +212,18 @@ SUBMISSIONS_CEILING = 20_000
 class Versions:
     """Which lab version each submission is graded against: the exam's own (no seed),
     variant ``variant`` of class ``seed``, or each submission's own from ``roster``
-    (file name, its stem or student id → variant; ``ids`` gives a submission's other
-    names, as an autograder knows them)."""
+    (its file name, with or without ``.py``, or student id → variant)."""
 
     seed: int | None = None
     variant: int | None = None
     roster: dict[str, int] | None = None
-    ids: tuple[str, ...] = ()
 
     def variant_of(self, shown: str) -> int | None:
         if self.roster is None:
             return self.variant
         from solver.grading.versions import roster_variant
 
-        return roster_variant(self.roster, Path(shown).name, *self.ids)
+        return roster_variant(self.roster, Path(shown).name)
 
 
 def _variants(items: list[Found], versions: Versions) -> list[int | None]:

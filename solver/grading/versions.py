@@ -37,10 +37,6 @@ class LabVersion:
     source: str
     module: ModuleType = field(repr=False)
 
-    @property
-    def label(self) -> str:
-        return "the exam's version" if self.variant is None else f"variant {self.variant}"
-
 
 def version(question: Question, seed: int | None = None,
             variant: int | None = None) -> LabVersion:
@@ -55,18 +51,18 @@ def versions(question: Question, seed: int | None,
     """Each of ``variants`` (None: the exam's own version) of class ``seed``, drawn in one
     pass up to the largest (a roster of thousands draws each variant once, not once per
     row), each checked."""
-    from solver.variants.seeded import CEILING, MAX_SEED, question_draws, varies
+    from solver.variants.seeded import check_seed, check_variant, question_draws, varies
 
     numbers = sorted({n for n in variants if n is not None})
-    if numbers and (seed is None or not 0 <= seed < MAX_SEED):
-        raise InputError(f"a variant needs its class's --seed (0..{MAX_SEED - 1})")
-    if numbers and not 1 <= numbers[0] <= numbers[-1] <= CEILING:
-        raise InputError(f"--variant must be in 1..{CEILING}, got "
-                         f"{numbers[0] if numbers[0] < 1 else numbers[-1]}")
     drawn: list[dict[str, Any]] = []
-    if numbers and varies(question):  # solved and checked as for the papers
-        assert seed is not None
-        drawn = [s.params for s in question_draws(seed, question, numbers[-1])]
+    if numbers:
+        if seed is None:
+            raise InputError("a variant needs its class's --seed")
+        check_seed(seed)
+        check_variant(numbers[0])
+        check_variant(numbers[-1])
+        if varies(question):  # solved and checked as for the papers
+            drawn = [s.params for s in question_draws(seed, question, numbers[-1])]
     return {n: _checked(question, n, drawn[n - 1] if n is not None and drawn else {})
             for n in dict.fromkeys(variants)}
 

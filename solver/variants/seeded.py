@@ -32,10 +32,21 @@ MAX_DRAWS = 50  # tries for a fair draw of one question in one variant
 MAX_SEED = 2**63
 
 
-def check_seed_and_count(seed: int, count: int, cap: int = MAX_COUNT) -> None:
-    """The seed, and a count within the command's cap (``count_cap``)."""
+def check_seed(seed: int) -> None:
+    """A class's seed, as every class command takes it."""
     if not 0 <= seed < MAX_SEED:
         raise InputError(f"--seed must be a whole number in 0..{MAX_SEED - 1}, got {seed}")
+
+
+def check_variant(variant: int) -> None:
+    """One variant's number, as grading names it (at most the largest class)."""
+    if not 1 <= variant <= CEILING:
+        raise InputError(f"--variant must be in 1..{CEILING}, got {variant}")
+
+
+def check_seed_and_count(seed: int, count: int, cap: int = MAX_COUNT) -> None:
+    """The seed, and a count within the command's cap (``count_cap``)."""
+    check_seed(seed)
     if not 1 <= count <= cap:
         more = (f" (--max-count raises the cap, up to {CEILING})"
                 if count > cap and cap < CEILING else "")
