@@ -13,7 +13,8 @@ SOURCES := $(shell find solver templates -type f \( -name '*.py' -o -name '*.j2'
 setup: $(STAMP)
 
 # WeasyPrint needs the system Pango library; HarfBuzz-Subset makes font subsetting fast;
-# bubblewrap (bwrap) gives `solver grade` its sandbox (optional: limits only without it).
+# bubblewrap (bwrap) gives `solver grade` its sandbox (optional: limits only without it);
+# chromium and chromium-driver run the practice site's tests in a real browser.
 system-deps:
 	@missing=""; \
 	for lib in libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.0-0 \
@@ -37,7 +38,15 @@ system-deps:
 	    >/dev/null || echo "apt-get could not install: bubblewrap"; \
 	fi; \
 	command -v bwrap >/dev/null || \
-	  echo "note: bwrap (Debian package bubblewrap) is missing; solver grade sandboxes with limits only"
+	  echo "note: bwrap (Debian package bubblewrap) is missing; solver grade sandboxes with limits only"; \
+	if ! { command -v chromium && command -v chromedriver; } >/dev/null && [ "$$(id -u)" = 0 ] \
+	    && command -v apt-get >/dev/null; then \
+	  echo "installing system packages: chromium chromium-driver (the practice site's browser tests)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) \
+	    >/dev/null || echo "apt-get could not install: chromium chromium-driver"; \
+	fi; \
+	{ command -v chromium && command -v chromedriver; } >/dev/null || \
+	  echo "note: chromium and chromedriver (Debian chromium, chromium-driver) are missing; the practice site's browser tests skip"
 
 # torch is pinned to the CPU build that lies on this machine's disk (PIP_FIND_LINKS);
 # installing it first keeps pip from resolving a multi-GB CUDA build.

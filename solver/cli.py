@@ -96,6 +96,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "one question over many seeded draws, every draw verified"),
     "export": ("", "export the variants to a learning platform"),
     "grade": ("solver.grading.cli", "grade students' lab submissions in a sandbox"),
+    "site": ("solver.site.cli",
+             "a practice site: variants to answer in the browser, worked steps on request"),
     "autograder": ("solver.autograder.cli",
                    "a lab's autograder for Gradescope or PrairieLearn, and its run there"),
 }

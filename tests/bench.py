@@ -2,7 +2,7 @@
 
 Each row times one command a user runs (the warm and the cold answer sheet, the sheet with
 ``SOLVER_SPEEDUPS=0``, 100 variant keys, one lab grading, one submission through
-Gradescope's ``run_autograder``, one lecture solve), each in a
+Gradescope's ``run_autograder``, one lecture solve, the practice site of 30 variants), each in a
 fresh process, against a floor: a fresh ``python -c "import ..."`` of the heavy libraries
 that command cannot avoid. Rounds are interleaved (round r runs floor, subject, the next
 row's floor, subject, ...), so the load of a shared, noisy machine falls on both alike and
@@ -57,6 +57,7 @@ class Row:
     env: tuple[tuple[str, str], ...] = ()
     promise: float | None = None
     gradescope: bool = False  # args is Gradescope's run_autograder in a fresh root ({out})
+    site: bool = False  # args writes a practice site to {out}/s: its pages are measured
 
 
 ROWS = (
@@ -84,6 +85,12 @@ ROWS = (
     Row("gradescope", ("{out}/run_autograder",), "torch", gradescope=True,
         env=(("SOLVER_SANDBOX", "landlock"),), promise=1.5),
     Row("solve", ("solve", "lecture.3"), "sympy"),
+    # The practice site, 30 variants of every question (labs: their distinct versions),
+    # with the formulas' cache kept and empty; notes: the heaviest page and its first paint.
+    Row("site-30-warm", ("site", "--seed", "2026", "--count", "30", "--out", "{out}/s"),
+        "torch, sympy", warmup=True, site=True),
+    Row("site-30-cold", ("site", "--seed", "2026", "--count", "30", "--out", "{out}/s"),
+        "torch, sympy", cold=True, site=True),
 )
 # With --shortcuts: the warm sheet once more per shortcut, with only that one switched off,
 # so each shortcut's gain is its row's ratio less sheet-warm's, measured in the same run.
@@ -155,6 +162,7 @@ class Bench:
 
     def subject(self, row: Row) -> list[str]:
         out = str(self.fresh(f"out-{row.name}"))
+        self.out = Path(out)
         if row.gradescope:
             return self.autograder_root(Path(out)) + [arg.replace("{out}", out)
                                                       for arg in row.args]
@@ -243,9 +251,57 @@ class Bench:
                 samples.cpu[kind].append(cpu)
                 samples.notes.extend(line for line in stderr.splitlines()
                                      if "bwrap" in line and line not in samples.notes)
+            if row.site and number == 1:
+                samples.notes.extend(site_notes(self.out / "s"))
             progress(f"round {number}/{rounds}: {row.name:<11} floor "
                      f"{samples.wall['floor'][-1]:6.2f} s, subject "
                      f"{samples.wall['subject'][-1]:6.2f} s")
+
+
+def site_notes(site: Path) -> list[str]:
+    """The heaviest page of a practice site (its HTML, key script, stylesheet, script and
+    every SVG it shows, steps revealed) and the first contentful paint of the heaviest
+    pages in headless chromium, opened from the file system."""
+    import re
+
+    common = sum((site / name).stat().st_size for name in ("site.css", "site.js"))
+    weights = []
+    for page in site.glob("*/*.html"):
+        key = page.with_name(page.stem + ".key.js")
+        text = page.read_text(encoding="utf-8") + key.read_text(encoding="utf-8")
+        media = set(re.findall(r"media/([0-9a-f]+\.svg)", text))
+        size = (page.stat().st_size + key.stat().st_size + common
+                + sum((site / "media" / name).stat().st_size for name in media))
+        weights.append((size, page.stat().st_size, key.stat().st_size, page))
+    weights.sort(reverse=True)
+    size, html, key_size, page = weights[0]
+    notes = [f"{len(weights)} pages; the heaviest, {page.relative_to(site)}, is {size / 1024:.0f} "
+             f"KiB with everything it shows ({html / 1024:.1f} KiB HTML, {key_size / 1024:.1f} "
+             f"KiB key script); the largest HTML page is "
+             f"{max(w[1] for w in weights) / 1024:.1f} KiB"]
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        return [*notes, "first paint not measured: no chromium and chromedriver here"]
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
+    try:
+        paints = []
+        for _, _, _, heavy in weights[:10]:
+            driver.get(heavy.as_uri())
+            paints.append(driver.execute_async_script("""
+                var done = arguments[arguments.length - 1];
+                new PerformanceObserver(function (list) {
+                  var paint = list.getEntriesByName('first-contentful-paint')[0];
+                  if (paint) { done(paint.startTime); }
+                }).observe({type: 'paint', buffered: true});"""))
+    finally:
+        driver.quit()
+    return [*notes, f"first contentful paint of the 10 heaviest pages in headless chromium: "
+            f"median {statistics.median(paints):.0f} ms, at most {max(paints):.0f} ms"]
 
 
 def progress(message: str) -> None:

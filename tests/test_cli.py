@@ -52,6 +52,11 @@ BAD_INPUT = [
     (["solve", "lecture.1", "--format", "xml"], "invalid choice"),
     (["solve", "lecture.1", "--param", "stride=1", "--param", "stride=2"], "given twice"),
     (["frobnicate"], "invalid choice"),
+    (["site", "--seed", "1", "--count", "0", "--out", "x"], "--count must be in 1..100, got 0"),
+    (["site", "--seed", "1", "--count", "101", "--out", "x"], "--count must be in 1..100"),
+    (["site", "--seed", "-1", "--count", "2", "--out", "x"], "--seed must be a whole number"),
+    (["site", "--seed", "1", "--count", "2", "--out", "x", "--only", "lecture.99"],
+     "unknown question id"),
     (["pdf", "--only", "lecture.42"], "unknown question id"),
 ]
 

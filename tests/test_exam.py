@@ -170,6 +170,8 @@ def test_the_wheel_carries_templates_and_exam_and_builds_from_any_folder(
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"solver/templates/sheet.html.j2", "solver/templates/style.css",
             "solver/exams/deep_learning/exam.toml"} <= names
+    site = {f"solver/{p.relative_to(ROOT)}" for p in (ROOT / "templates" / "site").iterdir()}
+    assert site and site <= names, sorted(site - names)
     modules = {str(p.relative_to(ROOT)) for p in (ROOT / "solver").rglob("*.py")}
     assert modules <= names, sorted(modules - names)
     subprocess.run([*pip, "install", "--no-deps", "--target", str(target), str(wheel)],
@@ -188,6 +190,14 @@ def test_the_wheel_carries_templates_and_exam_and_builds_from_any_folder(
     assert result.stdout.startswith(str(target))
     assert (work / "x.pdf").stat().st_size > 10_000
     assert not (work / "build").exists()  # the math cache is not put in the cwd
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", "import sys; from solver.cli import main; sys.exit(main(["
+         "'site', '--seed', '1', '--count', '2', '--out', 'practice', '--only', 'paper.3']))"],
+        cwd=work, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert {"site.js", "site.css", "favicon.svg", "index.html"} <= {
+        p.name for p in (work / "practice").iterdir()}
 
 
 @pytest.mark.slow

@@ -276,6 +276,7 @@ print(type(sys.modules["torch._dynamo"]).__name__, w.tolist())
 """
 
 
+@pytest.mark.slow  # two new processes that import torch
 @pytest.mark.parametrize(("switch", "module"), [("1", "DynamoStandIn"), ("0", "module")])
 def test_the_dynamo_stand_in_steps_sgd_without_the_real_module(switch: str, module: str) -> None:
     """torch.optim steps with the stand-in, the real torch._dynamo never imported, and the

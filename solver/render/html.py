@@ -402,3 +402,11 @@ def _steps(printer: HtmlPrinter, solution: Solution, answer_at: int) -> dict[str
 
 def render(solution: Solution) -> str:
     return str(fragment(solution))
+
+
+def step_blocks(solution: Solution) -> list[Markup]:
+    """The worked steps as the sheet sets them, one block each (consecutive reading notes
+    one block), for a page that reveals them one at a time."""
+    printer = HtmlPrinter("", named(solution.meta.kind).condensed)
+    blocks: list[Markup] = _steps(printer, solution, -1)["steps"]
+    return blocks

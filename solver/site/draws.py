@@ -1,0 +1,57 @@
+"""The variants of a practice site: per question, the exam's own version first, then
+fresh draws from a stream of the site's own.
+
+A class's variants come from ``solver variants --seed S``; a site built with the same
+number must not hand students those variants' answers, so the site's draws use another
+seed, derived from its own (:func:`practice_seed`), through the same drawing code (fair,
+distinct, verified: :func:`solver.variants.seeded.question_draws`). A question whose
+variants do not differ has one page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from solver.engine import solve
+from solver.kinds import kind_of
+from solver.model import SelfCheckError, Solution, failed_check_message
+from solver.record import Question
+from solver.variants.seeded import MAX_SEED, question_draws, varies
+
+
+def practice_seed(seed: int) -> int:
+    """The seed a site with ``--seed seed`` draws from: never the class seed itself."""
+    digest = hashlib.sha256(f"solver-practice:{seed}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") % MAX_SEED
+
+
+def exam_version(question: Question) -> Solution:
+    """The question as the exam printed it, solved and verified."""
+    solution = solve(question, {})
+    if solution.failed_checks:
+        raise SelfCheckError(failed_check_message(question.id, solution.failed_checks))
+    return solution
+
+
+def _seen_as(question: Question, solution: Solution) -> str:
+    """What a student sees of a version and what it answers: two versions alike in this
+    are one page (a lab of six versions, drawn 30 times, is six pages)."""
+    view = kind_of(question).paper_view(question, solution)
+    meta = solution.meta
+    return json.dumps([meta.question, [ask.text for ask in meta.asks], view.template,
+                       view.options, view.figure, solution.answer_text], sort_keys=True)
+
+
+def practice_variants(seed: int, count: int, question: Question) -> list[Solution]:
+    """Up to ``count`` distinct versions of ``question``: the exam's own, then draws
+    unlike it and each other (one version when the question does not vary)."""
+    own = exam_version(question)
+    if not varies(question) or count == 1:
+        return [own]
+    chosen = {_seen_as(question, own): own}
+    mine = json.dumps(own.params, sort_keys=True)  # the exam's words may differ, its version not
+    for solution in question_draws(practice_seed(seed), question, count):
+        if json.dumps(solution.params, sort_keys=True) != mine:
+            chosen.setdefault(_seen_as(question, solution), solution)
+    return list(chosen.values())[:count]

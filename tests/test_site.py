@@ -1,0 +1,165 @@
+"""The practice site without a browser: its variants, its pages' bounds and escaping, the
+leak guard on every page, and the command's inputs and output folder (the browser tests
+are in test_site_browser.py)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from solver.model import SelfCheckError
+from solver.registry import exam, lookup
+from solver.site import build, pages
+from solver.site.build import site_files, write_site
+from solver.site.draws import practice_seed, practice_variants
+from solver.variants.seeded import question_draws
+from tests.conftest import run_cli
+
+
+def _files(*questions: str, seed: int = 3, count: int = 3) -> dict[str, bytes]:
+    return dict(site_files(exam(), seed, count, [lookup(q).meta for q in questions]))
+
+
+def _key(data: bytes) -> dict[str, object]:
+    text = data.decode("utf-8")
+    assert text.startswith("window.solverKey = ") and text.endswith(";\n")
+    found: dict[str, object] = json.loads(text[len("window.solverKey = "):-2])
+    return found
+
+
+def test_the_first_variant_is_the_exams_own_version() -> None:
+    """The exam prints y = 1.0 throughout and ρ = 0.95, and asks for S_2 and Ŝ_2: by hand,
+    S_1 = 0.05, S_2 = 0.95 · 0.05 + 0.05 = 0.0975, and Ŝ_2 = 0.0975 / (1 − 0.9025) = 1."""
+    key = _key(_files("lecture.5")["lecture.5/1.key.js"])
+    values = [Fraction(gap["value"]) for gap in key["gaps"]]  # type: ignore[index, union-attr]
+    assert values == [Fraction("0.0975"), 1]
+
+
+def test_a_site_never_shows_a_class_s_variants() -> None:
+    """The site's draws come from a seed of their own: the same --seed gives a class's
+    variants other parameters."""
+    question = lookup("lecture.5").meta
+    for seed in (0, 1, 2024):
+        assert practice_seed(seed) != seed
+        site = [json.dumps(s.params, sort_keys=True)
+                for s in practice_variants(seed, 6, question)[1:]]
+        klass = {json.dumps(s.params, sort_keys=True) for s in question_draws(seed, question, 30)}
+        assert site and not set(site) & klass
+
+
+@pytest.mark.slow  # solves a lab's versions (torch)
+def test_versions_are_distinct_and_a_question_that_never_changes_has_one_page() -> None:
+    lab = practice_variants(1, 30, lookup("lab.3").meta)
+    assert len(lab) == 4  # dilation 1, 2 × cross-correlation or convolution
+    assert len({json.dumps(s.params, sort_keys=True) for s in lab}) == 4
+    explain = lookup("lecture.6").meta
+    from solver.variants.seeded import varies
+
+    if not varies(explain):
+        assert len(practice_variants(1, 30, explain)) == 1
+
+
+def test_every_page_passes_the_leak_guard_and_a_planted_answer_fails_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    files = _files("lecture.5", "paper.3")
+    assert {"index.html", "lecture.5/1.html", "lecture.5/3.key.js", "paper.3/2.html",
+            "site.js", "site.css", ".solver-site"} <= set(files)
+    real = pages.page_html
+
+    def with_the_answer(*args: object, **kwargs: object) -> str:
+        html = real(*args, **kwargs)  # type: ignore[arg-type]
+        solution = practice_variants(3, 3, lookup("lecture.5").meta)[1]
+        return html.replace("</main>", f"<p>{solution.parts[1].text}</p></main>")
+
+    monkeypatch.setattr(build, "page_html", with_the_answer)
+    with pytest.raises(SelfCheckError, match=r"leak guard: practice page lecture\.5/\d\.html"):
+        _files("lecture.5")
+
+
+def test_a_page_over_the_bound_stops_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(build, "MAX_PAGE_BYTES", 2000)
+    with pytest.raises(SelfCheckError, match=r"page size: lecture\.5/1\.html is [\d,]+ bytes"):
+        _files("lecture.5")
+
+
+def test_markup_in_the_words_is_text_and_the_key_is_json_only() -> None:
+    script = pages.key_script({"steps": ["</script><script>alert(1)</script>\u2028"]})
+    assert "<" not in script and "\u2028" not in script
+    assert json.loads(script[len("window.solverKey = "):-2])["steps"][0].startswith("</script>")
+    from solver.site.content import label_html
+
+    assert str(label_html("Y_<script>")) == "Y_&lt;script&gt;"
+    assert str(label_html("S_t<i>")) == "S<sub>t</sub>&lt;i&gt;"
+    policy = pages.POLICY
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split(
+        "script-src")[1].split(";")[0]
+    assert "default-src 'none'" in policy
+
+
+def test_formulas_are_files_shared_by_the_pages() -> None:
+    files = _files("lecture.5")
+    html = files["lecture.5/2.html"].decode()
+    assert "data:image" not in html and "src=\"../media/" in html
+    for data in files.values():
+        assert b"data:image" not in data
+    media = [name for name in files if name.startswith("media/")]
+    assert media and all(b"<svg" in files[name][:400] for name in media)
+
+
+def test_same_seed_same_bytes() -> None:
+    assert _files("lecture.5", "paper.3") == _files("lecture.5", "paper.3")
+
+
+def _failing(files: Iterator[tuple[str, bytes]]) -> Iterator[tuple[str, bytes]]:
+    for number, item in enumerate(files):
+        if number == 3:
+            raise SelfCheckError("planted failure")
+        yield item
+
+
+def test_a_failed_build_leaves_the_earlier_site_and_no_temporary(tmp_path: Path) -> None:
+    folder = tmp_path / "site"
+    first = _files("lecture.5", count=2)
+    write_site(folder, iter(first.items()))
+    before = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    with pytest.raises(SelfCheckError, match="planted failure"):
+        write_site(folder, _failing(iter(_files("paper.3").items())))
+    after = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    write_site(folder, iter(_files("paper.3", count=2).items()))  # a new site replaces it
+    assert not (folder / "lecture.5").exists() and (folder / "paper.3" / "2.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_folder_that_is_not_a_site_is_refused_untouched(tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "mine.txt").write_text("keep me")
+    result = run_cli("site", "--seed", "1", "--count", "2", "--out", str(folder),
+                     "--only", "paper.3")
+    assert result.returncode == 2 and "not a practice site" in result.stderr
+    assert [p.name for p in folder.iterdir()] == ["mine.txt"]
+    (tmp_path / "file").write_text("x")
+    result = run_cli("site", "--seed", "1", "--count", "2", "--out", str(tmp_path / "file"))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+
+
+@pytest.mark.slow
+def test_the_command_builds_and_rebuilds_a_site(tmp_path: Path) -> None:
+    folder = tmp_path / "site"
+    argv = ["site", "--seed", "4", "--count", "3", "--out", str(folder), "--only", "lecture.5",
+            "paper.3", "lab.1"]
+    result = run_cli(*argv)
+    assert result.returncode == 0, result.stderr
+    first = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert Path("lab.1/3.html") in first and Path("index.html") in first
+    result = run_cli(*argv)
+    assert result.returncode == 0, result.stderr
+    again = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert again == first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
