@@ -224,15 +224,24 @@ def test_a_choice_is_checked_at_once_and_explained(browser: Any, site: Path) -> 
     right = next(label for label in labels if right_text in label.text)
     wrong = next(label for label in labels if right_text not in label.text)
     assert browser.find_elements(By.CSS_SELECTOR, "#steps li.step") == []
-    wrong.click()
+    check = browser.find_element(By.ID, "check-choice")
+    assert not check.is_enabled()
+    wrong.click()  # choosing is not answering: nothing is marked or shown yet
     status = browser.find_element(By.ID, "choice-status")
+    assert status.text == "" and browser.find_elements(By.CSS_SELECTOR, "#steps li") == []
+    check.click()
     assert status.get_attribute("data-state") == "wrong"
     letter = right.text[0]
     assert f"the right option is {letter}" in status.text
     worked = browser.find_element(By.ID, "steps").text
     assert "Why:" in worked and "Closest distractor:" in worked
     right.click()
+    check.click()
     assert status.get_attribute("data-state") == "right"
+    # the first answer checked is the one that counts: this variant is not "done"
+    stored = browser.execute_script(
+        "return Object.keys(localStorage).map(k => JSON.parse(localStorage.getItem(k)))")
+    assert [entry.get("done") for entry in stored] == [False], stored
     assert _errors(browser) == []
 
 
@@ -252,13 +261,20 @@ def test_keyboard_alone_answers_and_reveals(browser: Any, site: Path) -> None:
         if active.get_attribute("name") == "choice":
             break
     assert browser.switch_to.active_element.get_attribute("name") == "choice", visited
+    # arrow keys move between the options; Tab reaches the check, Space presses it
+    ActionChains(browser).send_keys(Keys.ARROW_DOWN).perform()
+    assert browser.find_element(By.ID, "choice-status").text == ""
+    ActionChains(browser).send_keys(Keys.TAB).perform()
+    assert browser.switch_to.active_element.get_attribute("id") == "check-choice"
     ActionChains(browser).send_keys(Keys.SPACE).perform()
     assert browser.find_element(By.ID, "choice-status").text
     _open(browser, site, "lecture.5/1.html")
     browser.find_element(By.ID, "next-step").send_keys(Keys.ENTER)
-    assert len(browser.find_elements(By.CSS_SELECTOR, "#steps li.step")) == 1
-    # the newest step takes the focus, so a screen reader reads it next
-    assert browser.switch_to.active_element.get_attribute("class") == "step"
+    # the focus stays on the button: Enter again reveals the next one
+    assert browser.switch_to.active_element.get_attribute("id") == "next-step"
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#steps li.step")) == 2
+    assert browser.find_element(By.ID, "steps").get_attribute("aria-live") == "polite"
     assert _errors(browser) == []
 
 
@@ -402,6 +418,7 @@ def test_nothing_in_the_exam_file_runs_as_script(tmp_path: Path) -> None:
             driver.get((out / page).as_uri())
             if page != "index.html":
                 driver.find_element(By.CSS_SELECTOR, "input[name=choice]").click()
+                driver.find_element(By.ID, "check-choice").click()
                 driver.find_element(By.ID, "all-steps").click()
             assert driver.execute_script("return window.pwned === undefined"), page
             assert "<script>window.pwned" in driver.find_element(By.TAG_NAME, "body").text

@@ -22,7 +22,7 @@ from solver.kinds import kind_of
 from solver.lms.gaps import GapPlan
 from solver.lms.plan import Planned, planned
 from solver.lms.tolerance import answer_text, decimal_text
-from solver.model import Solution
+from solver.model import Rubric, Solution
 from solver.record import Question
 from solver.render.html import hanging, inline, step_blocks
 from solver.render.printer import part_name, points_text
@@ -43,7 +43,6 @@ class Field:
 
     index: int  # its place among the key's gaps
     label: Markup
-    plain: str
 
     @property
     def id(self) -> str:
@@ -83,17 +82,13 @@ class Shown:
     places: int | None = None  # decimals a gap asks (0: whole numbers); None: no gaps
 
 
-def _number(value: Fraction) -> str:
-    return answer_text(value)
-
-
 def _gap_key(gap: GapPlan, points: Fraction) -> dict[str, Any]:
     return {
         "part": gap.part,
-        "value": _number(gap.exact),
+        "value": answer_text(gap.exact),
         "tolerance": decimal_text(gap.tolerance),
         "points": float(points),
-        "wrong": [{"name": str(label_html(wrong.name)), "value": _number(wrong.value),
+        "wrong": [{"name": str(label_html(wrong.name)), "value": answer_text(wrong.value),
                    "tolerance": decimal_text(wrong.tolerance), "credit": int(wrong.percent)}
                   for wrong in gap.wrong],
     }
@@ -105,11 +100,12 @@ def shown(item: Planned) -> Shown:
     view = kind_of(question).paper_view(question, solution)
     fields: dict[str, list[Field]] = {}
     for index, gap in enumerate(item.gaps):
-        fields.setdefault(gap.part, []).append(Field(index, label_html(gap.label), gap.label))
-    asks = [ask for ask in meta.asks if ask.text] or list(meta.asks)
-    parts = [Part(ask.label, part_name(ask.label), ask.points,
-                  inline(ask.text) if ask.text else Markup(""),
-                  tuple(fields.get(ask.label, ()))) for ask in asks]
+        fields.setdefault(gap.part, []).append(Field(index, label_html(gap.label)))
+    # A choice is its options alone; otherwise every sub-question, with its values to
+    # check or marked by the student.
+    parts = [] if item.form == "choice" else [
+        Part(ask.label, part_name(ask.label), ask.points, inline(ask.text),
+             tuple(fields.get(ask.label, ()))) for ask in meta.asks]
     return Shown(
         heading=meta.heading, title=meta.title, points=meta.total,
         statement=inline(meta.question), parts=parts, form=item.form,
@@ -129,10 +125,39 @@ def _final(question: Question, solution: Solution) -> Markup:
     return Markup('<dl class="final">{}</dl>').format(Markup("").join(rows))
 
 
+# A rubric line's marks: "matrix product (1), bias (1)", "factors w (1) and x (1); …".
+_MARK = re.compile(r"\s*\((\d+)\)\s*(?:[,;]|\band\b)?\s*")
+
+
+def rubric_items(text: str, points: int) -> list[tuple[str, int]]:
+    """A rubric line as the items a student ticks: one per mark "(n)" when the marks add
+    up to the line's points (text after the last mark joins the last item), else the
+    whole line as one item."""
+    items: list[tuple[str, int]] = []
+    start = 0
+    for match in _MARK.finditer(text):
+        items.append((text[start:match.start()].strip(), int(match.group(1))))
+        start = match.end()
+    if not items or sum(n for _, n in items) != points or not all(t for t, _ in items):
+        return [(text, points)]
+    rest = text[start:].strip()
+    if rest:
+        items[-1] = (f"{items[-1][0]}; {rest}", items[-1][1])
+    return items
+
+
+def _rubric_html(lines: list[Rubric]) -> Markup:
+    rows = Markup("").join(Markup("<li><strong>{}</strong> ({}): {}</li>").format(
+        part_name(line.part), points_text(line.points), inline(line.text)) for line in lines)
+    return Markup('<p class="rubric-line">How the exam’s points for the values checked '
+                  "above are earned:</p><ul>{}</ul>").format(rows)
+
+
 def key(item: Planned, page: Shown) -> dict[str, Any]:
     """What the page checks and reveals: JSON data for its script."""
     solution = item.solution
     self_marked = {part.label for part in page.parts if part.self_marked}
+    checked = [line for line in solution.rubric if line.part in per_part_labels(item)]
     per_part: dict[str, int] = {}
     for gap in item.gaps:
         per_part[gap.part] = per_part.get(gap.part, 0) + 1
@@ -145,12 +170,18 @@ def key(item: Planned, page: Shown) -> dict[str, Any]:
                   for part in page.parts},
         "right": item.item.right,
         "steps": [str(block) for block in step_blocks(solution)],
-        "final": str(_final(item.question, solution)),
-        "rubric": [{"part": line.part, "name": part_name(line.part), "points": line.points,
-                    "html": str(inline(line.text))}
-                   for line in solution.rubric if line.part in self_marked
-                   or item.form == "essay"],
+        "final": str(_final(item.question, solution) + (_rubric_html(checked)
+                                                         if checked else "")),
+        "rubric": [{"name": part_name(line.part), "points": line.points,
+                    "items": [{"html": str(inline(text)), "points": points}
+                              for text, points in rubric_items(line.text, line.points)]}
+                   for line in solution.rubric if line.part in self_marked],
     }
+
+
+def per_part_labels(item: Planned) -> set[str]:
+    """The sub-questions whose values the page checks."""
+    return {gap.part for gap in item.gaps}
 
 
 def variant_page(question: Question, solution: Solution,

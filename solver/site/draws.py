@@ -35,12 +35,13 @@ def exam_version(question: Question) -> Solution:
 
 
 def _seen_as(question: Question, solution: Solution) -> str:
-    """What a student sees of a version and what it answers: two versions alike in this
-    are one page (a lab of six versions, drawn 30 times, is six pages)."""
+    """What a student is given of a version: two versions alike in this are one page (a
+    lab of six versions, drawn 30 times, is six pages; an explain question whose words
+    never change is one, however its worked example varies)."""
     view = kind_of(question).paper_view(question, solution)
     meta = solution.meta
-    return json.dumps([meta.question, [ask.text for ask in meta.asks], view.template,
-                       view.options, view.figure, solution.answer_text], sort_keys=True)
+    return json.dumps([meta.title, meta.question, [ask.text for ask in meta.asks],
+                       view.template, view.options, view.figure], sort_keys=True)
 
 
 def practice_variants(seed: int, count: int, question: Question) -> list[Solution]:

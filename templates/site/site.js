@@ -166,8 +166,9 @@
     if (!filled) {
       say(summary, "", "empty");
     } else if (firstWrong !== null) {
-      say(summary, "The first wrong value is in " + key.parts[firstWrong.part] +
-        ". Points so far: " + marks + ".", "wrong");
+      var where = Object.keys(key.parts).length > 1 ?
+        "The first wrong value is in " + key.parts[firstWrong.part] + "." : "Not right yet.";
+      say(summary, where + " Points so far: " + marks + ".", "wrong");
     } else if (filled < inputs.length) {
       say(summary, "Right so far; " + (inputs.length - filled) + " value" +
         (inputs.length - filled === 1 ? "" : "s") + " to go.", "partial");
@@ -177,9 +178,10 @@
     state.done = filled === inputs.length && firstWrong === null && inputs.length > 0;
   }
 
-  /* --- multiple choice ---------------------------------------------------------------- */
+  /* --- multiple choice: chosen, then checked (arrow keys move between options freely) -- */
 
   var radios = document.querySelectorAll("input[name=choice]");
+  var checkButton = byId("check-choice");
 
   function checkChoice(reveal) {
     var chosen = document.querySelector("input[name=choice]:checked");
@@ -194,7 +196,10 @@
         ". The worked solution below says why.", "wrong");
     }
     state.choice = chosen.value;
-    state.done = chosen.value === key.right;
+    if (!state.first) {
+      state.first = chosen.value; // the first answer checked is the one that counts
+    }
+    state.done = state.first === key.right;
     if (reveal) {
       showSteps(key.steps.length + 1);
     }
@@ -231,9 +236,10 @@
     if (shown === 0) {
       say(count, "");
     } else if (shown < total) {
-      say(count, "Step " + shown + " of " + key.steps.length + " shown.");
+      say(count, "Shown: " + shown + " of the solution’s " + key.steps.length + " numbered " +
+        "items, then its final answer.");
     } else {
-      say(count, "The whole solution is shown: " + key.steps.length + " step" +
+      say(count, "The whole solution is shown: its " + key.steps.length + " numbered item" +
         (key.steps.length === 1 ? "" : "s") + " and the final answer.");
     }
     next.disabled = shown >= total;
@@ -254,12 +260,19 @@
   }
 
   next.addEventListener("click", function () {
+    // The focus stays here, so Enter reveals one more; the list is a live region that
+    // reads the new item, which is scrolled into view.
     showSteps(shown + 1);
     var items = list.querySelectorAll("li.step");
     var newest = shown > key.steps.length ? final : items[items.length - 1];
-    if (newest) {
-      newest.setAttribute("tabindex", "-1");
-      newest.focus();
+    if (newest && newest.scrollIntoView) {
+      newest.scrollIntoView({ block: "nearest" });
+    }
+    if (next.disabled) {
+      all.focus();
+      if (all.disabled) {
+        hide.focus();
+      }
     }
   });
   all.addEventListener("click", function () {
@@ -276,10 +289,12 @@
     var got = 0;
     var of = 0;
     key.rubric.forEach(function (line, index) {
-      of += line.points;
-      if (state.ticks[index]) {
-        got += line.points;
-      }
+      line.items.forEach(function (item, number) {
+        of += item.points;
+        if (state.ticks[index + "." + number]) {
+          got += item.points;
+        }
+      });
     });
     say(selfScore, "You give yourself " + got + " of " + of + " point" + (of === 1 ? "" : "s") +
       " for the parts you mark yourself.");
@@ -288,25 +303,35 @@
     }
   }
 
+  function points(number) {
+    return number + (number === 1 ? " pt" : " pts");
+  }
+
   key.rubric.forEach(function (line, index) {
-    var row = document.createElement("div");
-    row.className = "tick";
-    var box = document.createElement("input");
-    box.type = "checkbox";
-    box.id = "tick-" + index;
-    box.checked = Boolean(state.ticks[index]);
-    var label = document.createElement("label");
-    label.htmlFor = box.id;
-    label.insertAdjacentHTML("beforeend", "<strong>" + line.name + "</strong> (" + line.points +
-      (line.points === 1 ? " pt" : " pts") + ") " + line.html); // escaped at build time
-    box.addEventListener("change", function () {
-      state.ticks[index] = box.checked;
-      tally();
-      remember();
+    var head = document.createElement("p");
+    head.className = "rubric-line";
+    head.textContent = line.name + " (" + points(line.points) + ")";
+    items.appendChild(head);
+    line.items.forEach(function (item, number) {
+      var name = index + "." + number;
+      var row = document.createElement("div");
+      row.className = "tick";
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.id = "tick-" + index + "-" + number;
+      box.checked = Boolean(state.ticks[name]);
+      var label = document.createElement("label");
+      label.htmlFor = box.id;
+      label.insertAdjacentHTML("beforeend", item.html + " (" + points(item.points) + ")"); // escaped at build time
+      box.addEventListener("change", function () {
+        state.ticks[name] = box.checked;
+        tally();
+        remember();
+      });
+      row.appendChild(box);
+      row.appendChild(label);
+      items.appendChild(row);
     });
-    row.appendChild(box);
-    row.appendChild(label);
-    items.appendChild(row);
   });
 
   /* --- the student's own text, kept ------------------------------------------------- */
@@ -329,10 +354,17 @@
   Array.prototype.forEach.call(radios, function (radio) {
     radio.checked = state.choice === radio.value;
     radio.addEventListener("change", function () {
+      checkButton.disabled = false;
+      say(byId("choice-status"), "");
+    });
+  });
+  if (checkButton) {
+    checkButton.disabled = !state.choice;
+    checkButton.addEventListener("click", function () {
       checkChoice(true);
       remember();
     });
-  });
+  }
 
   if (inputs.length) {
     checkGaps();
