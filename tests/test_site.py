@@ -14,8 +14,9 @@ import pytest
 from solver.model import SelfCheckError
 from solver.registry import exam, lookup
 from solver.site import build, pages
-from solver.site.build import site_files, write_site
+from solver.site.build import site_files
 from solver.site.draws import practice_seed, practice_variants
+from solver.site.place import MARKER, write_site
 from solver.variants.seeded import question_draws
 from tests.conftest import run_cli
 
@@ -67,7 +68,7 @@ def test_every_page_passes_the_leak_guard_and_a_planted_answer_fails_it(
         monkeypatch: pytest.MonkeyPatch) -> None:
     files = _files("lecture.5", "paper.3")
     assert {"index.html", "lecture.5/1.html", "lecture.5/3.key.js", "paper.3/2.html",
-            "site.js", "site.css", ".solver-site"} <= set(files)
+            "site.js", "site.css"} <= set(files)
     real = pages.page_html
 
     def with_the_answer(*args: object, **kwargs: object) -> str:
@@ -142,11 +143,60 @@ def test_a_folder_that_is_not_a_site_is_refused_untouched(tmp_path: Path) -> Non
     (folder / "mine.txt").write_text("keep me")
     result = run_cli("site", "--seed", "1", "--count", "2", "--out", str(folder),
                      "--only", "paper.3")
-    assert result.returncode == 2 and "not a practice site" in result.stderr
+    assert result.returncode == 2 and "'mine.txt', which is not a file of a practice site" \
+        in result.stderr
     assert [p.name for p in folder.iterdir()] == ["mine.txt"]
-    (tmp_path / "file").write_text("x")
-    result = run_cli("site", "--seed", "1", "--count", "2", "--out", str(tmp_path / "file"))
+    (folder / MARKER).write_text("")  # a mark alone does not make a folder a site
+    result = run_cli("site", "--seed", "1", "--count", "2", "--out", str(folder))
     assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert sorted(p.name for p in folder.iterdir()) == [MARKER, "mine.txt"]
+
+
+def test_an_earlier_site_with_a_file_added_is_refused_even_during_the_build(
+        tmp_path: Path) -> None:
+    from solver.model import InputError
+    from solver.site.place import check_destination
+
+    folder = tmp_path / "site"
+    write_site(folder, iter(_files("paper.3", count=2).items()))
+    check_destination(folder)  # an earlier site, whole
+    (folder / "paper.3" / "notes.txt").write_text("mine")
+    with pytest.raises(InputError, match=r"paper\.3/notes\.txt', which is not a file"):
+        check_destination(folder)
+    (folder / "paper.3" / "notes.txt").unlink()
+
+    def adding(files: Iterator[tuple[str, bytes]]) -> Iterator[tuple[str, bytes]]:
+        for number, item in enumerate(files):
+            if number == 2:
+                (folder / "added.txt").write_text("written while the site was built")
+            yield item
+
+    before = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    with pytest.raises(InputError, match=r"added\.txt"):
+        write_site(folder, adding(iter(_files("lecture.5", count=2).items())))
+    after = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert after.pop(Path("added.txt")) and after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_killed_build_s_temporary_is_swept(tmp_path: Path) -> None:
+    folder = tmp_path / "site"
+    stale = tmp_path / ".site.abcdefgh.tmp"  # as a killed build leaves it: unlocked
+    (stale / "paper.3").mkdir(parents=True)
+    (stale / "lock").write_text("")
+    write_site(folder, iter(_files("paper.3", count=1).items()))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_out_that_cannot_be_swapped_is_refused_before_the_build(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write_site(site, iter(_files("paper.3", count=1).items()))
+    result = run_cli("site", "--seed", "1", "--count", "1", "--out", ".", cwd=site)
+    assert result.returncode == 2 and "holds the current folder" in result.stderr
+    long = "x" * 242
+    result = run_cli("site", "--seed", "1", "--count", "1", "--out", str(tmp_path / long))
+    assert result.returncode == 2 and "too long" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
 @pytest.mark.slow
@@ -163,3 +213,36 @@ def test_the_command_builds_and_rebuilds_a_site(tmp_path: Path) -> None:
     again = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     assert again == first
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+@pytest.mark.slow
+def test_a_stop_signal_at_the_swap_leaves_one_whole_site_and_nothing_else(
+        tmp_path: Path) -> None:
+    """SIGTERM sent while the new site replaces the earlier one: the swap and the removal
+    of the earlier site finish first (the signal waits), so --out holds the new site
+    whole and nothing is left beside it; the command still reports the stop."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "site"
+    assert run_cli("site", "--seed", "1", "--count", "2", "--out", str(folder),
+                   "--only", "paper.3").returncode == 0
+    script = (
+        "import os, signal, sys\n"
+        "from solver.site import place\n"
+        "real = place._exchange\n"
+        "def stopped(first, second):\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    real(first, second)\n"
+        "place._exchange = stopped\n"
+        "from solver.cli import main\n"
+        f"sys.exit(main(['site', '--seed', '1', '--count', '2', '--out', {str(folder)!r}, "
+        "'--only', 'lecture.5']))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 143 and "terminated" in result.stderr, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert (folder / "lecture.5" / "2.html").is_file() and not (folder / "paper.3").exists()
+    from solver.site.place import check_destination
+
+    check_destination(folder)  # the mark lists exactly what is there

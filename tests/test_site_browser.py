@@ -310,6 +310,7 @@ def test_offline_with_the_network_cut_and_nothing_fetched(browser: Any, site: Pa
             _open(browser, site, page)
             if page != "index.html":
                 browser.find_element(By.ID, "all-steps").click()
+                _images_loaded(browser)
                 images = browser.execute_script(
                     "return Array.from(document.images).map(i => [i.src, i.naturalWidth])")
                 assert images and all(width > 0 for _, width in images), images
@@ -322,6 +323,14 @@ def test_offline_with_the_network_cut_and_nothing_fetched(browser: Any, site: Pa
     finally:
         browser.execute_cdp_cmd("Network.emulateNetworkConditions", {
             "offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+
+
+def _images_loaded(driver: Any) -> None:
+    """Wait (at most 20 s, a loaded machine) until every image has loaded or failed."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script(
+        "return Array.from(document.images).every(i => i.complete)"))
 
 
 def test_served_by_a_static_host(browser: Any, site: Path) -> None:

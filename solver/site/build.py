@@ -1,25 +1,21 @@
 """The whole practice site: every chosen question's variants as pages, each checked by
-the leak guard and bounded in size, then written to a temporary folder beside ``--out``
-and moved into place (a failed or stopped build leaves the previous site, or nothing).
+the leak guard and bounded in size (:mod:`.place` puts them in place of ``--out``).
 
 Layout of the site (every link relative, so it opens from the file system or any static
 host): ``index.html``; ``site.css`` and ``site.js``; per question a folder named by its
 id with ``N.html`` and ``N.key.js`` for each variant N; ``media/`` the formulas and
-figures as SVG files; ``.solver-site``, the mark that lets a later build replace it.
+figures as SVG files; ``.solver-site``, the mark listing them (:mod:`.place`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 from solver import guard, interrupt
 from solver.kinds import kind_of
-from solver.model import BuildError, InputError, SelfCheckError
+from solver.model import SelfCheckError
 from solver.record import Exam, Question
 from solver.site.content import variant_page
 from solver.site.draws import practice_variants
@@ -30,7 +26,6 @@ MAX_COUNT = 100  # variants per question: a site of 100 is 6,000 pages for this 
 # at 30 variants is far below it (see the README), so only an exam file with a statement
 # or a worked solution out of all proportion reaches it.
 MAX_PAGE_BYTES = 262_144
-MARKER = ".solver-site"
 # What every page shows besides a question's own words: the guard allows these.
 FRAME = ("All questions", "Previous variant", "New variant", "Your answer", "Worked solution",
          "Next step", "Show every step", "Hide the solution")
@@ -87,62 +82,3 @@ def site_files(exam: Exam, seed: int, count: int, questions: list[Question],
         yield name, asset(name)
     for name, data in sorted(media.files.items()):
         yield f"{MEDIA}/{name}", data
-    yield MARKER, b"A practice site written by 'solver site'; the next build replaces it.\n"
-
-
-def check_destination(folder: Path) -> None:
-    """``--out`` may be new, an empty folder or a site an earlier build wrote: never a
-    folder holding anything else (it is replaced as a whole)."""
-    if not folder.exists():
-        return
-    if folder.is_symlink() or not folder.is_dir():
-        raise InputError(f"--out {folder} is not a folder; give a new or empty folder")
-    if any(folder.iterdir()) and not (folder / MARKER).is_file():
-        raise InputError(f"--out {folder} holds files that are not a practice site; give a "
-                         "new or empty folder (a site is replaced as a whole)")
-
-
-def write_site(folder: Path, files: Iterator[tuple[str, bytes]]) -> int:
-    """Write ``files`` into a new temporary folder beside ``folder``, then put it in
-    ``folder``'s place; return the number of files. On any failure nothing changes."""
-    from solver.output import LOCK_NAME, locked_temporary, make_parents, remove_empty
-
-    created = make_parents(folder / "x") if not folder.exists() else []
-    try:
-        fd, temporary = locked_temporary(folder, directory=True)
-    except OSError as error:
-        remove_empty(created)
-        raise BuildError(f"cannot write beside {folder}: {error.strerror or error}") from None
-    written = 0
-    try:
-        for name, data in files:
-            path = temporary / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-            written += 1
-        interrupt.check()
-        (temporary / LOCK_NAME).unlink()
-        os.chmod(temporary, 0o755)
-        _replace(folder, temporary)
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        remove_empty(created)
-        raise
-    finally:
-        os.close(fd)
-    return written
-
-
-def _replace(folder: Path, temporary: Path) -> None:
-    """Put ``temporary`` where ``folder`` is (an earlier site or an empty folder)."""
-    if not folder.exists():
-        os.rename(temporary, folder)
-        return
-    old = temporary.with_name(temporary.name + ".old")
-    os.rename(folder, old)
-    try:
-        os.rename(temporary, folder)
-    except OSError:
-        os.rename(old, folder)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

@@ -16,7 +16,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="variants per question, the exam's own version first")
     parser.add_argument("--out", required=True, metavar="DIR",
                         help="the site's folder (new, empty, or an earlier site: replaced)")
-    parser.add_argument("--only", nargs="+", metavar="ID", help="only these questions")
+    parser.add_argument("--only", nargs="+", action="extend", metavar="ID",
+                        help="only these questions (in the exam's order)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,7 +28,8 @@ def run(args: argparse.Namespace) -> int:
     from solver.registry import chosen, exam
     from solver.render.diskcache import building
     from solver.sheet.typeset import progress as say
-    from solver.site.build import MAX_COUNT, check_destination, site_files, write_site
+    from solver.site.build import MAX_COUNT, site_files
+    from solver.site.place import check_destination, write_site
     from solver.variants.seeded import check_seed
 
     check_seed(args.seed)
@@ -35,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--count must be in 1..{MAX_COUNT}, got {args.count}")
     folder = Path(check_folder(args.out))
     check_destination(folder)
-    questions = chosen(args.only)
+    order = list(exam().questions)
+    questions = sorted(chosen(args.only), key=lambda question: order.index(question.id))
 
     def progress(question_id: str, variants: int) -> None:
         say(f"{question_id}: {variants} variant{'s' if variants != 1 else ''} solved, "
@@ -44,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     with building(folder):
         written = write_site(folder, site_files(exam(), args.seed, args.count, questions,
                                                 progress))
-    print(f"solver: wrote {folder / 'index.html'} ({len(questions)} questions, {written} "
-          "files; every page passed the leak guard)", file=sys.stderr)
+    print(f"solver: wrote {folder / 'index.html'} ({len(questions)} question"
+          f"{'s' if len(questions) != 1 else ''}, {written} files; every page passed the leak "
+          "guard)", file=sys.stderr)
     return 0

@@ -1,0 +1,161 @@
+"""Putting a built practice site in place of ``--out``, and what ``--out`` may be.
+
+The site is written into a new locked temporary folder beside ``--out``
+(:func:`solver.output.locked_temporary`, swept like the other commands' temporaries when
+a build was killed), then swapped with ``--out`` in one ``renameat2(RENAME_EXCHANGE)``:
+at every moment ``--out`` holds the earlier site or the new one, whole. The stop signals
+wait while the swap and the removal of the earlier site run (a fraction of a second), so
+a stop there leaves the new site and nothing else.
+
+``--out`` may be new, an empty folder, or a site an earlier build wrote: its mark
+(:data:`MARKER`) lists every file that build wrote, and a folder holding anything else (a
+note added since, a folder that only carries a mark) is refused untouched, before the
+build and again just before the swap.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from solver import interrupt
+from solver.model import BuildError, InputError
+from solver.output import (
+    LOCK_NAME,
+    NAME_MAX,
+    TEMP_PREFIX_SUFFIX,
+    locked_temporary,
+    make_parents,
+    remove_empty,
+    shown,
+    sweep_stale,
+)
+from solver.workers import stop_signals_blocked
+
+MARKER = ".solver-site"
+_HEADER = "A practice site written by 'solver site'; the next build replaces these files:\n"
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def check_destination(folder: Path) -> None:
+    """An InputError unless ``folder`` is new, empty or an earlier site, whole."""
+    name = shown(folder)
+    if len(os.fsencode(folder.name)) + TEMP_PREFIX_SUFFIX > NAME_MAX:
+        raise InputError(f"--out {name}: the name is too long to write a temporary folder "
+                         f"beside it; at most {NAME_MAX - TEMP_PREFIX_SUFFIX} bytes")
+    try:
+        here = Path.cwd().resolve()
+    except OSError:
+        here = None
+    if not os.path.lexists(folder):
+        return
+    if folder.is_symlink() or not folder.is_dir():
+        raise InputError(f"--out {name} is not a folder; give a new or empty folder")
+    if os.path.ismount(folder):
+        raise InputError(f"--out {name} is a mount point; give a folder inside it")
+    if here is not None and here.is_relative_to(folder.resolve()):
+        raise InputError(f"--out {name} holds the current folder; give another folder")
+    foreign = _foreign(folder)
+    if foreign:
+        raise InputError(f"--out {name} holds {shown(foreign)}, which is not a file of a "
+                         "practice site; give a new or empty folder (a site is replaced "
+                         "as a whole)")
+
+
+def _listed(folder: Path) -> set[str]:
+    try:
+        text = (folder / MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return set()
+    if not text.startswith(_HEADER):
+        return set()
+    return set(text[len(_HEADER):].splitlines())
+
+
+def _foreign(folder: Path) -> str:
+    """The first entry of ``folder`` that its mark does not list ("" if none); a link is
+    never the site's."""
+    listed = _listed(folder) | {MARKER}
+    folders = {str(parent) for name in listed for parent in Path(name).parents} - {"."}
+    for root, subfolders, files in os.walk(folder):
+        for entry, known in [*((e, folders) for e in sorted(subfolders)),
+                             *((e, listed) for e in sorted(files))]:
+            relative = os.path.relpath(os.path.join(root, entry), folder)
+            if os.path.islink(os.path.join(root, entry)) or relative not in known:
+                return relative
+    return ""
+
+
+def marker(names: Iterable[str]) -> bytes:
+    """The mark of a site that holds ``names``."""
+    return (_HEADER + "".join(f"{name}\n" for name in sorted(names))).encode("utf-8")
+
+
+@contextlib.contextmanager
+def _temporary(folder: Path) -> Iterator[Path]:
+    """A new locked temporary folder beside ``folder``, removed unless it was used."""
+    created = make_parents(folder / "x") if not os.path.lexists(folder) else []
+    try:
+        fd, temporary = locked_temporary(folder, directory=True)
+    except OSError as error:
+        remove_empty(created)
+        raise BuildError(f"cannot write beside {shown(folder)}: "
+                         f"{error.strerror or error}") from None
+    try:
+        yield temporary
+    except BaseException:
+        remove_empty(created)
+        raise
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+        os.close(fd)
+
+
+def write_site(folder: Path, files: Iterable[tuple[str, bytes]]) -> int:
+    """Write ``files`` (relative path, bytes) and the mark listing them, then put them in
+    ``folder``'s place; return how many files. On failure ``folder`` is as it was."""
+    sweep_stale(folder)
+    names: list[str] = []
+    with _temporary(folder) as temporary:
+        for name, data in files:
+            path = temporary / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            names.append(name)
+        (temporary / MARKER).write_bytes(marker(names))
+        interrupt.check()
+        (temporary / LOCK_NAME).unlink()
+        os.chmod(temporary, 0o755)
+        with stop_signals_blocked():
+            if os.path.lexists(folder):
+                check_destination(folder)  # nothing was added while the site was built
+                _exchange(temporary, folder)  # the temporary now holds the earlier site
+            else:
+                os.rename(temporary, folder)
+            shutil.rmtree(temporary, ignore_errors=True)
+    return len(names) + 1
+
+
+def _exchange(first: Path, second: Path) -> None:
+    """Swap two folders in one step (Linux's renameat2); where the call or the file
+    system lacks it, two renames (the stop signals are blocked around them)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    call = getattr(libc, "renameat2", None)
+    if call is not None:
+        done = call(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second),
+                    _RENAME_EXCHANGE)
+        if done == 0:
+            return
+        code = ctypes.get_errno()
+        if code not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+            raise BuildError(f"cannot replace {shown(second)}: {os.strerror(code)}")
+    aside = first.with_name(first.name + "2")
+    os.rename(second, aside)
+    os.rename(first, second)
+    os.rename(aside, first)
