@@ -185,6 +185,8 @@ def _on_signal(signum: int, frame: Any) -> None:
         if signal.getsignal(other) is _on_signal:
             signal.signal(other, signal.SIG_IGN)
     interrupt.received.append(signum)
+    if interrupt.held:  # a step that must finish: raised when it is over
+        return
     raise interrupt.Signalled(signum)
 
 

@@ -228,7 +228,10 @@ def test_a_stop_signal_at_the_swap_leaves_one_whole_site_and_nothing_else(
     assert run_cli("site", "--seed", "1", "--count", "2", "--out", str(folder),
                    "--only", "paper.3").returncode == 0
     script = (
-        "import os, signal, sys\n"
+        "import os, signal, sys, threading, time\n"
+        # a thread of its own, as numpy's BLAS workers are: a process-directed signal may
+        # reach it, and Python runs the handler in the main thread whatever it blocks
+        "threading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n"
         "from solver.site import place\n"
         "real = place._exchange\n"
         "def stopped(first, second):\n"

@@ -1,6 +1,6 @@
 """One variant of one question as a practice page holds it: what the student is shown
 (the exam's words for the variant, its parts, the inputs and options) and what the page
-checks and reveals on request (:class:`Key`: the plan's gaps with their tolerances and
+checks and reveals on request (:func:`key`: the plan's gaps with their tolerances and
 wrong paths, the right option, the worked steps, the final answers, the rubric).
 
 Everything comes through the question's kind and the LMS-neutral plan
@@ -157,10 +157,10 @@ def key(item: Planned, page: Shown) -> dict[str, Any]:
     """What the page checks and reveals: JSON data for its script."""
     solution = item.solution
     self_marked = {part.label for part in page.parts if part.self_marked}
-    checked = [line for line in solution.rubric if line.part in per_part_labels(item)]
-    per_part: dict[str, int] = {}
+    per_part: dict[str, int] = {}  # values checked per sub-question
     for gap in item.gaps:
         per_part[gap.part] = per_part.get(gap.part, 0) + 1
+    checked = [line for line in solution.rubric if line.part in per_part]
     points = {part.label: part.points for part in page.parts}
     return {
         "form": item.form,
@@ -177,11 +177,6 @@ def key(item: Planned, page: Shown) -> dict[str, Any]:
                               for text, points in rubric_items(line.text, line.points)]}
                    for line in solution.rubric if line.part in self_marked],
     }
-
-
-def per_part_labels(item: Planned) -> set[str]:
-    """The sub-questions whose values the page checks."""
-    return {gap.part for gap in item.gaps}
 
 
 def variant_page(question: Question, solution: Solution,

@@ -3,9 +3,9 @@
 The site is written into a new locked temporary folder beside ``--out``
 (:func:`solver.output.locked_temporary`, swept like the other commands' temporaries when
 a build was killed), then swapped with ``--out`` in one ``renameat2(RENAME_EXCHANGE)``:
-at every moment ``--out`` holds the earlier site or the new one, whole. The stop signals
-wait while the swap and the removal of the earlier site run (a fraction of a second), so
-a stop there leaves the new site and nothing else.
+at every moment ``--out`` holds the earlier site or the new one, whole. A stop signal waits
+while the swap and the removal of the earlier site run (a fraction of a second:
+:func:`solver.interrupt.held_back`), so a stop there leaves the new site and nothing else.
 
 ``--out`` may be new, an empty folder, or a site an earlier build wrote: its mark
 (:data:`MARKER`) lists every file that build wrote, and a folder holding anything else (a
@@ -35,7 +35,6 @@ from solver.output import (
     shown,
     sweep_stale,
 )
-from solver.workers import stop_signals_blocked
 
 MARKER = ".solver-site"
 _HEADER = "A practice site written by 'solver site'; the next build replaces these files:\n"
@@ -132,7 +131,7 @@ def write_site(folder: Path, files: Iterable[tuple[str, bytes]]) -> int:
         interrupt.check()
         (temporary / LOCK_NAME).unlink()
         os.chmod(temporary, 0o755)
-        with stop_signals_blocked():
+        with interrupt.held_back():
             if os.path.lexists(folder):
                 check_destination(folder)  # nothing was added while the site was built
                 _exchange(temporary, folder)  # the temporary now holds the earlier site
@@ -144,7 +143,7 @@ def write_site(folder: Path, files: Iterable[tuple[str, bytes]]) -> int:
 
 def _exchange(first: Path, second: Path) -> None:
     """Swap two folders in one step (Linux's renameat2); where the call or the file
-    system lacks it, two renames (the stop signals are blocked around them)."""
+    system lacks it, two renames (a stop signal waits for them)."""
     libc = ctypes.CDLL(None, use_errno=True)
     call = getattr(libc, "renameat2", None)
     if call is not None:

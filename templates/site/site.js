@@ -236,8 +236,8 @@
     if (shown === 0) {
       say(count, "");
     } else if (shown < total) {
-      say(count, "Shown: " + shown + " of the solution’s " + key.steps.length + " numbered " +
-        "items, then its final answer.");
+      say(count, "Shown: item " + shown + " of " + key.steps.length +
+        "; the final answer comes after the last.");
     } else {
       say(count, "The whole solution is shown: its " + key.steps.length + " numbered item" +
         (key.steps.length === 1 ? "" : "s") + " and the final answer.");
