@@ -249,3 +249,25 @@ def test_a_stop_signal_at_the_swap_leaves_one_whole_site_and_nothing_else(
     from solver.site.place import check_destination
 
     check_destination(folder)  # the mark lists exactly what is there
+
+
+def test_a_mark_that_is_a_pipe_or_too_large_is_no_site_s_mark(tmp_path: Path) -> None:
+    """Read without waiting and never whole: a folder whose mark is a pipe, or a file
+    larger than any site's mark, is refused at once as not a site."""
+    import os
+
+    from solver.model import InputError
+    from solver.site import place
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    os.mkfifo(folder / MARKER)
+    (folder / "index.html").write_text("")
+    with pytest.raises(InputError, match="not a file of a practice site"):
+        place.check_destination(folder)
+    (folder / MARKER).unlink()
+    with open(folder / MARKER, "wb") as mark:
+        mark.write(place.marker(["index.html"]))
+        mark.truncate(place.MAX_MARK_BYTES + 10)
+    with pytest.raises(InputError, match="not a file of a practice site"):
+        place.check_destination(folder)
