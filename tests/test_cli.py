@@ -57,6 +57,11 @@ BAD_INPUT = [
     (["site", "--seed", "-1", "--count", "2", "--out", "x"], "--seed must be a whole number"),
     (["site", "--seed", "1", "--count", "2", "--out", "x", "--only", "lecture.99"],
      "unknown question id"),
+    # a repeated --only adds to the first (it used to replace it, dropping lecture.42)
+    (["site", "--seed", "1", "--count", "2", "--out", "x", "--only", "lecture.42", "--only",
+      "paper.1"], "unknown question id"),
+    (["variants", "--seed", "1", "--count", "1", "--out", "x", "--only", "lecture.42",
+      "--only", "lecture.1"], "unknown question id"),
     (["pdf", "--only", "lecture.42"], "unknown question id"),
 ]
 

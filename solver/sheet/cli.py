@@ -10,7 +10,8 @@ import argparse
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", default="build/answers.pdf", help="default: %(default)s")
-    parser.add_argument("--only", nargs="+", metavar="ID", help="only these questions")
+    parser.add_argument("--only", nargs="+", action="extend", metavar="ID",
+                        help="only these questions (--only may be repeated)")
 
 
 def run(args: argparse.Namespace) -> int:

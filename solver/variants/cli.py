@@ -20,7 +20,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, required=True, help="the class's seed")
     parser.add_argument("--count", type=int, required=True, help="how many variants")
     parser.add_argument("--out", required=True, metavar="DIR", help="folder for key.json")
-    parser.add_argument("--only", nargs="+", metavar="ID", help="only these questions")
+    parser.add_argument("--only", nargs="+", action="extend", metavar="ID",
+                        help="only these questions (--only may be repeated)")
     parser.add_argument("--pdf", action="store_true",
                         help="also write each variant's question paper and worked key")
     parser.add_argument("--jobs", type=int, default=1, help="processes (default: 1)")

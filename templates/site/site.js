@@ -203,6 +203,7 @@
     if (reveal) {
       showSteps(key.steps.length + 1);
     }
+    checkButton.disabled = true; // until another option is chosen
   }
 
   /* --- the worked solution, a step at a time ------------------------------------------ */
@@ -359,7 +360,7 @@
     });
   });
   if (checkButton) {
-    checkButton.disabled = !state.choice;
+    checkButton.disabled = true;
     checkButton.addEventListener("click", function () {
       checkChoice(true);
       remember();

@@ -22,7 +22,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--count", type=int, required=True, help="how many variants")
     parser.add_argument("--out", required=True, metavar="FILE.xml",
                         help="the Moodle XML file to write")
-    parser.add_argument("--only", nargs="+", metavar="ID", help="only these questions")
+    parser.add_argument("--only", nargs="+", action="extend", metavar="ID",
+                        help="only these questions (--only may be repeated)")
     parser.add_argument("--max-count", type=int, metavar="N",
                         help="raise the cap on --count (1000) to N")
 
