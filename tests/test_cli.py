@@ -62,6 +62,8 @@ BAD_INPUT = [
       "paper.1"], "unknown question id"),
     (["variants", "--seed", "1", "--count", "1", "--out", "x", "--only", "lecture.42",
       "--only", "lecture.1"], "unknown question id"),
+    (["site", "--seed", "1", "--count", "1", "--out", "x/..", "--only", "paper.1"],
+     "has a '..' in it"),
     (["pdf", "--only", "lecture.42"], "unknown question id"),
 ]
 

@@ -271,3 +271,24 @@ def test_a_mark_that_is_a_pipe_or_too_large_is_no_site_s_mark(tmp_path: Path) ->
         mark.truncate(place.MAX_MARK_BYTES + 10)
     with pytest.raises(InputError, match="not a file of a practice site"):
         place.check_destination(folder)
+
+
+def test_a_folder_that_cannot_be_read_is_refused(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sub-folder the build cannot list might hide a student's file: refused, not
+    skipped (as root no permission stops a walk, so the walk's error is planted)."""
+    from solver.model import InputError
+    from solver.site import place
+
+    folder = tmp_path / "site"
+    write_site(folder, iter(_files("paper.3", count=1).items()))
+    real = place.os.walk
+
+    def walk(top: str, onerror: object = None) -> object:
+        error = PermissionError(13, "Permission denied", str(folder / "paper.3"))
+        onerror(error)  # type: ignore[operator]
+        return real(top)
+
+    monkeypatch.setattr(place.os, "walk", walk)
+    with pytest.raises(InputError, match=r"cannot read .*paper\.3.* \(Permission denied\)"):
+        place.check_destination(folder)

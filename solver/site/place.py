@@ -9,8 +9,8 @@ while the swap and the removal of the earlier site run (a fraction of a second:
 
 ``--out`` may be new, an empty folder, or a site an earlier build wrote: its mark
 (:data:`MARKER`) lists every file that build wrote, and a folder holding anything else (a
-note added since, a folder that only carries a mark) is refused untouched, before the
-build and again just before the swap.
+note added since, a mark that is not one, a folder that cannot be read or changed) is
+refused untouched, before the build and again just before the swap.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import errno
 import os
 import shutil
 import stat
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -46,6 +47,8 @@ _RENAME_EXCHANGE = 2
 def check_destination(folder: Path) -> None:
     """An InputError unless ``folder`` is new, empty or an earlier site, whole."""
     name = shown(folder)
+    if ".." in folder.parts:  # the temporary goes beside the last name: it must be --out's
+        raise InputError(f"--out {name} has a '..' in it; give the folder's own path")
     if len(os.fsencode(folder.name)) + TEMP_PREFIX_SUFFIX > NAME_MAX:
         raise InputError(f"--out {name}: the name is too long to write a temporary folder "
                          f"beside it; at most {NAME_MAX - TEMP_PREFIX_SUFFIX} bytes")
@@ -61,7 +64,12 @@ def check_destination(folder: Path) -> None:
         raise InputError(f"--out {name} is a mount point; give a folder inside it")
     if here is not None and here.is_relative_to(folder.resolve()):
         raise InputError(f"--out {name} holds the current folder; give another folder")
-    foreign = _foreign(folder)
+    try:
+        foreign = _foreign(folder)
+    except OSError as error:
+        raise InputError(f"--out {name}: cannot read {shown(error.filename or folder)} "
+                         f"({error.strerror or error}); a site is replaced as a whole"
+                         ) from None
     if foreign:
         raise InputError(f"--out {name} holds {shown(foreign)}, which is not a file of a "
                          "practice site; give a new or empty folder (a site is replaced "
@@ -73,31 +81,44 @@ def check_destination(folder: Path) -> None:
 MAX_MARK_BYTES = 4_000_000
 
 
-def _listed(folder: Path) -> set[str]:
-    try:  # a regular file only: a pipe or a device planted as the mark is not waited on
+def _listed(folder: Path) -> set[str] | None:
+    """The names the mark lists; None when the mark is not one (not a regular file, over
+    the bound, not a mark's text). A pipe or a device there is not waited on."""
+    try:
         fd = os.open(folder / MARKER, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
-        return set()
+        return None
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return set()
+            return None
         data = os.read(fd, MAX_MARK_BYTES + 1)
         text = data.decode("utf-8") if len(data) <= MAX_MARK_BYTES else ""
     except (OSError, UnicodeDecodeError):
-        return set()
+        return None
     finally:
         os.close(fd)
     if not text.startswith(_HEADER):
-        return set()
+        return None
     return set(text[len(_HEADER):].splitlines())
 
 
 def _foreign(folder: Path) -> str:
-    """The first entry of ``folder`` that its mark does not list ("" if none); a link is
-    never the site's."""
-    listed = _listed(folder) | {MARKER}
+    """The first entry of ``folder`` that is not the site's ("" if none): one its mark does
+    not list, a link, the mark itself when it is not one, or a folder that cannot be
+    changed (the earlier site could not be removed). OSError: a folder cannot be read."""
+    names = os.listdir(folder)
+    listed = _listed(folder) if MARKER in names else set()
+    if listed is None:
+        return MARKER
+    listed |= {MARKER}
     folders = {str(parent) for name in listed for parent in Path(name).parents} - {"."}
-    for root, subfolders, files in os.walk(folder):
+
+    def unreadable(error: OSError) -> None:
+        raise error
+
+    for root, subfolders, files in os.walk(folder, onerror=unreadable):
+        if not os.access(root, os.W_OK | os.X_OK):
+            return os.path.relpath(root, folder)
         for entry, known in [*((e, folders) for e in sorted(subfolders)),
                              *((e, listed) for e in sorted(files))]:
             relative = os.path.relpath(os.path.join(root, entry), folder)
@@ -144,15 +165,21 @@ def write_site(folder: Path, files: Iterable[tuple[str, bytes]]) -> int:
             names.append(name)
         (temporary / MARKER).write_bytes(marker(names))
         interrupt.check()
-        (temporary / LOCK_NAME).unlink()
         os.chmod(temporary, 0o755)
         with interrupt.held_back():
             if os.path.lexists(folder):
                 check_destination(folder)  # nothing was added while the site was built
                 _exchange(temporary, folder)  # the temporary now holds the earlier site
+                # The held lock goes with the earlier site: if this process dies while
+                # removing it, the next build sweeps it at once.
+                os.rename(folder / LOCK_NAME, temporary / LOCK_NAME)
             else:
                 os.rename(temporary, folder)
+                (folder / LOCK_NAME).unlink()
             shutil.rmtree(temporary, ignore_errors=True)
+        if os.path.lexists(temporary):
+            print(f"solver: note: the earlier site's files could not all be removed: "
+                  f"{shown(temporary)}", file=sys.stderr)
     return len(names) + 1
 
 
