@@ -13,25 +13,16 @@ from __future__ import annotations
 import hashlib
 import json
 
-from solver.engine import solve
 from solver.kinds import kind_of
-from solver.model import SelfCheckError, Solution, failed_check_message
+from solver.model import Solution
 from solver.record import Question
-from solver.variants.seeded import MAX_SEED, question_draws, varies
+from solver.variants.seeded import MAX_SEED, exam_version, question_draws, varies
 
 
 def practice_seed(seed: int) -> int:
     """The seed a site with ``--seed seed`` draws from: never the class seed itself."""
     digest = hashlib.sha256(f"solver-practice:{seed}".encode()).digest()
     return int.from_bytes(digest[:8], "big") % MAX_SEED
-
-
-def exam_version(question: Question) -> Solution:
-    """The question as the exam printed it, solved and verified."""
-    solution = solve(question, {})
-    if solution.failed_checks:
-        raise SelfCheckError(failed_check_message(question.id, solution.failed_checks))
-    return solution
 
 
 def _seen_as(question: Question, solution: Solution) -> str:

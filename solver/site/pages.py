@@ -1,7 +1,8 @@
 """The practice site's HTML: a page per variant, its key script, the front page, and the
 formulas and figures as SVG files that every page shares.
 
-Pages are Jinja2 templates (``templates/site``) with autoescape, and formulas, steps and
+Pages are Jinja2 templates (``templates/site``) in the sheet's environment (autoescape,
+StrictUndefined), and formulas, steps and
 code come from the sheet's own HTML printers (:mod:`solver.render.html`), so the exam's
 words and parameters are escaped by the same rules as on the sheet. A page's formulas are
 written by the sheet's printers as ``data:`` images; here each becomes a file named by its
@@ -17,10 +18,9 @@ import base64
 import hashlib
 import json
 import re
-from functools import cache
 from typing import Any
 
-from solver.render.html import TEMPLATES
+from solver.render.html import TEMPLATES, environment
 from solver.render.printer import points_text
 from solver.site.content import Shown
 
@@ -61,19 +61,6 @@ class Media:
         return data
 
 
-@cache
-def environment() -> Any:
-    """Jinja2 with autoescape and StrictUndefined, as the sheet's (a missing name fails)."""
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES / "site"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
-
-
 def asset(name: str) -> bytes:
     return (TEMPLATES / "site" / name).read_bytes()
 
@@ -88,7 +75,7 @@ def key_script(key: dict[str, Any]) -> str:
 
 def page_html(site_title: str, store: str, section: str, folder: str, number: int,
               count: int, page: Shown) -> str:
-    return str(environment().get_template("page.html.j2").render(
+    return str(environment().get_template("site/page.html.j2").render(
         site_title=site_title, store=store, section=section, folder=folder, number=number,
         count=count, page=page, previous=(number - 2) % count + 1, next=number % count + 1,
         key_file=f"{number}.key.js", policy=POLICY, points_text=points_text))
@@ -96,6 +83,6 @@ def page_html(site_title: str, store: str, section: str, folder: str, number: in
 
 def index_html(site_title: str, store: str, count: int,
                sections: list[dict[str, Any]]) -> str:
-    return str(environment().get_template("index.html.j2").render(
+    return str(environment().get_template("site/index.html.j2").render(
         site_title=site_title, store=store, count=count, sections=sections, policy=POLICY,
         points_text=points_text))

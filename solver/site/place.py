@@ -29,8 +29,7 @@ from solver import interrupt
 from solver.model import BuildError, InputError
 from solver.output import (
     LOCK_NAME,
-    NAME_MAX,
-    TEMP_PREFIX_SUFFIX,
+    MAX_OUTPUT_NAME,
     locked_temporary,
     make_parents,
     remove_empty,
@@ -49,9 +48,9 @@ def check_destination(folder: Path) -> None:
     name = shown(folder)
     if ".." in folder.parts:  # the temporary goes beside the last name: it must be --out's
         raise InputError(f"--out {name} has a '..' in it; give the folder's own path")
-    if len(os.fsencode(folder.name)) + TEMP_PREFIX_SUFFIX > NAME_MAX:
+    if len(os.fsencode(folder.name)) > MAX_OUTPUT_NAME:
         raise InputError(f"--out {name}: the name is too long to write a temporary folder "
-                         f"beside it; at most {NAME_MAX - TEMP_PREFIX_SUFFIX} bytes")
+                         f"beside it; at most {MAX_OUTPUT_NAME} bytes")
     try:
         here = Path.cwd().resolve()
     except OSError:

@@ -159,11 +159,17 @@ def question_solutions(seed: int, count: int, question: Question) -> list[Soluti
     """Variants 1..count of one question, solved and checked (one shared solution when
     the question does not vary)."""
     if not varies(question):
-        solution = solve(question, {})
-        if solution.failed_checks:
-            raise SelfCheckError(failed_check_message(question.id, solution.failed_checks))
-        return [solution] * count
+        return [exam_version(question)] * count
     return question_draws(seed, question, count)
+
+
+def exam_version(question: Question) -> Solution:
+    """The question as the exam prints it, solved and checked (SelfCheckError naming the
+    failed check)."""
+    solution = solve(question, {})
+    if solution.failed_checks:
+        raise SelfCheckError(failed_check_message(question.id, solution.failed_checks))
+    return solution
 
 
 def solve_variants(seed: int, count: int, questions: list[Question], jobs: int = 1,

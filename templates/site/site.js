@@ -154,11 +154,12 @@
           found.state === "invalid")) {
         firstWrong = gap;
       }
-      say(status, text, found.state);
       if (found.state === "mistake") { // the mistake's name: escaped when the site was built
-        status.textContent = "";
+        say(status, "", found.state);
         status.insertAdjacentHTML("beforeend", "A known mistake: " + found.wrong.name + " (" +
           found.wrong.credit + " % of this value’s marks).");
+      } else {
+        say(status, text, found.state);
       }
       input.setAttribute("aria-invalid", found.state === "right" || found.state === "empty" ? "false" : "true");
     });
