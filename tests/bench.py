@@ -58,6 +58,7 @@ class Row:
     promise: float | None = None
     gradescope: bool = False  # args is Gradescope's run_autograder in a fresh root ({out})
     site: bool = False  # args writes a practice site to {out}/s: its pages are measured
+    items: int = 0  # questions × variants it writes: notes CPU per item and peak memory
 
 
 ROWS = (
@@ -91,6 +92,14 @@ ROWS = (
         "torch, sympy", warmup=True, site=True),
     Row("site-30-cold", ("site", "--seed", "2026", "--count", "30", "--out", "{out}/s"),
         "torch, sympy", cold=True, site=True),
+    # Each export target on the same three computed questions: CPU per question-variant
+    # and peak memory at 100 and 1000 variants (flat in the count when it streams).
+    *(Row(f"export-{target}-{count}",
+          ("export", target, "--seed", "2026", "--count", str(count), "--out",
+           f"{{out}}/bank.{'xml' if target == 'moodle' else 'zip'}", "--only", "lecture.1",
+           "lecture.3", "lecture.5"),
+          "sympy", items=3 * count)
+      for count in (100, 1000) for target in ("moodle", "qti21", "canvas")),
 )
 # With --shortcuts: the warm sheet once more per shortcut, with only that one switched off,
 # so each shortcut's gain is its row's ratio less sheet-warm's, measured in the same run.
@@ -215,18 +224,25 @@ class Bench:
         return ["env", f"AUTOGRADER_ROOT={root}", f"PATH={path}"]
 
     def run(self, argv: list[str], env: dict[str, str], shown_as: str) -> tuple[float, float, str]:
-        """Wall seconds, CPU seconds (user + sys of every waited-for child) and stderr."""
+        """Wall seconds, CPU seconds (user + sys of every waited-for child) and stderr; the
+        process's peak resident memory goes to ``self.peak`` (MiB)."""
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        done = subprocess.run(argv, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-                              capture_output=True, text=True, check=False)
+        with tempfile.TemporaryFile() as errors, subprocess.Popen(
+                argv, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=errors) as process:
+            _, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
+            errors.seek(0)
+            stderr = errors.read().decode("utf-8", "replace")
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if done.returncode != 0:
-            last = (done.stderr.strip().splitlines() or ["(no stderr)"])[-1]
-            raise CommandFailed(f"`{shown_as}` exited {done.returncode}: {last}")
+        self.peak = usage.ru_maxrss / 1024
+        if process.returncode != 0:
+            last = (stderr.strip().splitlines() or ["(no stderr)"])[-1]
+            raise CommandFailed(f"`{shown_as}` exited {process.returncode}: {last}")
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        return wall, cpu, done.stderr
+        return wall, cpu, stderr
 
     def warm_up(self) -> None:
         """Untimed: each distinct floor once (the OS file cache), then the warm rows'
@@ -253,6 +269,10 @@ class Bench:
                                      if "bwrap" in line and line not in samples.notes)
             if row.site and number == 1:
                 samples.notes.extend(site_notes(self.out / "s"))
+            if row.items:
+                samples.notes.append(
+                    f"round {number}: {samples.cpu['subject'][-1] / row.items * 1000:.1f} ms "
+                    f"of CPU per question-variant, peak memory {self.peak:.0f} MiB")
             progress(f"round {number}/{rounds}: {row.name:<11} floor "
                      f"{samples.wall['floor'][-1]:6.2f} s, subject "
                      f"{samples.wall['subject'][-1]:6.2f} s")

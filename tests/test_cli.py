@@ -12,8 +12,16 @@ import pytest
 from tests.conftest import run_cli
 
 BAD_INPUT = [
+    (["export", "blackboard", "--seed", "1", "--count", "1", "--out", "x.xml"],
+     "invalid choice: 'blackboard' (choose from 'moodle', 'qti21', 'canvas')"),
     (["export", "canvas", "--seed", "1", "--count", "1", "--out", "x.xml"],
-     "invalid choice: 'canvas' (choose from 'moodle')"),
+     "must end in .zip"),
+    (["export", "qti21", "--seed", "1", "--count", "0", "--out", "x.zip"],
+     "--count must be in 1..1000, got 0"),
+    (["export", "canvas", "--seed", "1", "--count", "2", "--out", "x.zip", "--only",
+      "lecture.42"], "unknown question id"),
+    (["export", "qti21", "--seed", "1", "--count", "2", "--out", "no/such/x.zip"],
+     "the folder 'no/such' does not exist"),
     (["solve", "lecture.9"], "unknown question id"),
     (["solve", "lectur.1"], "did you mean lecture.1"),
     (["solve", "lecture.1", "--param"], "expected one argument"),

@@ -135,7 +135,7 @@ def test_tampering_fails_the_check(built: tuple[bytes, list[Planned]], case: str
         "broken gap": (gap, gap.replace(":NUMERICAL:", ":NUMERIC:")),
         "not a number": (gap, gap.replace(f"={value.group(1)}:", "=7a1:")),
         "dangling file": ('<file name="fig1.svg"', '<file name="fig9.svg"'),
-        "undecodable file": ('encoding="base64">PD94', 'encoding="base64">*D94'),
+        "undecodable file": ('encoding="base64">PHN2', 'encoding="base64">*HN2'),
         "exact excluded": (gap, gap.replace(f"={value.group(1)}:",
                                             f"={int(value.group(1)) + 1}:")),
         "rounded excluded": (cell, re.sub(r"^(\{\d+:NUMERICAL:=[-0-9.]+:)[0-9.]+", r"\g<1>0",

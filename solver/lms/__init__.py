@@ -18,4 +18,6 @@ from __future__ import annotations
 # target -> (the module whose configure(parser) and run(args) serve it, what it writes)
 TARGETS: dict[str, tuple[str, str]] = {
     "moodle": ("solver.lms.moodle.cli", "a Moodle XML question bank"),
+    "qti21": ("solver.lms.qti21.cli", "an IMS QTI 2.1 content package (zip)"),
+    "canvas": ("solver.lms.canvas.cli", "a Canvas QTI package (zip), one quiz per variant"),
 }

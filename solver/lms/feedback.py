@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from html import escape
 from typing import Any
 
@@ -84,11 +85,10 @@ class FeedbackPrinter(Printer):
                 f"<tbody>{rows}</tbody></table>")
 
     def print_figure(self, step: Figure) -> str:
-        from solver.render.plots import svg
+        from solver.render.unimath import plain
 
         name = f"fig{len(self.files) + 1}.svg"
-        self.files[name] = svg(step).encode("utf-8")
-        from solver.render.unimath import plain
+        self.files[name] = figure_svg(step)
 
         return (f'<p><img src="{escape(self.reference(name))}" alt="{escape(plain(step.caption))}" '
                 f'style="max-width: 100%"><br><em>{inline(step.caption)}</em></p>')
@@ -127,6 +127,16 @@ class FeedbackPrinter(Printer):
     def grader_info(self, solution: Solution) -> str:
         """An essay's information for graders: the worked answer per part and the rubric."""
         return self.separator.join([self.answers(solution), self.rubric(solution.rubric)])
+
+
+@lru_cache(maxsize=256)
+def figure_svg(figure: Figure) -> bytes:
+    """A figure for a platform, drawn once per distinct figure (a question that does not
+    vary has the same figure in every variant) by the direct SVG writer: text stays text
+    for the browser, and drawing costs well under a millisecond, not matplotlib's 0.1 s."""
+    from solver.render.svgfigure import svg
+
+    return svg(figure).encode("utf-8")
 
 
 PARAMS_LEAD = "Parameters of this variant (JSON): "

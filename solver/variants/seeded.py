@@ -12,12 +12,14 @@ theirs, so adding a question or a larger count leaves the other draws as they we
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import random
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from solver.engine import solve
@@ -81,20 +83,27 @@ def draw(seed: int, variant: int, question: Question) -> dict[str, Any]:
 def question_draws(seed: int, question: Question, count: int,
                    seconds: list[float] | None = None,
                    keep_failed: bool = False) -> list[Solution]:
-    """Variants 1..count of one question, solved: each the first draw of its variant's
-    generator that is fair (``fairness``: no known wrong path on or near a right answer,
-    no answer equal to a printed number) and, while the question's parameters allow it,
-    unlike every earlier variant's (a shuffle of options may repeat: its keys are balanced
-    by block instead). Each variant's draws depend only on (seed, variant, question) and
-    the earlier variants', so a larger count keeps the first ones. A failed check names
-    variant, question and check (``keep_failed``: the failed draw is that variant's, for
-    ``stress`` to report); ``seconds`` receives each variant's time."""
+    """Variants 1..count of one question, solved (:func:`draws`)."""
+    return list(itertools.islice(draws(seed, question, seconds, keep_failed), count))
+
+
+def draws(seed: int, question: Question, seconds: list[float] | None = None,
+          keep_failed: bool = False) -> Iterator[Solution]:
+    """Variants 1, 2, … of one question, solved, as they are drawn: each the first draw of
+    its variant's generator that is fair (``fairness``: no known wrong path on or near a
+    right answer, no answer equal to a printed number) and, while the question's
+    parameters allow it, unlike every earlier variant's (a shuffle of options may repeat:
+    its keys are balanced by block instead). Each variant's draws depend only on (seed,
+    variant, question) and the earlier variants', so a larger count keeps the first ones.
+    A failed check names variant, question and check (``keep_failed``: the failed draw is
+    that variant's, for ``stress`` to report); ``seconds`` receives each variant's time.
+    Only the earlier variants' parameters are kept, so memory does not grow with the
+    variants taken."""
     kind = kind_of(question)
     distinct = not kind.letters(question)
     stable = ("solver-question", seed, question.id)
     seen: set[str] = set()
-    solved: list[Solution] = []
-    for number in range(1, count + 1):
+    for number in itertools.count(1):
         began = time.perf_counter()
         rng = _rng("solver-variant", seed, number, question.id)
         why: list[str] = []
@@ -123,10 +132,9 @@ def question_draws(seed: int, question: Question, count: int,
             assert repeat is not None
             chosen, distinct = repeat, False
         seen.add(_text(chosen.params))
-        solved.append(chosen)
         if seconds is not None:
             seconds.append(time.perf_counter() - began)
-    return solved
+        yield chosen
 
 
 def _text(params: dict[str, Any]) -> str:
@@ -161,6 +169,14 @@ def question_solutions(seed: int, count: int, question: Question) -> list[Soluti
     if not varies(question):
         return [exam_version(question)] * count
     return question_draws(seed, question, count)
+
+
+def each_solution(seed: int, question: Question) -> Iterator[Solution]:
+    """Variants 1, 2, … of one question as :func:`question_solutions` gives them, one at
+    a time (a bank streamed variant by variant keeps none of the earlier ones)."""
+    if not varies(question):
+        return itertools.repeat(exam_version(question))
+    return draws(seed, question)
 
 
 def exam_version(question: Question) -> Solution:
@@ -200,12 +216,35 @@ def key_json(seed: int, count: int, questions: list[Question], variants: list[Va
         "count": count,
         "variants": [
             {"variant": v.number,
-             "questions": {q.id: kind_of(q).key_entry(q, v.solutions[q.id])
+             "questions": {q.id: _with_gaps(kind_of(q).key_entry(q, v.solutions[q.id]),
+                                            q, v.solutions[q.id], v.number)
                            for q in questions}}
             for v in variants
         ],
     }
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _with_gaps(entry: dict[str, Any], question: Question, solution: Solution,
+               number: int) -> dict[str, Any]:
+    """A question's key entry with, when a platform marks it by numbers, its ``gaps``: each
+    asked value exactly, the decimals asked, its tolerance and its named wrong paths with
+    their credit (what every export marks; a platform's own scoring is checked against
+    it)."""
+    from solver.lms.plan import planned
+
+    plans = planned(question, solution, number).gaps
+    if not plans:
+        return entry
+    labels = [part.label for part in question.parts]
+    entry["gaps"] = [
+        {"answer": plan.key, "index": list(plan.index), "value": str(plan.exact),
+         "part": labels.index(plan.part), "places": plan.places,
+         "tolerance": str(plan.tolerance),
+         "wrong": [{"name": w.name, "value": str(w.value),
+                    "credit": str(Fraction(w.percent) / 100)} for w in plan.wrong]}
+        for plan in plans]
+    return entry
 
 
 def progress_line(count: int, questions: int = 0) -> Callable[[str], None]:

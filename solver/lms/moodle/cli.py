@@ -11,8 +11,8 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
-# Items rendered and checked at once: what the bank holds in memory besides one
-# question's solved variants (the file is written as it is made).
+# Items solved, rendered and checked at once: what the bank holds in memory (the file is
+# written as it is made).
 BLOCK = 100
 
 
@@ -51,19 +51,18 @@ def pieces(exam: Any, seed: int, count: int, chosen: list[Any],
     from solver.lms.moodle.export import inner, render
     from solver.lms.plan import planned
     from solver.sheet.typeset import progress as say
-    from solver.variants.seeded import CEILING, check_seed_and_count, question_solutions
+    from solver.variants.seeded import CEILING, check_seed_and_count, each_solution
 
     check_seed_and_count(seed, count, CEILING)
     remaining = Remaining(len(chosen))
     for question in chosen:
-        solutions = question_solutions(seed, count, question)
+        solutions = each_solution(seed, question)  # drawn as the blocks need them
         for start in range(0, count, BLOCK):
-            block = [planned(question, solutions[number - 1], number)
+            block = [planned(question, next(solutions), number)
                      for number in range(start + 1, min(start + BLOCK, count) + 1)]
             data = render(exam.title, block)  # checked as a bank of its own
             verify(data, block)
             yield inner(data, category=start == 0), block
-        del solutions
         if progress:
             say(f"{question.id}: {count} variant{'s' if count != 1 else ''} solved, "
                 f"verified and written {remaining.step()}")

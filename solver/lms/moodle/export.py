@@ -29,10 +29,12 @@ import xml.etree.ElementTree as ET
 from fractions import Fraction
 
 from solver.lms import feedback as fb
+from solver.lms import layout
 from solver.lms.gaps import GapPlan
 from solver.lms.moodle.cloze import gap_text
 from solver.lms.plan import Planned
 from solver.lms.tolerance import answer_text, decimal_text
+from solver.model import Ask
 from solver.record import Question
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -163,54 +165,14 @@ def _gap(plan: GapPlan) -> str:
     return gap_text(plan.weight, answers)
 
 
-# The rounding rule's example: the first that is none of the question's answers (it
-# would show how to type that answer).
-EXAMPLES = (Fraction(2, 3), Fraction(5, 7), Fraction(7, 9), Fraction(10, 13))
-
-
 def _cloze_text(planned: Planned) -> str:
-    meta, plans = planned.solution.meta, planned.gaps
-    places = plans[0].places
-    example = next(e for e in EXAMPLES if all(abs(p.exact) != e for p in plans))
-    rule = ("Give whole numbers." if places == 0 else
-            f"Give each answer as a decimal number rounded to {places} decimals "
-            f"(for example {example} as {decimal_text(example, places)}); whole results "
-            "may be given without decimals.")
-    pieces = [fb.statement(meta), f"<p><em>{fb.text(rule)}</em></p>"]
-    for ask in meta.asks:
-        mine = [plan for plan in plans if plan.part == ask.label]
-        if not mine:
-            note = (" <em>(Explain in words: not marked automatically; the worked answer "
-                    "is in the feedback.)</em>")
-            pieces.append(fb.ask_html(ask, note))
-            continue
-        if ask.text or ask.label:
-            pieces.append(fb.ask_html(ask))
-        pieces.append(_gaps_html(mine))
-    return "\n".join(pieces)
+    return layout.gaps_text(planned, _gap, _explain)
 
 
-def _gaps_html(plans: list[GapPlan]) -> str:
-    if len(plans) == 1 or any(len(plan.index) not in (2, 3) for plan in plans):
-        return "".join(f"<p>{fb.text(plan.label)} = {_gap(plan)}</p>" for plan in plans)
-    tables: dict[int | None, list[GapPlan]] = {}
-    for plan in plans:  # one table per output channel: rows i, columns j
-        channel = plan.index[0] if len(plan.index) == 3 else None
-        tables.setdefault(channel, []).append(plan)
-    out = []
-    for channel, cells in tables.items():
-        rows: dict[int, list[GapPlan]] = {}
-        for plan in cells:
-            rows.setdefault(plan.index[-2], []).append(plan)
-        name = plans[0].label.split("[")[0]
-        caption = name if channel is None else f"{name}[:,:,{channel}]"
-        width = max(len(row) for row in rows.values())
-        head = "".join(f"<th>j = {j}</th>" for j in range(width))
-        body = "".join(f"<tr><th>i = {i}</th>" + "".join(f"<td>{_gap(p)}</td>" for p in row)
-                       + "</tr>" for i, row in rows.items())
-        out.append(f'<table border="1" cellpadding="4"><caption>{fb.text(caption)}</caption>'
-                   f"<tr><th></th>{head}</tr>{body}</table>")
-    return "".join(out)
+def _explain(ask: Ask) -> str:
+    note = (" <em>(Explain in words: not marked automatically; the worked answer is in the "
+            "feedback.)</em>")
+    return fb.ask_html(ask, note)
 
 
 # --- multiple choice and essay ------------------------------------------------------------
