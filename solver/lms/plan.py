@@ -6,12 +6,12 @@ its checker replays the written bank against it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from solver.kinds import LmsItem, kind_of
 from solver.lms.gaps import GapPlan, gap_plans
 from solver.model import Solution
 from solver.record import Question
-from solver.variants.seeded import Variant
 
 
 @dataclass
@@ -31,6 +31,14 @@ class Planned:
     @property
     def variant(self) -> int:
         return int(self.idnumber.rsplit("-v", 1)[1])
+
+
+class Variant(Protocol):
+    """A solved variant (``solver.variants.seeded.Variant``, which states each computed
+    question's gaps in ``key.json`` through this module: named here, not imported)."""
+
+    number: int
+    solutions: dict[str, Solution]
 
 
 def idnumber(question: Question, number: int) -> str:
