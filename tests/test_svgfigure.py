@@ -133,6 +133,7 @@ def _ticks(root: ET.Element, axis: str) -> list[tuple[float, float]]:
 # --- the real figures ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_exam_draws_every_kind_of_figure(figures: list[tuple[str, Figure]]) -> None:
     kinds = [f for _, f in figures]
     assert any(f.grid and f.boxes for f in kinds)
@@ -143,6 +144,7 @@ def test_the_exam_draws_every_kind_of_figure(figures: list[tuple[str, Figure]]) 
     assert any(0 < len(s.x) <= MARKED and not s.points for f in kinds for s in f.series)
 
 
+@pytest.mark.slow
 def test_real_figures_are_complete(figures: list[tuple[str, Figure]]) -> None:
     for name, figure in figures:
         out = svg(figure)
@@ -190,6 +192,7 @@ def _check_grid(name: str, figure: Figure, root: ET.Element) -> None:
         assert f"rows {r}–{r + size - 1}, cols {c}–{c + size - 1}" in texts, name
 
 
+@pytest.mark.slow
 def test_real_figures_map_monotonically(figures: list[tuple[str, Figure]]) -> None:
     """A larger x is further right, a larger y higher (on a log axis too); the tick labels
     agree (their values grow with x and upwards); an axis has 3 to 10 ticks."""
@@ -220,6 +223,7 @@ def test_real_figures_map_monotonically(figures: list[tuple[str, Figure]]) -> No
                 assert (q - p) * sign > 0 and w > v, (name, axis, ticks)
 
 
+@pytest.mark.slow
 def test_real_figures_are_reproducible_and_small(figures: list[tuple[str, Figure]]) -> None:
     for name, figure in figures:
         out = svg(figure)
