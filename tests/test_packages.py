@@ -255,8 +255,8 @@ def test_a_planted_answer_fails_both_packages(monkeypatch: pytest.MonkeyPatch) -
 
     original = layout.rule
 
-    def leaky(plans: list[Any]) -> str:
-        return original(plans) + f" {plans[0].exact}"
+    def leaky(planned: Any) -> str:
+        return original(planned) + f" {planned.gaps[0].exact}"
 
     monkeypatch.setattr(layout, "rule", leaky)
     for package, name in ((qti_package, "QTI item"), (canvas_package, "Canvas quiz item")):
@@ -280,3 +280,16 @@ def test_key_json_states_each_gap_with_its_tolerance_and_wrong_paths() -> None:
         (Fraction("0.0975"), Fraction(1, 4))]
     paper = exam().questions["paper.1"]
     assert _with_gaps({}, paper, exam_version(paper), 1) == {}
+
+
+@pytest.mark.slow
+def test_the_rounding_example_is_no_number_of_the_worked_solution() -> None:
+    """Seed 2026's lecture 5 variant 697 has 2/3 among its steps: the rule's example must
+    be another (the leak guard stopped every export of 1000 variants on it)."""
+    from solver.lms import layout
+    from solver.lms.package import variant_plans
+
+    plans = variant_plans(2026, 697, [exam().questions["lecture.5"]])
+    planned_697 = [plan for plan in plans][-1][0]
+    assert "2/3" in " ".join(str(step) for step in planned_697.solution.steps)
+    assert "(for example 5/7 as " in layout.rule(planned_697)

@@ -22,20 +22,30 @@ GapHtml = Callable[[GapPlan], str]  # one gap, inline
 ExplainHtml = Callable[[Ask], str]  # a sub-question asking for words, as HTML
 
 
-def rule(plans: list[GapPlan]) -> str:
-    """How to give the answers: whole numbers, or decimals rounded to the places asked."""
+def rule(planned: Planned) -> str:
+    """How to give the answers: whole numbers, or decimals rounded to the places asked,
+    with an example that is none of the answers and no number of the worked solution (the
+    leak guard would rightly stop it: variant 697 of seed 2026's lecture 5 has 2/3 among
+    its steps)."""
+    from solver.guard import leaks
+
+    plans = planned.gaps
     places = plans[0].places
-    example = next(e for e in EXAMPLES if all(abs(p.exact) != e for p in plans))
-    return ("Give whole numbers." if places == 0 else
-            f"Give each answer as a decimal number rounded to {places} decimals "
-            f"(for example {example} as {decimal_text(example, places)}); whole results "
-            "may be given without decimals.")
+    if places == 0:
+        return "Give whole numbers."
+    lead = f"Give each answer as a decimal number rounded to {places} decimals"
+    for example in EXAMPLES:
+        shown = f"{example} as {decimal_text(example, places)}"
+        if all(abs(p.exact) != example for p in plans) and not leaks(
+                shown, planned.question, planned.solution):
+            return f"{lead} (for example {shown}); whole results may be given without decimals."
+    return f"{lead}; whole results may be given without decimals."
 
 
 def gaps_text(planned: Planned, gap: GapHtml, explain: ExplainHtml) -> str:
     """The question text: statement, rule, and every sub-question with its gaps."""
     meta, plans = planned.solution.meta, planned.gaps
-    pieces = [fb.statement(meta), f"<p><em>{fb.text(rule(plans))}</em></p>"]
+    pieces = [fb.statement(meta), f"<p><em>{fb.text(rule(planned))}</em></p>"]
     for ask in meta.asks:
         mine = [plan for plan in plans if plan.part == ask.label]
         if not mine:

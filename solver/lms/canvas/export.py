@@ -148,7 +148,7 @@ class QuizWriter:
         meta, plans = planned.solution.meta, planned.gaps
         shares = dict(zip(map(id, plans), gap_points(planned), strict=True))
         texts: list[tuple[str, Fraction, GapPlan | None, str]] = []
-        lead = [fb.statement(meta), f"<p><em>{fb.text(layout.rule(plans))}</em></p>"]
+        lead = [fb.statement(meta), f"<p><em>{fb.text(layout.rule(planned))}</em></p>"]
         for ask in meta.asks:
             mine = [plan for plan in plans if plan.part == ask.label]
             head = "\n".join(lead + ([fb.ask_html(ask)] if ask.text or ask.label else []))
