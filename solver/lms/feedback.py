@@ -89,7 +89,6 @@ class FeedbackPrinter(Printer):
 
         name = f"fig{len(self.files) + 1}.svg"
         self.files[name] = figure_svg(step)
-
         return (f'<p><img src="{escape(self.reference(name))}" alt="{escape(plain(step.caption))}" '
                 f'style="max-width: 100%"><br><em>{inline(step.caption)}</em></p>')
 

@@ -42,6 +42,20 @@ def rule(planned: Planned) -> str:
     return f"{lead}; whole results may be given without decimals."
 
 
+def essay_pieces(planned: Planned, template_lead: str = "") -> list[str]:
+    """An essay's text, as HTML blocks: the statement, what its parts ask, the exam's
+    figure in words and the code to complete (after ``template_lead``, a sentence saying
+    where the answer goes, when the platform needs one)."""
+    meta, item = planned.solution.meta, planned.item
+    pieces = [fb.statement(meta), *(fb.ask_html(ask) for ask in meta.asks if ask.text)]
+    if item.figure:  # the exam's figure, in words
+        pieces.append(f"<pre>{fb.text(item.figure)}</pre>")
+    if item.template:  # the exam's code to complete
+        lead = f"<p><em>{fb.text(template_lead)}</em></p>" if template_lead else ""
+        pieces.append(f"{lead}<pre>{fb.text(item.template)}</pre>")
+    return pieces
+
+
 def gaps_text(planned: Planned, gap: GapHtml, explain: ExplainHtml) -> str:
     """The question text: statement, rule, and every sub-question with its gaps."""
     meta, plans = planned.solution.meta, planned.gaps

@@ -12,12 +12,14 @@ only right one, the options the variant's in its order. Every figure is a packag
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 from fractions import Fraction
 
 from solver.lms import feedback as fb
 from solver.lms.canvas.export import CHOICE, ESSAY, NUMERICAL, explain_asks
+from solver.lms.gaps import GapPlan
 from solver.lms.plan import Planned
 from solver.lms.qti21.export import gap_points, window
 from solver.lms.tolerance import rounded
@@ -96,15 +98,10 @@ def problems(data: bytes, planned: Planned, media: set[str]) -> list[str]:
 
 
 def _sources(html: str) -> list[str]:
-    import re
-
     return re.findall(r'<img src="([^"]+)"', html)
 
 
-def _gap(item: ET.Element, plan: Planned | object) -> list[str]:
-    from solver.lms.gaps import GapPlan
-
-    assert isinstance(plan, GapPlan)
+def _gap(item: ET.Element, plan: GapPlan) -> list[str]:
     ranges = _ranges(item)
     if ranges != [window(plan.exact, plan.tolerance)]:
         return [f"its answers {ranges} are not the window {window(plan.exact, plan.tolerance)}"]

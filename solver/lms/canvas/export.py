@@ -201,15 +201,9 @@ class QuizWriter:
         self._processing(item, [right], self._worked(planned), None)
 
     def _essay(self, planned: Planned) -> None:
-        meta, item_plan = planned.solution.meta, planned.item
-        pieces = [fb.statement(meta), *(fb.ask_html(ask) for ask in meta.asks if ask.text)]
-        if item_plan.figure:
-            pieces.append(f"<pre>{fb.text(item_plan.figure)}</pre>")
-        if item_plan.template:
-            pieces.append("<p><em>The code to complete (copy it into your answer):</em></p>"
-                          f"<pre>{fb.text(item_plan.template)}</pre>")
-        item = self._item(planned.idnumber, self._title(planned, meta.title), ESSAY,
-                          Fraction(planned.question.total), "\n".join(pieces))
+        pieces = layout.essay_pieces(planned, "The code to complete (copy it into your answer):")
+        item = self._item(planned.idnumber, self._title(planned, planned.solution.meta.title),
+                          ESSAY, Fraction(planned.question.total), "\n".join(pieces))
         self._blank(item, None)
         self._processing(item, None, self._worked(planned), None)
 

@@ -197,13 +197,7 @@ def _choice_options(element: ET.Element, planned: Planned) -> None:
 
 
 def _essay_text(planned: Planned) -> str:
-    meta = planned.solution.meta
-    asks = [fb.ask_html(ask) for ask in meta.asks if ask.text]
-    if planned.item.figure:  # the exam's figure, in words
-        asks.append(f"<pre>{fb.text(planned.item.figure)}</pre>")
-    if planned.item.template:  # the exam's code to complete
-        asks.append(f"<pre>{fb.text(planned.item.template)}</pre>")
-    return "\n".join([fb.statement(meta), *asks])
+    return "\n".join(layout.essay_pieces(planned))
 
 
 def _essay_options(element: ET.Element, planned: Planned, pages: fb.FeedbackPrinter) -> None:

@@ -168,15 +168,9 @@ class ItemWriter:
         return fb.statement(self.planned.solution.meta)
 
     def _essay_html(self) -> str:
-        meta, item = self.planned.solution.meta, self.planned.item
-        pieces = [fb.statement(meta), *(fb.ask_html(ask) for ask in meta.asks if ask.text)]
-        if item.figure:
-            pieces.append(f"<pre>{fb.text(item.figure)}</pre>")
-        if item.template:
-            pieces.append("<p><em>The code to complete (the answer box starts with it):"
-                          f"</em></p><pre>{fb.text(item.template)}</pre>")
-        pieces.append('<textarea name="RESPONSE"></textarea>')
-        return "\n".join(pieces)
+        pieces = layout.essay_pieces(
+            self.planned, "The code to complete (the answer box starts with it):")
+        return "\n".join([*pieces, '<textarea name="RESPONSE"></textarea>'])
 
     def _choice(self) -> ET.Element:
         interaction = ET.Element(NS + "choiceInteraction", responseIdentifier="RESPONSE",
