@@ -98,6 +98,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "grade": ("solver.grading.cli", "grade students' lab submissions in a sandbox"),
     "site": ("solver.site.cli",
              "a practice site: variants to answer in the browser, worked steps on request"),
+    "booklets": ("solver.paper.cli",
+                 "paper answer booklets a scanner reads back, one per student"),
+    "scan": ("solver.paper.scan.cli",
+             "read scanned booklets: marks from each variant's key, review, grading pages"),
     "autograder": ("solver.autograder.cli",
                    "a lab's autograder for Gradescope or PrairieLearn, and its run there"),
 }

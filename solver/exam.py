@@ -33,6 +33,7 @@ from typing import Any
 
 from solver.kinds import KINDS, kind_of
 from solver.model import InputError
+from solver.paper.fields import GridSpec
 from solver.record import EXAM_FILE, Exam, Part, Question, Section
 
 BUNDLED = Path(__file__).resolve().parent / "exams" / "deep_learning"
@@ -187,4 +188,21 @@ def _part(where: str, table: Any) -> Part:
         rubric=_need(where, table, "rubric", str, "").strip(),
         explain=_need(where, table, "explain", str, "").strip(),
         key=_need(where, table, "key", str, "").strip(),
+        grid=_grid(where, table.get("grid")),
     )
+
+
+def _grid(where: str, table: Any) -> GridSpec | None:
+    """A part's digit grid: ``{ sign = true, digits = 2, decimals = 4 }`` (decimals left
+    out: those the tolerance policy asks of each variant)."""
+    if table is None:
+        return None
+    if not isinstance(table, dict) or set(table) - {"sign", "digits", "decimals"}:
+        raise InputError(f"{where}: a part's grid is a table of sign, digits and decimals")
+    sign = _need(where, table, "sign", bool, False)
+    digits = _need(where, table, "digits", int)
+    decimals = table.get("decimals")
+    if not 1 <= digits <= 9 or not (decimals is None or (
+            isinstance(decimals, int) and not isinstance(decimals, bool) and 0 <= decimals <= 9)):
+        raise InputError(f"{where}: a grid has 1..9 digits and 0..9 decimals")
+    return GridSpec(sign, digits, decimals)

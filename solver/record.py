@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from solver.model import Numbered
+from solver.paper.fields import GridSpec
 
 EXAM_FILE = "exam.toml"
 
@@ -26,6 +27,7 @@ class Part:
     rubric: str = ""
     explain: str = ""
     key: str = ""  # the answer as the key at a glance gives it (a template), if not whole
+    grid: GridSpec | None = None  # its final value's digit grid on the answer booklet
 
 
 @dataclass(frozen=True)

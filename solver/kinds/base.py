@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from solver.marking import AnswerGap, WrongPath
 from solver.model import InputError, Meta, Solution
+from solver.paper.fields import Field, WrittenField, written_lines
 from solver.record import Question
 
 
@@ -72,6 +73,8 @@ class Kind:
     # Condensed on the sheet: its "Answer:" step is shown as its answer box, lines such as
     # "Why:" get a label, and a rubric of one line is left out (it would repeat the answer).
     condensed: ClassVar[bool] = False
+    # Its parts may declare a digit grid for their final value on the answer booklet.
+    grids: ClassVar[bool] = False
     # The cover's "how this sheet was produced" and "how it was verified", for a sheet
     # that holds questions of this kind ("" claims nothing).
     method: ClassVar[str] = ""
@@ -84,6 +87,12 @@ class Kind:
         read out of its data. By default a record may give no readings."""
         if "readings" in question.data:
             raise InputError(f"{where}: a {self.name} question has no 'readings'")
+        return self.check_grids(where, question)
+
+    def check_grids(self, where: str, question: Question) -> Question:
+        """Only a kind that marks final values (``grids``) gives a part a digit grid."""
+        if not self.grids and any(part.grid for part in question.parts):
+            raise InputError(f"{where}: a {self.name} question's parts have no 'grid'")
         return question
 
     # --- solving --------------------------------------------------------------------
@@ -157,6 +166,13 @@ class Kind:
 
     def lms_item(self, question: Question, solution: Solution) -> LmsItem:
         return LmsItem("essay", code=self.code_answers)
+
+    def booklet_fields(self, question: Question, solution: Solution) -> tuple[Field, ...]:
+        """What the paper answer booklet asks of it: by default a ruled area a part,
+        sized by its points (code takes more room)."""
+        return tuple(WrittenField(question.id, part.label, part.points,
+                                  written_lines(part.points, self.code_answers))
+                     for part in question.parts)
 
 
 class ModuleKind(Kind):

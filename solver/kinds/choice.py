@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from solver.kinds.base import Kind, LmsItem, PaperView
 from solver.model import InputError, Meta, Solution
+from solver.paper.fields import ChoiceField, Field
 from solver.record import Question
 
 LETTERS = ("A", "B", "C", "D", "E", "F")
@@ -83,3 +84,7 @@ class Choice(Kind):
         return LmsItem("choice", options=tuple(self.printed(question, solution).items()),
                        right=key(question, solution.params.get("order", "")),
                        why=question.data["justification"])
+
+    def booklet_fields(self, question: Question, solution: Solution) -> tuple[Field, ...]:
+        return (ChoiceField(question.id, tuple(self.printed(question, solution)),
+                            question.total),)

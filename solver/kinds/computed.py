@@ -19,6 +19,7 @@ from solver.kinds.base import LmsItem, ModuleKind
 from solver.kinds.registry import KINDS
 from solver.marking import AnswerGap, WrongPath
 from solver.model import InputError, Meta, Solution
+from solver.paper.fields import Field, GridField, WrittenField, written_lines
 from solver.record import Question
 
 PACKAGE = "solver.questions"
@@ -28,6 +29,7 @@ _READING = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 class Computed(ModuleKind):
     name: ClassVar[str] = "computed"
     css_class: ClassVar[str] = "kind-lecture"
+    grids: ClassVar[bool] = True
     method: ClassVar[str] = "exact arithmetic with sympy rationals for the lecture computations"
 
     def module(self, question: Question) -> ModuleType:
@@ -38,6 +40,7 @@ class Computed(ModuleKind):
         """Its solver is one of the package's; its readings are a table of named
         templates, each placed by the solver."""
         _registered(where, question)
+        self.check_grids(where, question)
         if "readings" not in question.data:
             return question
         from dataclasses import replace
@@ -103,6 +106,26 @@ class Computed(ModuleKind):
     def lms_item(self, question: Question, solution: Solution) -> LmsItem:
         gaps = self.answer_gaps(question, solution)
         return LmsItem("gaps", gaps=gaps) if gaps else LmsItem("essay")
+
+
+    def booklet_fields(self, question: Question, solution: Solution) -> tuple[Field, ...]:
+        """A part whose exam record declares a grid and that asks one value in this
+        variant: the grid (its decimals, when the record leaves them out, are the policy's:
+        left to the booklet, None here) and a smaller area for the working; else a ruled
+        area."""
+        gaps = self.answer_gaps(question, solution)
+        fields: list[Field] = []
+        for position, part in enumerate(question.parts):
+            asked = [gap for gap in gaps if gap.part == position]
+            if part.grid and len(asked) == 1 and not asked[0].cells:
+                fields.append(GridField(question.id, part.label, part.points, part.grid.sign,
+                                        part.grid.digits, part.grid.decimals, asked[0].answer))
+                fields.append(WrittenField(question.id, part.label, part.points,
+                                           written_lines(1), working=True))
+            else:
+                fields.append(WrittenField(question.id, part.label, part.points,
+                                           written_lines(part.points)))
+        return tuple(fields)
 
 
 def _registered(where: str, question: Question) -> str:

@@ -65,6 +65,7 @@ class Lab(ModuleKind):
 
     def check_record(self, where: str, question: Question) -> Question:
         """A template and a checks module; readings, a list, stand before the template."""
+        self.check_grids(where, question)
         if question.grader and question.grader not in graders():
             raise InputError(
                 f"{where}: grader {question.grader!r} does not exist (one of "

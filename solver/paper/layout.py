@@ -1,0 +1,202 @@
+"""Places a booklet's fields on A4 pages: page 1 holds the exam's instructions, the name
+box, the student-number grid and every multiple-choice question; the digit grids follow,
+then the written answers, each area whole on one page. Only the kind of field decides
+where it goes, never a question's id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from solver.paper import fonts
+from solver.paper import geometry as g
+from solver.paper.fields import ChoiceField, Field, GridField, WrittenField, item_name
+from solver.paper.page import Area, Box, Line, Page, Text
+
+MARKING = ("Mark a box by filling it or with a cross. To undo a mark, erase it completely: "
+           "a box neither clearly empty nor clearly marked is set aside for a person to read.")
+
+
+@dataclass(frozen=True)
+class Header:
+    title: str
+    instructions: str
+    identity: str  # "Booklet 7 · variant 3 · student 1234567 …", printed at each page's foot
+    id_digits: int
+
+
+class Flow:
+    """Pages filled from the top; ``room(h)`` starts a new page when ``h`` does not fit."""
+
+    def __init__(self) -> None:
+        self.pages = [Page(1)]
+        self.y = g.TOP
+
+    @property
+    def page(self) -> Page:
+        return self.pages[-1]
+
+    def room(self, height: float) -> None:
+        if self.y + height > g.BOTTOM and self.y > g.TOP:
+            self.pages.append(Page(len(self.pages) + 1))
+            self.y = g.TOP
+
+    def text(self, x: float, y: float, size: float, text: str, bold: bool = False) -> None:
+        self.page.texts.append(Text(x, y, size, fonts.printable(text), bold))
+
+
+def layout(header: Header, fields: list[Field]) -> list[Page]:
+    flow = Flow()
+    _front(flow, header)
+    choices = [f for f in fields if isinstance(f, ChoiceField)]
+    if choices:
+        _choices(flow, choices)
+    for grid in (f for f in fields if isinstance(f, GridField)):
+        working = next((f for f in fields if isinstance(f, WrittenField) and f.working
+                        and (f.question, f.part) == (grid.question, grid.part)), None)
+        _grid(flow, grid, working)
+    for written in (f for f in fields if isinstance(f, WrittenField) and not f.working):
+        _written(flow, written)
+    for page in flow.pages:
+        _foot(page, header, len(flow.pages))
+    return flow.pages
+
+
+def heading(question: str, part: str) -> str:
+    """"Lecture 5.1", "Lab 3 B", "Paper 2": the question as the paper numbers it."""
+    section, number = question.split(".", 1)
+    name = f"{section.capitalize()} {number}"
+    if not part:
+        return name
+    return f"{name}.{part}" if part.isdigit() else f"{name} {part}"
+
+
+def _points(points: int) -> str:
+    return f"{points} point{'s' * (points != 1)}"
+
+
+def _front(flow: Flow, header: Header) -> None:
+    flow.text(g.LEFT, flow.y + 14, 15, header.title, bold=True)
+    flow.y += 22
+    flow.text(g.LEFT, flow.y + 9, 9, header.identity)
+    flow.y += 16
+    grid_w = header.id_digits * 8.5 * g.MM
+    grid_x = g.RIGHT - grid_w
+    text_w = grid_x - g.LEFT - 8 * g.MM
+    top = flow.y
+    plain = header.instructions.replace("**", "")
+    for line in [*fonts.wrap(plain, 9, text_w), "", *fonts.wrap(MARKING, 9, text_w)]:
+        flow.text(g.LEFT, flow.y + 9, 9, line)
+        flow.y += 11.5
+    flow.y += 6
+    flow.text(g.LEFT, flow.y + 9, 9, "Name", bold=True)
+    flow.page.areas.append(Area("name", "name", g.LEFT, flow.y + 13, text_w, 14 * g.MM))
+    flow.page.lines.append(Line(g.LEFT, flow.y + 13 + 14 * g.MM, g.LEFT + text_w,
+                                flow.y + 13 + 14 * g.MM))
+    left_bottom = flow.y + 13 + 14 * g.MM
+    flow.y = max(left_bottom, _student_grid(flow, header.id_digits, grid_x, top)) + 8 * g.MM
+
+
+def _student_grid(flow: Flow, digits: int, x0: float, top: float) -> float:
+    flow.text(x0, top + 9, 9, "Student number", bold=True)
+    flow.text(x0, top + 20, 7.5, "write it, then fill one box per column")
+    y0 = top + 26
+    for column in range(digits):
+        x = x0 + column * 8.5 * g.MM + 3 * g.MM
+        _write_in(flow, x - 0.5 * g.MM, y0, 5.5 * g.MM)
+        for digit in range(10):
+            y = y0 + 8 * g.MM + digit * g.BOX_STEP
+            flow.page.boxes.append(Box(f"student.c{column + 1}.d{digit}", "student", x, y, g.BOX,
+                                       g.BOX, column=column + 1, digit=digit))
+            flow.text(x - 2.6 * g.MM, y + g.BOX - 3.2, 7.5, str(digit))
+    return y0 + 8 * g.MM + 10 * g.BOX_STEP
+
+
+def _write_in(flow: Flow, x: float, y: float, side: float) -> None:
+    """A cell for a handwritten digit (read by people only), drawn grey."""
+    for x1, y1, x2, y2 in ((x, y, x + side, y), (x, y + side, x + side, y + side),
+                           (x, y, x, y + side), (x + side, y, x + side, y + side)):
+        flow.page.lines.append(Line(x1, y1, x2, y2, 0.5, 0.55))
+
+
+def _choices(flow: Flow, choices: list[ChoiceField]) -> None:
+    rows = (len(choices) + 1) // 2
+    row_h = 9 * g.MM
+    flow.room(14 + rows * row_h)
+    flow.text(g.LEFT, flow.y + 10, 10.5, "Multiple choice: fill one box per question", bold=True)
+    flow.y += 18
+    column_w = (g.RIGHT - g.LEFT) / 2
+    for index, field in enumerate(choices):
+        x0 = g.LEFT + (index // rows) * column_w
+        y = flow.y + (index % rows) * row_h
+        flow.text(x0, y + g.BOX - 3, 9.5, heading(field.question, ""), bold=True)
+        for k, letter in enumerate(field.letters):
+            x = x0 + 24 * g.MM + k * 13 * g.MM
+            flow.text(x - 4.2 * g.MM, y + g.BOX - 3, 9.5, letter)
+            flow.page.boxes.append(Box(f"{field.question}.{letter}", "choice", x, y, g.BOX, g.BOX,
+                                       question=field.question, option=letter))
+    flow.y += rows * row_h + 5 * g.MM
+
+
+def _grid(flow: Flow, field: GridField, working: WrittenField | None) -> None:
+    if field.decimals is None:
+        raise ValueError(f"{field.question}: a grid's decimals are settled before its layout")
+    height = 16 + 8 * g.MM + 10 * g.BOX_STEP + 4 * g.MM
+    flow.room(height)
+    name = heading(field.question, field.part)
+    what = (f"{field.decimals} decimal{'s' * (field.decimals != 1)}" if field.decimals
+            else "a whole number")
+    flow.text(g.LEFT, flow.y + 10, 10.5, f"{name}  ({_points(field.points)})", bold=True)
+    flow.text(g.LEFT + 42 * g.MM, flow.y + 10, 8.5,
+              f"final value: {what}, one box per column; leave leading columns empty")
+    y0 = flow.y + 16
+    x = g.LEFT + 3 * g.MM
+    prefix = item_name(field.question, field.part)
+    if field.sign:
+        flow.text(x - 3.2 * g.MM, y0 + 8 * g.MM + g.BOX - 3, 9.5, "-")
+        flow.page.boxes.append(Box(f"{prefix}.sign", "sign", x, y0 + 8 * g.MM, g.BOX, g.BOX,
+                                   question=field.question, part=field.part))
+        x += 9 * g.MM
+    for column in range(field.digits + field.decimals):
+        if column == field.digits:
+            flow.text(x - 2.6 * g.MM, y0 + 5 * g.MM, 14, ".", bold=True)
+            x += 2.5 * g.MM
+        _write_in(flow, x - 0.5 * g.MM, y0, 5.5 * g.MM)
+        for digit in range(10):
+            y = y0 + 8 * g.MM + digit * g.BOX_STEP
+            flow.page.boxes.append(Box(f"{prefix}.c{column + 1}.d{digit}", "digit", x, y, g.BOX,
+                                       g.BOX, question=field.question, part=field.part,
+                                       column=column + 1, digit=digit))
+            flow.text(x - 2.6 * g.MM, y + g.BOX - 3.2, 7.5, str(digit))
+        x += 8.5 * g.MM
+    if working is not None:
+        left = x + 6 * g.MM
+        flow.text(left, y0 + 7, 8.5, "Working (read by the grader)")
+        _ruled(flow, Area(f"{prefix}.working", "written", left, y0 + 10, g.RIGHT - left,
+                          height - 30, field.question, field.part, field.points))
+    flow.y += height
+
+
+def _written(flow: Flow, field: WrittenField) -> None:
+    height = 14 + field.lines * g.LINE
+    flow.room(height + 4 * g.MM)
+    flow.text(g.LEFT, flow.y + 10, 10.5,
+              f"{heading(field.question, field.part)}  ({_points(field.points)})", bold=True)
+    area = Area(item_name(field.question, field.part), "written",
+                g.LEFT, flow.y + 14, g.RIGHT - g.LEFT, field.lines * g.LINE, field.question,
+                field.part, field.points)
+    _ruled(flow, area)
+    flow.y += height + 4 * g.MM
+
+
+def _ruled(flow: Flow, area: Area) -> None:
+    flow.page.areas.append(area)
+    y = area.y + g.LINE
+    while y <= area.y + area.h + 0.01:
+        flow.page.lines.append(Line(area.x, y, area.x + area.w, y, 0.4, 0.7))
+        y += g.LINE
+
+
+def _foot(page: Page, header: Header, pages: int) -> None:
+    """The page code's human-readable line, above the strip."""
+    page.texts.append(Text(g.CODE_X, g.CODE_Y - 4, 7.5,
+                           fonts.printable(f"{header.identity}  ·  page {page.number} of {pages}")))

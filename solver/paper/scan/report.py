@@ -1,0 +1,61 @@
+"""Every output of a scan, made again from all the pages read so far: ``results.csv``, the
+two gradebooks, ``readings.json`` (each group's reading, for tools and tests), the review
+page, a grading page per hand-graded sub-question and the folder's ``index.html``."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from solver.paper.fields import item_name
+from solver.paper.layout import heading
+from solver.paper.scan import pages, tables, views
+from solver.paper.scan.collate import collate
+from solver.paper.scan.store import Store
+
+
+def write_outputs(store: Store, index: dict[str, Any], overrides: dict[str, Any], seed: int,
+                  jobs: int) -> None:
+    from solver.paper.scan.keys import variant_keys
+    from solver.paper.scan.session import readings_json
+    from solver.registry import exam
+
+    readings = store.readings()
+    used = {(r["booklet"], r["page"]) for r in readings if r["status"] == "read"}
+    variants = {b["variant"] for b in index["booklets"]
+                if any((b["booklet"], p["page"]) in used for p in b["pages"])}
+    questions = list(exam().questions.values())
+    solved = variant_keys(seed, variants, questions, jobs)
+    keys = lambda variant, question: solved[(variant, question)]  # noqa: E731
+    collated = collate(index, readings, overrides, keys)
+    crops = {(r["booklet"], name): file for r in collated.used.values()
+             for name, file in r["crops"].items()}
+    title = index["exam"]["title"]
+    store.write("results.csv", tables.results_csv(collated.booklets))
+    store.write("gradebook-canvas.csv", tables.gradebook_canvas(collated.booklets, title))
+    store.write("gradebook-moodle.csv", tables.gradebook_moodle(collated.booklets, title))
+    store.write("readings.json", readings_json(collated))
+    items = views.review_items(collated, crops)
+    problems = views.page_issues(collated, overrides)
+    store.write("review.html", pages.review_html(title, items, problems, overrides,
+                                                 notes=tuple(collated.notes)).encode())
+    links = [("Review: flagged marks and unusable pages", "review.html")]
+    for (question, part), entries in views.grading_pages(collated, keys, crops,
+                                                         overrides).items():
+        name = f"grading-{item_name(question, part)}.html"
+        store.write(name, pages.grading_html(title, heading(question, part), entries,
+                                             overrides).encode())
+        links.append((f"Grade {heading(question, part)}", name))
+    for asset in pages.ASSETS:
+        store.write(asset, pages.asset(asset))
+    complete = sum(1 for r in collated.booklets if r.complete)
+    undecided = sum(1 for item in items if item.chosen is None)
+    summary = [("booklets scanned", str(len(collated.booklets))),
+               ("booklets complete", str(complete)),
+               ("marks to review", str(undecided)),
+               ("pages set aside", str(len(problems))),
+               ("notes", str(len(collated.notes)))]
+    store.write("index.html", pages.index_html(title, summary, links).encode())
+    print(f"solver: {len(collated.booklets)} booklets, {complete} complete; {undecided} "
+          f"marks and {len(problems)} pages to review ({store.folder / 'review.html'})",
+          file=sys.stderr)
