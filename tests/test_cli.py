@@ -12,6 +12,17 @@ import pytest
 from tests.conftest import run_cli
 
 BAD_INPUT = [
+    (["booklets", "--seed", "1", "--count", "0", "--out", "b"], "--count must be in 1..1000, got 0"),
+    (["booklets", "--seed", "1", "--count", "1", "--out", "b", "--id-digits", "13"],
+     "--id-digits must be in 1..12, got 13"),
+    (["booklets", "--seed", "1", "--count", "1", "--out", "b", "--roster", "r.csv"],
+     "--roster r.csv: No such file or directory"),
+    (["scan", "a.png", "--booklets", "b", "--seed", "1", "--out", "o"],
+     "a.png: No such file or directory"),
+    (["scan", "notes.txt", "--booklets", "b", "--seed", "1", "--out", "o"],
+     "notes.txt: not a scan (give PDF, PNG, JPEG or TIFF files)"),
+    (["scan", "a.png", "--booklets", "b", "--seed", "1", "--out", "o", "--jobs", "0"],
+     "--jobs must be in 1..8, got 0"),
     (["export", "blackboard", "--seed", "1", "--count", "1", "--out", "x.xml"],
      "invalid choice: 'blackboard' (choose from 'moodle', 'qti21', 'canvas')"),
     (["export", "canvas", "--seed", "1", "--count", "1", "--out", "x.xml"],

@@ -44,11 +44,12 @@ def run(args: argparse.Namespace) -> int:
     if not 1 <= args.jobs <= MAX_JOBS:
         raise InputError(f"--jobs must be in 1..{MAX_JOBS}, got {args.jobs}")
     students = read_roster(args.roster) if args.roster else None
-    longest = max((len(s.number) for s in students), default=0) if students else 8
-    id_digits = args.id_digits if args.id_digits is not None else longest
+    longest = max((len(s.number) for s in students), default=0) if students else 0
+    id_digits = args.id_digits if args.id_digits is not None else (longest or 8)
     if not max(longest, 1) <= id_digits <= MAX_DIGITS:
-        raise InputError(f"--id-digits must be in {max(longest, 1)}..{MAX_DIGITS} "
-                         f"(the roster's longest number has {longest}), got {id_digits}")
+        because = f" (the roster's longest number has {longest})" if longest else ""
+        raise InputError(f"--id-digits must be in {max(longest, 1)}..{MAX_DIGITS}{because}, "
+                         f"got {id_digits}")
     if students and len(students) > MAX_BOOKLETS:
         raise InputError(f"the roster has more than {MAX_BOOKLETS} students")
     folder = check_folder(args.out)

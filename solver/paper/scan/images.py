@@ -26,7 +26,14 @@ A4_INCHES = (8.27, 11.69)
 class ScanPage:
     source: str  # "batch.pdf, page 3" (the file as given)
     sha: str
-    image: Any  # a grey uint8 numpy array
+    image: Any  # a grey uint8 numpy array; None when the file could not be decoded
+    problem: str = ""  # why not
+
+
+def _damaged(path: Path, reason: str) -> ScanPage:
+    """A file that is no readable scan, for the review list: named by its bytes."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return ScanPage(str(path), digest, None, reason)
 
 
 def check_inputs(paths: list[str]) -> list[Path]:
@@ -50,8 +57,9 @@ def check_inputs(paths: list[str]) -> list[Path]:
 
 
 def pages(path: Path) -> Iterator[ScanPage]:
-    """The file's pages in order; a page that cannot be decoded is yielded as None image
-    (listed for review), a file that is not a scan at all raises InputError."""
+    """The file's pages in order; a file that cannot be decoded is one page without an
+    image (listed for review: it never stops the batch); one too large raises
+    InputError."""
     if path.suffix.lower() == ".pdf":
         yield from _pdf_pages(path)
     else:
@@ -100,11 +108,13 @@ def _image_pages(path: Path) -> Iterator[ScanPage]:
     if path.suffix.lower() in (".tif", ".tiff"):
         ok, images = cv2.imdecodemulti(data, cv2.IMREAD_UNCHANGED)
         if not ok or not images:
-            raise InputError(f"{path}: not a TIFF image OpenCV can read")
+            yield _damaged(path, "a damaged or unreadable TIFF file")
+            return
     else:
         image = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
         if image is None:
-            raise InputError(f"{path}: not an image OpenCV can read")
+            yield _damaged(path, "a damaged or unreadable image file")
+            return
         images = [image]
     if len(images) > MAX_PAGES:
         raise InputError(f"{path}: more than {MAX_PAGES} pages")
@@ -122,7 +132,8 @@ def _pdf_pages(path: Path) -> Iterator[ScanPage]:
     try:
         document = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError:
-        raise InputError(f"{path}: not a PDF pdfium can read") from None
+        yield _damaged(path, "a damaged or unreadable PDF file")
+        return
     try:
         if len(document) > MAX_PAGES:
             raise InputError(f"{path}: more than {MAX_PAGES} pages")

@@ -61,6 +61,9 @@ def read_page(scan: ScanPage, exam: int, seed: int, layout: Layout,
     """``forced``: the booklet and page a person named for a page whose code is
     unreadable (an override)."""
     reading = PageReading(scan.sha, scan.source, "")
+    if scan.image is None:
+        reading.status = scan.problem
+        return reading
     placed = place(scan.image)
     if isinstance(placed, str):
         reading.status = placed

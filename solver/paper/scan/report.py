@@ -4,20 +4,21 @@ page, a grading page per hand-graded sub-question and the folder's ``index.html`
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Any
 
 from solver.paper.fields import item_name
 from solver.paper.layout import heading
 from solver.paper.scan import pages, tables, views
-from solver.paper.scan.collate import collate
+from solver.paper.scan.collate import Collated, collate
 from solver.paper.scan.store import Store
 
 
 def write_outputs(store: Store, index: dict[str, Any], overrides: dict[str, Any], seed: int,
-                  jobs: int) -> None:
+                  jobs: int, command: str) -> None:
+    """``command``: the run again with the decisions, as the pages tell a person."""
     from solver.paper.scan.keys import variant_keys
-    from solver.paper.scan.session import readings_json
     from solver.registry import exam
 
     readings = store.readings()
@@ -38,13 +39,14 @@ def write_outputs(store: Store, index: dict[str, Any], overrides: dict[str, Any]
     items = views.review_items(collated, crops)
     problems = views.page_issues(collated, overrides)
     store.write("review.html", pages.review_html(title, items, problems, overrides,
+                                                 command=command,
                                                  notes=tuple(collated.notes)).encode())
     links = [("Review: flagged marks and unusable pages", "review.html")]
     for (question, part), entries in views.grading_pages(collated, keys, crops,
                                                          overrides).items():
         name = f"grading-{item_name(question, part)}.html"
         store.write(name, pages.grading_html(title, heading(question, part), entries,
-                                             overrides).encode())
+                                             overrides, command=command).encode())
         links.append((f"Grade {heading(question, part)}", name))
     for asset in pages.ASSETS:
         store.write(asset, pages.asset(asset))
@@ -59,3 +61,17 @@ def write_outputs(store: Store, index: dict[str, Any], overrides: dict[str, Any]
     print(f"solver: {len(collated.booklets)} booklets, {complete} complete; {undecided} "
           f"marks and {len(problems)} pages to review ({store.folder / 'review.html'})",
           file=sys.stderr)
+
+
+def readings_json(collated: Collated) -> bytes:
+    """Each booklet's groups and boxes as read, the pages set aside and the notes: for tools
+    and tests (the simulator's ground truth is compared with it)."""
+    data = {"booklets": {str(r.booklet): {
+        "groups": {name: {"value": g.value, "flag": g.flag, "by_person": g.by_person}
+                   for name, g in sorted(r.groups.items())},
+        "boxes": {box: {"state": state["state"], "why": state["why"]}
+                  for box, state in sorted(r.states.items())}}
+        for r in collated.booklets},
+        "problems": [{"source": p.source, "reason": p.reason} for p in collated.problems],
+        "notes": collated.notes}
+    return (json.dumps(data, indent=1, sort_keys=True) + "\n").encode()

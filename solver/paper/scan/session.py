@@ -3,7 +3,6 @@ processes), then make every output again from all the pages read so far."""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,9 +46,13 @@ def scan(scans: list[str], booklets: str, seed: int, out: str, overrides_file: s
     store = Store(folder)
     read, skipped = _read_new(files, store, index, layout, overrides, jobs)
     _say(f"read {read} page{'s' * (read != 1)} ({skipped} read before)")
+    import shlex
+
     from solver.paper.scan.report import write_outputs
 
-    write_outputs(store, index, overrides, seed, jobs)
+    command = shlex.join(["solver", "scan", "SCANS…", "--booklets", booklets, "--seed",
+                          str(seed), "--out", out, "--overrides", "overrides.json"])
+    write_outputs(store, index, overrides, seed, jobs, command.replace("'SCANS…'", "SCANS…"))
     return 0
 
 
@@ -122,15 +125,3 @@ def _drain(pool: Any, batch: list[tuple[ScanPage, tuple[int, int] | None]],
     done = len(batch)
     batch.clear()
     return done
-
-
-def readings_json(collated: Any) -> bytes:
-    data = {"booklets": {str(r.booklet): {
-        "groups": {name: {"value": g.value, "flag": g.flag, "by_person": g.by_person}
-                   for name, g in sorted(r.groups.items())},
-        "boxes": {box: {"state": state["state"], "why": state["why"]}
-                  for box, state in sorted(r.states.items())}}
-        for r in collated.booklets},
-        "problems": [{"source": p.source, "reason": p.reason} for p in collated.problems],
-        "notes": collated.notes}
-    return (json.dumps(data, indent=1, sort_keys=True) + "\n").encode()
