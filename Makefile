@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # Everything the sheet is made from: code, templates, and the exam file's words and points.
 SOURCES := $(shell find solver templates -type f \( -name '*.py' -o -name '*.j2' -o -name '*.css' -o -name '*.toml' \))
 
-.PHONY: setup system-deps pdf test test-fast test-plain bench lint clean
+.PHONY: setup system-deps pdf test test-fast test-plain bench bench-deps lint clean
 
 setup: $(STAMP)
 
@@ -74,9 +74,24 @@ test-fast: $(STAMP)
 test-plain: $(STAMP)
 	SOLVER_SPEEDUPS=0 $(BIN)/python -m pytest -m sheet
 
-# Speed, as ratios to import floors measured in the same run (not part of make test).
-bench: $(STAMP)
+# Speed, as ratios to import floors measured in the same run (not part of make test);
+# then the paper scan against its goals and against Auto Multiple Choice (tests/bench_scan.py).
+bench: $(STAMP) bench-deps
 	$(BIN)/python tests/bench.py
+	PYTHONPATH=. $(BIN)/python tests/bench_scan.py
+
+# Auto Multiple Choice, the paper scan's benchmark (its dependencies bring LaTeX): only for
+# make bench; without it bench_scan.py reports our figures alone.
+bench-deps:
+	@if ! command -v auto-multiple-choice >/dev/null && [ "$$(id -u)" = 0 ] \
+	    && command -v apt-get >/dev/null; then \
+	  echo "installing system packages: auto-multiple-choice (the paper scan's benchmark)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends auto-multiple-choice) \
+	    >/dev/null || echo "apt-get could not install: auto-multiple-choice"; \
+	fi; \
+	command -v auto-multiple-choice >/dev/null || \
+	  echo "note: auto-multiple-choice (Debian package) is missing; bench_scan.py reports without AMC"
 
 lint: $(STAMP)
 	$(BIN)/ruff check solver tests

@@ -186,3 +186,25 @@ def test_a_bad_roster_is_one_clear_line(tmp_path: Path, roster: str, expected: s
     assert expected in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_the_leak_guard_reads_what_the_booklet_prints_of_each_question(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from solver.model import SelfCheckError
+    from solver.paper import cli, layout
+    from solver.paper.plan import Booklet, fields
+    from solver.registry import exam
+    from solver.variants.seeded import solve_variants
+
+    the_exam = exam()
+    questions = [the_exam.questions["lecture.1"], the_exam.questions["paper.2"]]
+    variants = solve_variants(3, 1, questions)
+    booklet = Booklet(1, 1, None, fields(questions, variants[0].solutions, 1))
+    cli._guard(the_exam, [booklet], variants, 8)  # the exam's words only: passes
+    total = variants[0].solutions["lecture.1"].answer_text["total"]
+    labelled = layout.heading
+    monkeypatch.setattr(layout, "heading",
+                        lambda question, part: f"{labelled(question, part)} = {total}")
+    with pytest.raises(SelfCheckError, match="leak guard: answer booklet of variant 1: "
+                                             "lecture.1 shows text of its worked answer"):
+        cli._guard(the_exam, [booklet], variants, 8)

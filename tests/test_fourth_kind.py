@@ -3,8 +3,8 @@
 The kind is one :class:`solver.kinds.Kind` subclass and one ``register`` call; its exam
 (``tests/fourth_kind/exam.toml``) files it beside a multiple-choice question. It flows
 through the exam file's reader, solving, seeded variants and ``key.json``, a student's
-question paper, the answer sheet and its key at a glance, and a checked Moodle bank, with
-no edit to any other file. The expected answers come from the exam file's own ``truth``,
+question paper, the answer sheet and its key at a glance, a checked Moodle bank, and the
+paper answer booklet and the scanner's key, with no edit to any other file. The expected answers come from the exam file's own ``truth``,
 never from what the solver printed.
 """
 
@@ -22,6 +22,7 @@ import pytest
 
 from solver.kinds import Kind, LmsItem, PaperView, register, unregister
 from solver.model import Check, InputError, Meta, Solution, Text
+from solver.paper.fields import ChoiceField, Field
 from solver.record import Question
 from tests.conftest import ROOT
 
@@ -85,6 +86,9 @@ class TrueFalse(Kind):
         return LmsItem("choice", options=(("A", "True"), ("B", "False")),
                        right="A" if solution.answer["truth"] else "B",
                        why=question.data["why"])
+
+    def booklet_fields(self, question: Question, solution: Solution) -> tuple[Field, ...]:
+        return (ChoiceField(question.id, ("A", "B"), question.total),)  # A true, B false
 
 
 @pytest.fixture
@@ -177,3 +181,25 @@ def test_its_moodle_bank_passes_the_checks(quick_checks: None) -> None:
                  if a.get("fraction") == "100"]
         truth = _expected(exam().questions[qid], params)
         assert right == ["True" if truth else "False"], (idnumber, number)
+
+
+def test_its_answer_booklet_has_its_boxes_and_the_scanner_its_key(quick_checks: None) -> None:
+    from solver.paper.booklets import pages_of
+    from solver.paper.plan import Booklet, fields
+    from solver.paper.scan.keys import variant_keys
+    from solver.registry import exam
+    from solver.variants.seeded import solve_variants
+
+    questions = list(exam().questions.values())
+    variants = solve_variants(5, 3, questions)
+    keys = variant_keys(5, {1, 2, 3}, questions, 1)
+    for variant in variants:
+        booklet = Booklet(variant.number, variant.number, None,
+                          fields(questions, variant.solutions, variant.number))
+        boxes = [box.id for page in pages_of(booklet, "Quick checks", "", 8)
+                 for box in page.boxes]
+        for qid in ("check.1", "check.2"):
+            assert [b for b in boxes if b.startswith(qid + ".")] == [f"{qid}.A", f"{qid}.B"]
+            truth = _expected(exam().questions[qid], variant.solutions[qid].params)
+            assert keys[(variant.number, qid)]["key"] == ("A" if truth else "B")
+        assert any(b.startswith("check.3.") for b in boxes)  # the choice question beside it

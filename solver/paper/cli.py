@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from solver.model import InputError
 
@@ -63,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
         variant = variants[variant_of(index, args.count) - 1]
         booklets.append(Booklet(index + 1, variant.number, student,
                                 fields(questions, variant.solutions, variant.number)))
+    _guard(the_exam, booklets, variants, id_digits)
     folder.mkdir(parents=True, exist_ok=True)
     pages = write_booklets(booklets, the_exam.title, the_exam.instructions, id_digits,
                            exam_id(the_exam), args.seed, args.jobs,
@@ -70,3 +72,22 @@ def run(args: argparse.Namespace) -> int:
     print(f"solver: wrote {len(booklets)} booklets ({pages} pages) to {folder}: "
           "booklets.pdf to print, booklets.json for 'solver scan'", file=sys.stderr)
     return 0
+
+
+def _guard(exam: Any, booklets: list[Any], variants: list[Any], id_digits: int) -> None:
+    """The leak guard over what each variant's booklet prints of each question (a booklet
+    is what a student sees): the exam's words only, nothing of the worked answers."""
+    from solver import guard
+    from solver.paper.booklets import pages_of
+    from solver.paper.layout import MARKING, question_texts
+
+    seen: set[int] = set()
+    for booklet in booklets:
+        if booklet.variant in seen:
+            continue
+        seen.add(booklet.variant)
+        solutions = variants[booklet.variant - 1].solutions
+        texts = question_texts(pages_of(booklet, exam.title, exam.instructions, id_digits))
+        guard.check(f"answer booklet of variant {booklet.variant}",
+                    [(exam.questions[qid], solutions[qid], text) for qid, text in texts.items()],
+                    frame=[exam.title, exam.instructions, MARKING])

@@ -40,8 +40,9 @@ class Flow:
             self.pages.append(Page(len(self.pages) + 1))
             self.y = g.TOP
 
-    def text(self, x: float, y: float, size: float, text: str, bold: bool = False) -> None:
-        self.page.texts.append(Text(x, y, size, fonts.printable(text), bold))
+    def text(self, x: float, y: float, size: float, text: str, bold: bool = False,
+             question: str = "") -> None:
+        self.page.texts.append(Text(x, y, size, fonts.printable(text), bold, question))
 
 
 def layout(header: Header, fields: list[Field]) -> list[Page]:
@@ -128,10 +129,10 @@ def _choices(flow: Flow, choices: list[ChoiceField]) -> None:
     for index, field in enumerate(choices):
         x0 = g.LEFT + (index // rows) * column_w
         y = flow.y + (index % rows) * row_h
-        flow.text(x0, y + g.BOX - 3, 9.5, heading(field.question, ""), bold=True)
+        flow.text(x0, y + g.BOX - 3, 9.5, heading(field.question, ""), True, field.question)
         for k, letter in enumerate(field.letters):
             x = x0 + 24 * g.MM + k * 13 * g.MM
-            flow.text(x - 4.2 * g.MM, y + g.BOX - 3, 9.5, letter)
+            flow.text(x - 4.2 * g.MM, y + g.BOX - 3, 9.5, letter, question=field.question)
             flow.page.boxes.append(Box(f"{field.question}.{letter}", "choice", x, y, g.BOX, g.BOX,
                                        question=field.question, option=letter))
     flow.y += rows * row_h + 5 * g.MM
@@ -145,9 +146,11 @@ def _grid(flow: Flow, field: GridField, working: WrittenField | None) -> None:
     name = heading(field.question, field.part)
     what = (f"{field.decimals} decimal{'s' * (field.decimals != 1)}" if field.decimals
             else "a whole number")
-    flow.text(g.LEFT, flow.y + 10, 10.5, f"{name}  ({_points(field.points)})", bold=True)
+    flow.text(g.LEFT, flow.y + 10, 10.5, f"{name}  ({_points(field.points)})", True,
+              field.question)
     flow.text(g.LEFT + 42 * g.MM, flow.y + 10, 8.5,
-              f"final value: {what}, one box per column; leave leading columns empty")
+              f"final value: {what}, one box per column; leave leading columns empty",
+              question=field.question)
     y0 = flow.y + 16
     x = g.LEFT + 3 * g.MM
     prefix = item_name(field.question, field.part)
@@ -170,7 +173,7 @@ def _grid(flow: Flow, field: GridField, working: WrittenField | None) -> None:
         x += 8.5 * g.MM
     if working is not None:
         left = x + 6 * g.MM
-        flow.text(left, y0 + 7, 8.5, "Working (read by the grader)")
+        flow.text(left, y0 + 7, 8.5, "Working (read by the grader)", question=field.question)
         _ruled(flow, Area(f"{prefix}.working", "written", left, y0 + 10, g.RIGHT - left,
                           height - 30, field.question, field.part, field.points))
     flow.y += height
@@ -180,7 +183,8 @@ def _written(flow: Flow, field: WrittenField) -> None:
     height = 14 + field.lines * g.LINE
     flow.room(height + 4 * g.MM)
     flow.text(g.LEFT, flow.y + 10, 10.5,
-              f"{heading(field.question, field.part)}  ({_points(field.points)})", bold=True)
+              f"{heading(field.question, field.part)}  ({_points(field.points)})", True,
+              field.question)
     area = Area(item_name(field.question, field.part), "written",
                 g.LEFT, flow.y + 14, g.RIGHT - g.LEFT, field.lines * g.LINE, field.question,
                 field.part, field.points)
@@ -200,3 +204,13 @@ def _foot(page: Page, header: Header, pages: int) -> None:
     """The page code's human-readable line, above the strip."""
     page.texts.append(Text(g.CODE_X, g.CODE_Y - 4, 7.5,
                            fonts.printable(f"{header.identity}  ·  page {page.number} of {pages}")))
+
+
+def question_texts(pages: list[Page]) -> dict[str, str]:
+    """What the booklet prints of each question (its labels), for the leak guard."""
+    found: dict[str, list[str]] = {}
+    for page in pages:
+        for text in page.texts:
+            if text.question:
+                found.setdefault(text.question, []).append(text.text)
+    return {question: "\n".join(texts) for question, texts in found.items()}

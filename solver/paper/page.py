@@ -64,6 +64,7 @@ class Text:
     size: float
     text: str
     bold: bool = False
+    question: str = ""  # the question it labels ("" for the booklet's frame)
 
 
 @dataclass(frozen=True)
