@@ -205,6 +205,6 @@ def test_the_leak_guard_reads_what_the_booklet_prints_of_each_question(
     labelled = layout.heading
     monkeypatch.setattr(layout, "heading",
                         lambda question, part: f"{labelled(question, part)} = {total}")
-    with pytest.raises(SelfCheckError, match="leak guard: answer booklet of variant 1: "
-                                             "lecture.1 shows text of its worked answer"):
+    with pytest.raises(SelfCheckError, match=r"leak guard: answer booklet of variant 1: "
+                                             r"lecture\.1 shows text of its worked answer"):
         cli._guard(the_exam, [booklet], variants, 8)

@@ -12,7 +12,8 @@ import pytest
 from tests.conftest import run_cli
 
 BAD_INPUT = [
-    (["booklets", "--seed", "1", "--count", "0", "--out", "b"], "--count must be in 1..1000, got 0"),
+    (["booklets", "--seed", "1", "--count", "0", "--out", "b"],
+     "--count must be in 1..1000, got 0"),
     (["booklets", "--seed", "1", "--count", "1", "--out", "b", "--id-digits", "13"],
      "--id-digits must be in 1..12, got 13"),
     (["booklets", "--seed", "1", "--count", "1", "--out", "b", "--roster", "r.csv"],

@@ -4,8 +4,8 @@ The kind is one :class:`solver.kinds.Kind` subclass and one ``register`` call; i
 (``tests/fourth_kind/exam.toml``) files it beside a multiple-choice question. It flows
 through the exam file's reader, solving, seeded variants and ``key.json``, a student's
 question paper, the answer sheet and its key at a glance, a checked Moodle bank, and the
-paper answer booklet and the scanner's key, with no edit to any other file. The expected answers come from the exam file's own ``truth``,
-never from what the solver printed.
+paper answer booklet and the scanner's key, with no edit to any other file. The expected
+answers come from the exam file's own ``truth``, never from what the solver printed.
 """
 
 from __future__ import annotations
