@@ -6,7 +6,7 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
-HEAVY = ("torch", "sympy", "matplotlib", "weasyprint", "numpy")
+HEAVY = ("torch", "sympy", "matplotlib", "weasyprint", "numpy", "cv2", "pypdfium2")
 
 
 def imported(*args: str) -> set[str]:
@@ -24,8 +24,13 @@ def imported(*args: str) -> set[str]:
 
 
 def test_list_and_help_import_nothing_heavy() -> None:
-    for args in (["list"], ["--help"]):
+    for args in (["list"], ["--help"], ["scan", "--help"], ["booklets", "--help"]):
         assert not imported(*args) & set(HEAVY), args
+
+
+def test_writing_booklets_needs_no_opencv(tmp_path: object) -> None:
+    modules = imported("booklets", "--seed", "1", "--count", "1", "--out", f"{tmp_path}/b")
+    assert "solver" in modules and not modules & {"cv2", "pypdfium2"}
 
 
 def test_lecture_questions_do_not_import_torch() -> None:
