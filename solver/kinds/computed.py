@@ -121,7 +121,7 @@ class Computed(ModuleKind):
                 fields.append(GridField(question.id, part.label, part.points, part.grid.sign,
                                         part.grid.digits, part.grid.decimals, asked[0].answer))
                 fields.append(WrittenField(question.id, part.label, part.points,
-                                           written_lines(1), working=True))
+                                           written_lines(part.points), working=True))
             else:
                 fields.append(WrittenField(question.id, part.label, part.points,
                                            written_lines(part.points)))

@@ -25,13 +25,13 @@ def file_name(booklet: int) -> str:
 
 
 def identity(booklet: Booklet) -> str:
-    who = (f"student {booklet.student.number}  {booklet.student.name}".rstrip()
-           if booklet.student else "student: fill in below")
-    return f"Booklet {booklet.number}  ·  variant {booklet.variant}  ·  {who}"
+    who = (f"  ·  student {booklet.student.number}  {booklet.student.name}".rstrip()
+           if booklet.student else "")
+    return f"Booklet {booklet.number}  ·  variant {booklet.variant}{who}"
 
 
 def pages_of(booklet: Booklet, title: str, instructions: str, id_digits: int) -> list[Page]:
-    header = Header(title, instructions, identity(booklet), id_digits)
+    header = Header(title, instructions, identity(booklet), id_digits, booklet.student is not None)
     return layout(header, list(booklet.fields))
 
 
@@ -48,8 +48,8 @@ def drawn(job: Job) -> tuple[bytes, list[bytes], dict[str, Any]]:
     entry = {
         "booklet": booklet.number, "variant": booklet.variant,
         "student": ({"number": booklet.student.number, "name": booklet.student.name,
-                     "email": booklet.student.email, "section": booklet.student.section}
-                    if booklet.student else None),
+                     "email": booklet.student.email, "section": booklet.student.section,
+                     "login": booklet.student.login} if booklet.student else None),
         "file": file_name(booklet.number),
         "fields": [field_json(field) for field in booklet.fields],
         "pages": [{"page": page.number, "code": encode(code).hex(),

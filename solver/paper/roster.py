@@ -1,6 +1,6 @@
 """The class roster a booklet run may take: a CSV with a header naming at least ``number``
-(the student number, digits) and ``name``; ``email`` and ``section`` are carried to the
-gradebook. Checked whole before any booklet is written."""
+(the student number, digits) and ``name``; ``email``, ``section`` and ``login`` are carried
+to the gradebooks. Checked whole before any booklet is written."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ class Student:
     name: str
     email: str = ""
     section: str = ""
+    login: str = ""  # the learning platform's login (Canvas's SIS Login ID), if known
 
 
 def read_roster(path: str) -> list[Student]:
@@ -57,7 +58,7 @@ def read_roster(path: str) -> list[Student]:
             raise InputError(f"{where} line {line}: student number {number} appears twice")
         seen.add(number)
         students.append(Student(number, cells.get("name", ""), cells.get("email", ""),
-                                cells.get("section", "")))
+                                cells.get("section", ""), cells.get("login", "")))
         if len(students) > MAX_STUDENTS:
             raise InputError(f"{where}: more than {MAX_STUDENTS} students")
     if not students:

@@ -93,13 +93,16 @@ def _draw_scan(rng: np.random.Generator, dpis: Sequence[int]) -> Scan:
 
 
 def _jobs(layout: Layout, chosen: Sequence[Booklet], seed: int, dpis: Sequence[int],
-          extras: bool, keep_fiducials: bool, only: Sequence[int] | None = None) -> list[Job]:
+          extras: bool, keep_fiducials: bool, only: Sequence[int] | str | None = None
+          ) -> list[Job]:
     jobs = []
     key: tuple[int, ...]
     fits = partial(_fiducials_inside, layout) if keep_fiducials else None
     for booklet in chosen:
         for page in booklet.pages:
-            if only is not None and page.page not in only:
+            if only == "boxes" and not page.boxes:
+                continue
+            if only is not None and only != "boxes" and page.page not in only:
                 continue
             key = (SCAN, booklet.booklet, page.page)
             scan = _scan(stream(seed, *key, 0), dpis, fits)
@@ -219,14 +222,14 @@ def simulate(
     mix: dict[str, float] | None = None,
     answers: str = "random",
     keep_fiducials: bool = True,
-    only_pages: Sequence[int] | None = None,
+    only_pages: Sequence[int] | str | None = None,
 ) -> dict[str, Any]:
     """Scan the booklets in booklets_dir (all, or those numbered in booklets) as marked by
     students into out_dir; write out_dir/truth.json and return it. answers: "random" (as
     students answer), "blank" (no box marked) or "every" (every box marked from mix).
     keep_fiducials: redraw a booklet page's placement (within the same ranges) until its
     four corner markers lie inside the scan; False lets some be cut off. only_pages: scan
-    only these page numbers of each booklet (the pages with boxes, say)."""
+    only these page numbers of each booklet, or "boxes": the pages that have boxes."""
     booklets_dir, out_dir = Path(booklets_dir), Path(out_dir)
     layout = load(booklets_dir)
     known = {b.booklet: b for b in layout.booklets}

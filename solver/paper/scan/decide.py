@@ -74,8 +74,10 @@ class Number:
 
 
 def grid_number(grid: dict[str, Any], groups: dict[str, Group]) -> Number:
-    """The value a digit grid holds: leading and trailing empty columns are allowed, an
-    empty column between digits is not (flagged: the student may have meant a zero)."""
+    """The value a digit grid holds: empty columns before the digits of the whole part and
+    after the last decimal are allowed; an empty column between digits, or before the first
+    decimal written, is not (flagged: a zero meant, or the decimals written from the
+    right?)."""
     prefix = item_name(grid["question"], grid["part"])
     columns = [groups.get(f"{prefix}.c{c}") for c in range(1, grid["digits"] + grid["decimals"]
                                                            + 1)]
@@ -92,6 +94,9 @@ def grid_number(grid: dict[str, Any], groups: dict[str, Group]) -> Number:
     if " " in digits.strip():
         return Number(None, digits, "an empty column between digits")
     whole, decimals = digits[:grid["digits"]], digits[grid["digits"]:]
+    if decimals.strip() and decimals[0] == " ":
+        # written from the right, or a decimal left out: which decimal is which is unknown
+        return Number(None, digits, "empty decimal columns before a digit")
     text = (whole.strip() or "0") + ("." + decimals.rstrip().replace(" ", "0")
                                      if decimals.strip() else "")
     if sign is not None and sign.value:

@@ -17,3 +17,13 @@ def group_of(box: dict[str, Any]) -> str:
     if what == "digit":
         return f"{item_name(box['question'], box['part'])}.c{box['column']}"
     return str(box["id"])  # a sign box
+
+
+def grid_of(box: dict[str, Any]) -> str:
+    """The grid a box belongs to (the student number's, a digit grid with its sign box),
+    or its choice question: what a person sees around a flagged group."""
+    if box["what"] == "student":
+        return "student"
+    if box["what"] in ("digit", "sign"):
+        return item_name(box["question"], box["part"])
+    return str(box["question"])

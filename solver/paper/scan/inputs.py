@@ -82,3 +82,9 @@ def overrides(path: str | None, groups: dict[str, tuple[str, ...]], booklets: se
                 0 <= value <= marks[key]):
             raise InputError(f"{where}: marks[{key!r}] must be a number in 0..{marks[key]}")
     return found
+
+
+def overrides_json(overrides: dict[str, Any]) -> bytes:
+    """The decisions as the output folder keeps them (sorted: the same decisions, the same
+    bytes)."""
+    return (json.dumps(overrides, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()

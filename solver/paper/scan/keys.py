@@ -15,6 +15,7 @@ from solver.record import Question
 def variant_keys(seed: int, variants: set[int], questions: list[Question], jobs: int,
                  progress: Callable[[str], None] | None = None
                  ) -> dict[tuple[int, str], dict[str, Any]]:
+    from solver.render.unimath import plain
     from solver.variants.seeded import solve_variants
 
     if not variants:
@@ -28,8 +29,8 @@ def variant_keys(seed: int, variants: set[int], questions: list[Question], jobs:
             solution = variant.solutions[question.id]
             plan = planned(question, solution, variant.number)
             rubric: dict[str, list[str]] = {}
-            for line in solution.rubric:
-                rubric.setdefault(line.part, []).append(line.text)
+            for line in solution.rubric:  # the formulas in Unicode: a page shows no TeX
+                rubric.setdefault(line.part, []).append(plain(line.text))
             keys[(variant.number, question.id)] = {
                 "key": plan.item.right,
                 "gaps": {gap.key: gap for gap in plan.gaps if not gap.index},

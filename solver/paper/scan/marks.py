@@ -24,6 +24,7 @@ class Mark:
     points: int
     flag: str  # why undecided
     by: str  # "key", "tolerance", "wrong path: …", "person", or ""
+    read: bool = True  # read from boxes (a choice, a digit grid); False: a written answer
 
 
 def choice_mark(field: dict[str, Any], groups: dict[str, Group], key: str) -> Mark:
@@ -65,7 +66,7 @@ def hand_mark(field: dict[str, Any], given: float | None) -> Mark:
     marks = None if given is None else Fraction(given).limit_denominator(100)
     return Mark(name, field["question"], field["part"], "", marks, field["points"],
                 "" if given is not None else "to be graded", "person" if given is not None
-                else "")
+                else "", read=False)
 
 
 def with_hand_marks(mark: Mark, given: float | None) -> Mark:

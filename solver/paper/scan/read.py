@@ -141,18 +141,26 @@ def _with_thumbnail(reading: PageReading, placed: Placed,
 
 def _save_crops(reading: PageReading, upright: Any, entry: dict[str, Any],
                 save: Callable[[str, bytes], None]) -> None:
-    """Every written area (for grading by question, at 120 dpi) and every box group with
-    an unclear box or two marks (for review), named by page and id."""
+    """Every written area (for grading by question, at 120 dpi; a digit grid's working
+    with its grid) and every box group with an unclear box or two marks (for review: the
+    whole grid or question, the group framed), named by page and id."""
+    from solver.paper.scan.groups import grid_of, group_of
+
     stem = f"b{reading.booklet}-p{reading.page}"
+    grids: dict[str, list[dict[str, Any]]] = {}
+    for box in entry["boxes"]:
+        grids.setdefault(grid_of(box), []).append(box)
     for area in entry["areas"]:
         if area["what"] != "written":
             continue
+        top = area["y"] - 14
+        grid = grids.get(area["id"].removesuffix(".working"), [])
+        if area["id"].endswith(".working") and grid:
+            top = min(b["y"] for b in grid) - 12 * g.MM  # the write-in cells above it
         name = f"{stem}-{area['id']}.jpg"
-        save(name, _jpeg(_crop(upright, area["x"] - 2, area["y"] - 14, area["w"] + 4,
-                               area["h"] + 16), 0.6))
+        save(name, _jpeg(_crop(upright, area["x"] - 2, top, area["w"] + 4,
+                               area["y"] + area["h"] + 2 - top), 0.6))
         reading.crops[f"area:{area['id']}"] = name
-    from solver.paper.scan.groups import group_of
-
     groups: dict[str, list[dict[str, Any]]] = {}
     for box in entry["boxes"]:
         groups.setdefault(group_of(box), []).append(box)
@@ -160,10 +168,26 @@ def _save_crops(reading: PageReading, upright: Any, entry: dict[str, Any],
         states = [reading.boxes[b["id"]]["state"] for b in members]
         if "unclear" not in states and states.count("filled") < 2:
             continue
-        x0 = min(b["x"] for b in members) - 7 * g.MM
-        y0 = min(b["y"] for b in members) - 2 * g.MM
-        x1 = max(b["x"] + b["w"] for b in members) + 2 * g.MM
-        y1 = max(b["y"] + b["h"] for b in members) + 2 * g.MM
         name = f"{stem}-{group}.png"
-        save(name, _png(_crop(upright, x0, y0, x1 - x0, y1 - y0)))
+        save(name, _png(_framed(upright, grids[grid_of(members[0])], members)))
         reading.crops[f"group:{group}"] = name
+
+
+def _bounds(boxes: list[dict[str, Any]]) -> tuple[float, float, float, float]:
+    return (min(b["x"] for b in boxes), min(b["y"] for b in boxes),
+            max(b["x"] + b["w"] for b in boxes), max(b["y"] + b["h"] for b in boxes))
+
+
+def _framed(upright: Any, grid: list[dict[str, Any]], group: list[dict[str, Any]]) -> Any:
+    """The grid (or choice question) around a group, in colour, the group framed in red."""
+    import cv2
+
+    x0, y0, x1, y1 = _bounds(grid)
+    x0, y0, x1, y1 = x0 - 8 * g.MM, y0 - 2.5 * g.MM, x1 + 2.5 * g.MM, y1 + 2.5 * g.MM
+    crop = cv2.cvtColor(_crop(upright, x0, y0, x1 - x0, y1 - y0), cv2.COLOR_GRAY2BGR)
+    gx0, gy0, gx1, gy1 = _bounds(group)
+    pad = 1.2 * g.MM
+    cv2.rectangle(crop, (round((gx0 - pad - x0) * SCALE), round((gy0 - pad - y0) * SCALE)),
+                  (round((gx1 + pad - x0) * SCALE), round((gy1 + pad - y0) * SCALE)),
+                  (40, 40, 220), max(2, round(0.4 * g.MM * SCALE)))
+    return crop

@@ -41,7 +41,10 @@ def write_outputs(store: Store, index: dict[str, Any], overrides: dict[str, Any]
     store.write("review.html", pages.review_html(title, items, problems, overrides,
                                                  command=command,
                                                  notes=tuple(collated.notes)).encode())
-    links = [("Review: flagged marks and unusable pages", "review.html")]
+    links = [("Review: flagged marks and unusable pages", "review.html"),
+             ("results.csv: every booklet's readings and marks", "results.csv"),
+             ("gradebook-moodle.csv (complete booklets only)", "gradebook-moodle.csv"),
+             ("gradebook-canvas.csv (complete booklets only)", "gradebook-canvas.csv")]
     for (question, part), entries in views.grading_pages(collated, keys, crops,
                                                          overrides).items():
         name = f"grading-{item_name(question, part)}.html"
@@ -52,11 +55,14 @@ def write_outputs(store: Store, index: dict[str, Any], overrides: dict[str, Any]
         store.write(asset, pages.asset(asset))
     complete = sum(1 for r in collated.booklets if r.complete)
     undecided = sum(1 for item in items if item.chosen is None)
+    to_grade = sum(1 for r in collated.booklets for m in r.marks
+                   if not m.read and m.marks is None)
     summary = [("booklets scanned", str(len(collated.booklets))),
-               ("booklets complete", str(complete)),
+               ("booklets complete (in the gradebooks)", str(complete)),
                ("marks to review", str(undecided)),
+               ("written answers to grade", str(to_grade)),
                ("pages set aside", str(len(problems))),
-               ("notes", str(len(collated.notes)))]
+               ("booklets to check", str(len(collated.notes)))]
     store.write("index.html", pages.index_html(title, summary, links).encode())
     print(f"solver: {len(collated.booklets)} booklets, {complete} complete; {undecided} "
           f"marks and {len(problems)} pages to review ({store.folder / 'review.html'})",

@@ -14,6 +14,8 @@ from solver.paper.scan.groups import group_of
 from solver.paper.scan.images import ScanPage, check_inputs, pages
 from solver.paper.scan.store import Store
 
+KEPT = "overrides.json"  # the decisions in force, kept beside the results
+
 
 def _say(text: str) -> None:
     print(f"solver: {text}", file=sys.stderr, flush=True)
@@ -40,10 +42,16 @@ def scan(scans: list[str], booklets: str, seed: int, out: str, overrides_file: s
             if field["field"] != "choice" and not field.get("working"):
                 hand[item_key(entry["booklet"], field["question"], field["part"])] = \
                     field["points"]
+    folder = check_folder(out)
+    kept = folder / KEPT
+    if overrides_file is None and kept.is_file():
+        overrides_file = str(kept)  # the decisions of an earlier run stay in force
+        _say(f"applying the decisions kept in {kept} (give --overrides to replace them)")
     overrides = inputs.overrides(overrides_file, group_options,
                                  {b["booklet"] for b in index["booklets"]}, hand)
-    folder = check_folder(out)
     store = Store(folder)
+    if overrides_file is not None and Path(overrides_file).resolve() != kept.resolve():
+        store.write(KEPT, inputs.overrides_json(overrides))
     read, skipped = _read_new(files, store, index, layout, overrides, jobs)
     _say(f"read {read} page{'s' * (read != 1)} ({skipped} read before)")
     import shlex

@@ -27,23 +27,25 @@ def _csv(rows: list[list[str]]) -> bytes:
 
 def results_csv(results: list[BookletResult]) -> bytes:
     items: list[str] = []  # every booklet asks the same items, in the exam's order
+    read: set[str] = set()
     for result in results:
         items += [m.item for m in result.marks if m.item not in items]
+        read |= {m.item for m in result.marks if m.read}
     header = ["booklet", "variant", "student number", "name"]
     for item in items:
-        header += [f"{item} reading", f"{item} marks"]
-    header += ["score", "maximum", "to decide", "status"]
+        header += [f"{item} reading", f"{item} marks"] if item in read else [f"{item} marks"]
+    header += ["score so far", "maximum", "to decide", "status"]
     rows = [header]
     for result in results:
         by_item = {m.item: m for m in result.marks}
         row = [str(result.booklet), str(result.variant), result.number or "", result.name]
         for item in items:
             mark = by_item.get(item)
-            if mark is None:
-                row += ["", ""]
-                continue
-            reading = mark.reading if mark.flag in ("", "to be graded") else f"? {mark.flag}"
-            row += [reading, points(mark.marks)]
+            if item in read:
+                reading = "" if mark is None else (
+                    mark.reading if not mark.flag else f"? {mark.flag}")
+                row.append(reading)
+            row.append("" if mark is None else points(mark.marks))
         undecided = sum(1 for m in result.marks if m.marks is None)
         status = ("complete" if result.complete else
                   f"pages not scanned: {', '.join(map(str, result.missing))}" if result.missing
@@ -56,14 +58,15 @@ def results_csv(results: list[BookletResult]) -> bytes:
 def gradebook_canvas(results: list[BookletResult], title: str) -> bytes:
     """Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, then
     the exam's column (a new column makes a new assignment); a "Points Possible" row.
-    Students are matched by SIS User ID: the student number."""
+    Students are matched by SIS User ID: the student number (SIS Login ID: the roster's
+    ``login`` column, if it has one)."""
     done = [r for r in results if r.complete and r.number]
     maximum = max((r.maximum for r in results), default=0)
     rows = [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", title],
             ["Points Possible", "", "", "", "", str(maximum)]]
     for r in sorted(done, key=lambda r: r.number or ""):
         roster = r.roster or {}
-        rows.append([r.name, "", r.number or "", roster.get("email", ""),
+        rows.append([r.name, "", r.number or "", roster.get("login", ""),
                      roster.get("section", ""), points(r.score)])
     return _csv(rows)
 

@@ -71,9 +71,12 @@ def grading_pages(collated: Collated, keys: Callable[[int, str], dict[str, Any]]
             if crop is None:
                 continue  # a choice question, or a page not scanned
             machine = ""
-            if mark.by not in ("person", "") or mark.reading:
-                machine = (f"read {mark.reading or 'nothing'}"
-                           + (f": {points(mark.marks)} of {mark.points} points ({mark.by})"
+            if mark.reading or mark.by not in ("person", ""):
+                how = {"key": "by the key", "tolerance": "by the key within its tolerance"}.get(
+                    mark.by, mark.by)
+                machine = (f"The digit grid reads {mark.reading or 'nothing'}"
+                           + (f": {points(mark.marks)} of {mark.points} points {how}; this "
+                              "stands unless you give marks here (yours replace it)"
                               if mark.marks is not None and mark.by != "person" else ""))
             given = overrides["marks"].get(item_key(result.booklet, question, part))
             found.setdefault((question, part), []).append(pages.GradingEntry(
