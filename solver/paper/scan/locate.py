@@ -37,17 +37,41 @@ def printed_corners(marker: int) -> list[tuple[float, float]]:
     return [(x, y), (x + s, y), (x + s, y + s), (x, y + s)]
 
 
-def place(image: Any) -> Placed | str:
-    """The page upright, or why not (the reason a person reads on the review list)."""
-    import cv2
-    import numpy as np
-
+def _detected(image: Any) -> dict[int, Any]:
     corners, ids, _ = _detector().detectMarkers(image)
     found: dict[int, Any] = {}
     for marker_corners, marker_id in zip(corners, [] if ids is None else ids.ravel(),
                                          strict=False):
         if int(marker_id) in g.ARUCO_4X4 and int(marker_id) not in found:
             found[int(marker_id)] = marker_corners.reshape(4, 2)
+    return found
+
+
+def _markers(image: Any) -> dict[int, Any]:
+    """The corner markers found, by id: looked for at half the resolution (four times
+    faster; a marker is still 6 pixels a cell at 200 dpi), their corners then refined on the
+    page itself; the whole page searched when that finds fewer than three."""
+    import cv2
+    import numpy as np
+
+    if min(image.shape[:2]) < 1200:
+        return _detected(image)
+    found = _detected(cv2.resize(image, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA))
+    if len(found) < MIN_MARKERS:
+        return _detected(image)
+    points = np.concatenate([c * 2 + 0.5 for c in found.values()]).astype(np.float32)
+    stop = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 30, 0.01)
+    refined = cv2.cornerSubPix(image, points.reshape(-1, 1, 2), (5, 5), (-1, -1), stop)
+    return {marker: refined[4 * k:4 * k + 4].reshape(4, 2)
+            for k, marker in enumerate(found)}
+
+
+def place(image: Any) -> Placed | str:
+    """The page upright, or why not (the reason a person reads on the review list)."""
+    import cv2
+    import numpy as np
+
+    found = _markers(image)
     if len(found) < MIN_MARKERS:
         return ("no corner markers found (a blank page or another document?)" if not found
                 else f"only {len(found)} of 4 corner markers found (a corner cut off?)")

@@ -67,8 +67,8 @@ def read_page(scan: ScanPage, exam: int, seed: int, layout: Layout,
     placed = place(scan.image)
     if isinstance(placed, str):
         reading.status = placed
-        save(f"{scan.sha[:16]}-page.png", _thumbnail(scan.image))
-        reading.crops["page"] = f"{scan.sha[:16]}-page.png"
+        save(f"{scan.sha[:16]}-page.jpg", _thumbnail(scan.image))
+        reading.crops["page"] = f"{scan.sha[:16]}-page.jpg"
         return reading
     black = box_rules.levels(placed.image)
     found = read_code(placed.image, black)
@@ -112,7 +112,7 @@ def _crop(upright: Any, x: float, y: float, w: float, h: float) -> Any:
 def _png(image: Any) -> bytes:
     import cv2
 
-    ok, data = cv2.imencode(".png", image, [cv2.IMWRITE_PNG_COMPRESSION, 6])
+    ok, data = cv2.imencode(".png", image, [cv2.IMWRITE_PNG_COMPRESSION, 1])
     return bytes(data) if ok else b""
 
 
@@ -125,15 +125,13 @@ def _jpeg(image: Any, scale: float) -> bytes:
 
 
 def _thumbnail(image: Any) -> bytes:
-    import cv2
-
-    scale = 500 / max(image.shape)
-    return _png(cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
+    """The page, 1000 pixels high, as JPEG (a person sees what it is, and can read it)."""
+    return _jpeg(image, 1000 / max(image.shape))
 
 
 def _with_thumbnail(reading: PageReading, placed: Placed,
                     save: Callable[[str, bytes], None]) -> PageReading:
-    name = f"{reading.sha[:16]}-page.png"
+    name = f"{reading.sha[:16]}-page.jpg"
     save(name, _thumbnail(placed.image))
     reading.crops["page"] = name
     return reading
