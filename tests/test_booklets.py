@@ -208,3 +208,18 @@ def test_the_leak_guard_reads_what_the_booklet_prints_of_each_question(
     with pytest.raises(SelfCheckError, match=r"leak guard: answer booklet of variant 1: "
                                              r"lecture\.1 shows text of its worked answer"):
         cli._guard(the_exam, [booklet], variants, 8)
+
+
+def test_the_keys_kept_for_a_later_scan_are_the_keys_solved(tmp_path: Path) -> None:
+    from solver.paper.scan.keys import variant_keys
+    from solver.registry import exam
+
+    questions = [exam().questions[q] for q in ("lecture.5", "paper.3")]
+    solved = variant_keys(4, {1, 3}, questions, 1, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["variant-1.json", "variant-3.json"]
+    assert variant_keys(4, {1, 3}, questions, 1, tmp_path) == solved  # read back, the same
+    assert solved[(3, "lecture.5")]["gaps"]["S_hat"].wrong  # its known mistake kept too
+    kept = (tmp_path / "variant-1.json").read_text()
+    assert variant_keys(5, {1}, questions, 1, tmp_path) != {k: v for k, v in solved.items()
+                                                             if k[0] == 1}
+    assert (tmp_path / "variant-1.json").read_text() != kept  # another seed: solved again

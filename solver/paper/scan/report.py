@@ -12,7 +12,7 @@ from solver.paper.fields import item_name
 from solver.paper.layout import heading
 from solver.paper.scan import pages, tables, views
 from solver.paper.scan.collate import Collated, collate
-from solver.paper.scan.store import Store
+from solver.paper.scan.store import KEYS, Store
 
 
 def write_outputs(store: Store, index: dict[str, Any], overrides: dict[str, Any], seed: int,
@@ -26,7 +26,7 @@ def write_outputs(store: Store, index: dict[str, Any], overrides: dict[str, Any]
     variants = {b["variant"] for b in index["booklets"]
                 if any((b["booklet"], p["page"]) in used for p in b["pages"])}
     questions = list(exam().questions.values())
-    solved = variant_keys(seed, variants, questions, jobs)
+    solved = variant_keys(seed, variants, questions, jobs, store.folder / KEYS)
     keys = lambda variant, question: solved[(variant, question)]  # noqa: E731
     collated = collate(index, readings, overrides, keys)
     crops = {(r["booklet"], name): file for r in collated.used.values()

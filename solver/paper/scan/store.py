@@ -13,6 +13,7 @@ from solver.output import write_atomically
 
 PAGES = ".pages"
 CROPS = "crops"
+KEYS = ".keys"  # each variant's key, solved once (solver.paper.scan.keys)
 
 
 class Store:
