@@ -69,14 +69,28 @@ def _pending(files: list[Path], store: Store, overrides: dict[str, Any]
     """The pages to read (None for one read before), each with the booklet and page a
     person named for it."""
     for path in files:
+        data = path.read_bytes()
+        known = store.file_pages(data)
+        if known is not None and all(_done(store, sha, overrides) for sha in known):
+            yield from [None] * len(known)  # a file read before: not decoded again
+            continue
+        shas = []
         for page in pages(path):
+            shas.append(page.sha)
             named = overrides["pages"].get(page.sha)
             forced = (named["booklet"], named["page"]) if isinstance(named, dict) else None
-            if store.has(page.sha) and (forced is None or store.get(page.sha)["status"] ==
-                                        "read"):
+            if _done(store, page.sha, overrides):
                 yield None
                 continue
             yield page, forced
+        store.put_file_pages(data, shas)
+
+
+def _done(store: Store, sha: str, overrides: dict[str, Any]) -> bool:
+    """The page was read before, and no person has named it since (an unreadable code)."""
+    if not store.has(sha):
+        return False
+    return not isinstance(overrides["pages"].get(sha), dict) or store.get(sha)["status"] == "read"
 
 
 _JOB: dict[str, Any] = {}

@@ -5,6 +5,7 @@ whole store every run: the same pages give the same bytes whatever the order or 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from solver.output import write_atomically
 
 PAGES = ".pages"
+FILES = ".files"  # a scanned file's SHA-256 -> its pages' (decoding skipped on a re-run)
 CROPS = "crops"
 KEYS = ".keys"  # each variant's key, solved once (solver.paper.scan.keys)
 
@@ -21,6 +23,7 @@ class Store:
         self.folder = folder
         (folder / PAGES).mkdir(parents=True, exist_ok=True)
         (folder / CROPS).mkdir(parents=True, exist_ok=True)
+        (folder / FILES).mkdir(parents=True, exist_ok=True)
 
     def has(self, sha: str) -> bool:
         return (self.folder / PAGES / f"{sha}.json").is_file()
@@ -32,6 +35,18 @@ class Store:
     def put(self, reading: dict[str, Any]) -> None:
         write_atomically(self.folder / PAGES / f"{reading['sha']}.json",
                          json.dumps(reading, sort_keys=True, indent=0).encode())
+
+    def file_pages(self, data: bytes) -> list[str] | None:
+        """The pages of a file read before (by its bytes), or None."""
+        path = self.folder / FILES / f"{hashlib.sha256(data).hexdigest()}.json"
+        if not path.is_file():
+            return None
+        pages: list[str] = json.loads(path.read_text())
+        return pages
+
+    def put_file_pages(self, data: bytes, pages: list[str]) -> None:
+        write_atomically(self.folder / FILES / f"{hashlib.sha256(data).hexdigest()}.json",
+                         json.dumps(pages).encode())
 
     def save_crop(self, name: str, data: bytes) -> None:
         write_atomically(self.folder / CROPS / name, data)
