@@ -290,3 +290,31 @@ def test_a_bad_overrides_file_is_one_clear_line(printed: Path, tmp_path: Path,
     assert result.returncode == 2
     assert expected in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_a_scan_stopped_midway_ends_at_once_and_the_next_run_finishes_it(
+        printed: Path, batch: dict[str, Any], tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "solver", "scan", *batch["files"], "--booklets",
+               str(printed / "booklets"), "--seed", str(SEED), "--out", str(out), "--jobs", "2"]
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list((out / ".pages").glob("*.json")):
+        time.sleep(0.05)
+    os.killpg(run.pid, signal.SIGTERM)  # the whole group, workers too, as a terminal does
+    _, stderr = run.communicate(timeout=60)
+    assert run.returncode != 0 and b"Traceback" not in stderr
+    with pytest.raises(ProcessLookupError):
+        os.killpg(run.pid, 0)  # no worker left behind
+    again = run_cli("scan", *batch["files"], "--booklets", str(printed / "booklets"), "--seed",
+                    str(SEED), "--out", str(out), "--jobs", "2")
+    assert again.returncode == 0, again.stderr
+    for name in ("results.csv", "readings.json"):
+        assert (out / name).read_bytes() == (batch["out"] / name).read_bytes(), name

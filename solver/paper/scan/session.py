@@ -3,15 +3,16 @@ processes), then make every output again from all the pages read so far."""
 
 from __future__ import annotations
 
+import hashlib
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from solver.model import BuildError, InputError
 from solver.paper.scan import inputs
 from solver.paper.scan.decide import options
 from solver.paper.scan.groups import group_of
-from solver.paper.scan.images import ScanPage, check_inputs, pages
+from solver.paper.scan.images import check_inputs, pages
 from solver.paper.scan.store import Store
 
 KEPT = "overrides.json"  # the decisions in force, kept beside the results
@@ -64,28 +65,6 @@ def scan(scans: list[str], booklets: str, seed: int, out: str, overrides_file: s
     return 0
 
 
-def _pending(files: list[Path], store: Store, overrides: dict[str, Any]
-             ) -> Iterator[tuple[ScanPage, tuple[int, int] | None] | None]:
-    """The pages to read (None for one read before), each with the booklet and page a
-    person named for it."""
-    for path in files:
-        data = path.read_bytes()
-        known = store.file_pages(data)
-        if known is not None and all(_done(store, sha, overrides) for sha in known):
-            yield from [None] * len(known)  # a file read before: not decoded again
-            continue
-        shas = []
-        for page in pages(path):
-            shas.append(page.sha)
-            named = overrides["pages"].get(page.sha)
-            forced = (named["booklet"], named["page"]) if isinstance(named, dict) else None
-            if _done(store, page.sha, overrides):
-                yield None
-                continue
-            yield page, forced
-        store.put_file_pages(data, shas)
-
-
 def _done(store: Store, sha: str, overrides: dict[str, Any]) -> bool:
     """The page was read before, and no person has named it since (an unreadable code)."""
     if not store.has(sha):
@@ -93,57 +72,116 @@ def _done(store: Store, sha: str, overrides: dict[str, Any]) -> bool:
     return not isinstance(overrides["pages"].get(sha), dict) or store.get(sha)["status"] == "read"
 
 
-_JOB: dict[str, Any] = {}
+_JOB: dict[str, Any] = {}  # what every file's reading needs (a forked worker inherits it)
 
 
-def _read_one(job: tuple[ScanPage, tuple[int, int] | None]) -> dict[str, Any]:
+def _read_file(path: Path) -> tuple[int, int]:
+    """Every page of one file not read before, read and stored; (read, read before). A
+    worker decodes its file itself: only a path crosses the pool's pipe, never a page's
+    pixels (a full pipe would hang the pool's shutdown on a stop signal)."""
     from solver.paper.scan.read import read_page
 
-    page, forced = job
     store: Store = _JOB["store"]
+    overrides: dict[str, Any] = _JOB["overrides"]
     layout = _JOB["layout"]
-    reading = read_page(page, _JOB["exam"], _JOB["seed"], lambda b, p: layout.get((b, p)),
-                        store.save_crop, forced)
-    return reading.as_json()
+    read = skipped = 0
+    shas = []
+    for page in pages(path):
+        shas.append(page.sha)
+        if _done(store, page.sha, overrides):
+            skipped += 1
+            continue
+        named = overrides["pages"].get(page.sha)
+        forced = (named["booklet"], named["page"]) if isinstance(named, dict) else None
+        reading = read_page(page, _JOB["exam"], _JOB["seed"], lambda b, p: layout.get((b, p)),
+                            store.save_crop, forced)
+        store.put(reading.as_json())
+        read += 1
+    store.put_file_pages(path.read_bytes(), shas)
+    return read, skipped
 
 
 def _read_new(files: list[Path], store: Store, index: dict[str, Any],
               layout: dict[tuple[int, int], Any], overrides: dict[str, Any], jobs: int
               ) -> tuple[int, int]:
-    import contextlib
+    """The files not read before (by their bytes: a file given twice is read once), each
+    in one process of ``jobs``; (pages read, pages read before)."""
 
     _JOB.update(store=store, layout=layout, exam=int(index["exam"]["id"], 16),
-                seed=index["seed"])
+                seed=index["seed"], overrides=overrides)
     read = skipped = 0
-    todo = _pending(files, store, overrides)
-    with contextlib.ExitStack() as stack:
-        if jobs <= 1:
-            for job in todo:
-                if job is None:
-                    skipped += 1
-                    continue
-                store.put(_read_one(job))
-                read += 1
+    todo: list[Path] = []
+    seen: set[str] = set()
+    for path in files:
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in seen:
+            continue
+        seen.add(digest)
+        known = store.file_pages(data)
+        if known is not None and all(_done(store, sha, overrides) for sha in known):
+            skipped += len(known)  # a file read before: not decoded again
         else:
-            from solver.workers import quiet_pool
-
-            pool = stack.enter_context(quiet_pool(jobs))
-            batch: list[tuple[ScanPage, tuple[int, int] | None]] = []
-            for job in todo:
-                if job is None:
-                    skipped += 1
-                    continue
-                batch.append(job)
-                if len(batch) >= 4 * jobs:  # a few pages in flight: memory stays flat
-                    read += _drain(pool, batch, store)
-            read += _drain(pool, batch, store)
-    return read, skipped
+            todo.append(path)
+    if jobs <= 1 or len(todo) <= 1:
+        counts = [_read_file(path) for path in todo]
+    else:
+        counts = _in_processes(todo, jobs)
+    return read + sum(c[0] for c in counts), skipped + sum(c[1] for c in counts)
 
 
-def _drain(pool: Any, batch: list[tuple[ScanPage, tuple[int, int] | None]],
-           store: Store) -> int:
-    for reading in pool.imap(_read_one, batch):
-        store.put(reading)
-    done = len(batch)
-    batch.clear()
-    return done
+def _in_processes(todo: list[Path], jobs: int) -> list[tuple[int, int]]:
+    """The files shared out among ``jobs`` forked processes, each with its own list and a
+    pipe for its counts. No queue and no lock between them: a pool's shared task queue
+    deadlocks its shutdown when a stop signal kills a worker waiting on the queue's lock;
+    here the parent kills and reaps its workers whatever happens."""
+    import multiprocessing
+    import os
+
+    from solver.workers import stop_signals_blocked
+
+    context = multiprocessing.get_context("fork")
+    workers = []
+    try:
+        with stop_signals_blocked():
+            for k in range(min(jobs, len(todo))):
+                reader, writer = context.Pipe(duplex=False)
+                process = context.Process(target=_worker, args=(todo[k::jobs], writer,
+                                                                os.getpid()))
+                process.start()
+                writer.close()
+                workers.append((process, reader))
+        counts = []
+        for process, reader in workers:
+            try:
+                outcome = reader.recv()
+            except EOFError:
+                process.join()
+                raise BuildError("a reading process ended with status "
+                                 f"{process.exitcode}") from None
+            if outcome[0] == "bad input":
+                raise InputError(outcome[1])
+            if outcome[0] != "done":
+                raise BuildError(f"a reading process failed: {outcome[1]}")
+            counts.append(outcome[1])
+        return counts
+    finally:
+        for process, _ in workers:
+            if process.is_alive() and process.exitcode is None:
+                process.join(0.5)
+            if process.is_alive():
+                process.kill()
+            process.join()
+
+
+def _worker(files: list[Path], pipe: Any, parent: int) -> None:
+    from solver.workers import quiet_worker
+
+    quiet_worker(parent)
+    try:
+        counts = [_read_file(path) for path in files]
+        pipe.send(("done", (sum(c[0] for c in counts), sum(c[1] for c in counts))))
+    except InputError as error:
+        pipe.send(("bad input", str(error)))
+    except Exception as error:  # the parent names it; nothing else here may print
+        pipe.send(("failed", f"{type(error).__name__}: {error}"))
