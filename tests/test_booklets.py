@@ -223,3 +223,13 @@ def test_the_keys_kept_for_a_later_scan_are_the_keys_solved(tmp_path: Path) -> N
     assert variant_keys(5, {1}, questions, 1, tmp_path) != {k: v for k, v in solved.items()
                                                              if k[0] == 1}
     assert (tmp_path / "variant-1.json").read_text() != kept  # another seed: solved again
+
+
+@pytest.mark.parametrize(("cell", "shown"), [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+1", "'+1"), ("-2", "'-2"),
+    ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("Ada Lovelace", "Ada Lovelace"), ("", ""),
+])
+def test_a_roster_name_never_reaches_a_spreadsheet_as_a_formula(cell: str, shown: str) -> None:
+    from solver.paper.scan.tables import text
+
+    assert text(cell) == shown

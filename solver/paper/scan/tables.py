@@ -19,6 +19,12 @@ def points(value: Fraction | None) -> str:
     return text if text != "-0" else "0"
 
 
+def text(cell: str) -> str:
+    """A roster's words as a spreadsheet shows them, never as a formula (a name that begins
+    with =, +, -, @ or a tab would run as one in Excel or LibreOffice)."""
+    return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
 def _csv(rows: list[list[str]]) -> bytes:
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows(rows)
@@ -38,7 +44,7 @@ def results_csv(results: list[BookletResult]) -> bytes:
     rows = [header]
     for result in results:
         by_item = {m.item: m for m in result.marks}
-        row = [str(result.booklet), str(result.variant), result.number or "", result.name]
+        row = [str(result.booklet), str(result.variant), result.number or "", text(result.name)]
         for item in items:
             mark = by_item.get(item)
             if item in read:
@@ -62,12 +68,12 @@ def gradebook_canvas(results: list[BookletResult], title: str) -> bytes:
     ``login`` column, if it has one)."""
     done = [r for r in results if r.complete and r.number]
     maximum = max((r.maximum for r in results), default=0)
-    rows = [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", title],
+    rows = [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", text(title)],
             ["Points Possible", "", "", "", "", str(maximum)]]
     for r in sorted(done, key=lambda r: r.number or ""):
         roster = r.roster or {}
-        rows.append([r.name, "", r.number or "", roster.get("login", ""),
-                     roster.get("section", ""), points(r.score)])
+        rows.append([text(r.name), "", r.number or "", text(roster.get("login", "")),
+                     text(roster.get("section", "")), points(r.score)])
     return _csv(rows)
 
 
@@ -75,8 +81,9 @@ def gradebook_moodle(results: list[BookletResult], title: str) -> bytes:
     """Moodle's grade import (Grades > Import > CSV file): map "ID number" to the user
     field idnumber (or "Email address" to email) and the exam's column to its grade item."""
     done = [r for r in results if r.complete and r.number]
-    rows = [["ID number", "Email address", "Full name", title]]
+    rows = [["ID number", "Email address", "Full name", text(title)]]
     for r in sorted(done, key=lambda r: r.number or ""):
         roster = r.roster or {}
-        rows.append([r.number or "", roster.get("email", ""), r.name, points(r.score)])
+        rows.append([r.number or "", text(roster.get("email", "")), text(r.name),
+                     points(r.score)])
     return _csv(rows)
