@@ -318,3 +318,31 @@ def test_a_scan_stopped_midway_ends_at_once_and_the_next_run_finishes_it(
     assert again.returncode == 0, again.stderr
     for name in ("results.csv", "readings.json"):
         assert (out / name).read_bytes() == (batch["out"] / name).read_bytes(), name
+
+
+def test_damaged_files_and_bombs_go_on_the_review_list_and_never_stop_the_batch(
+        printed: Path, students: dict[str, Any], tmp_path: Path) -> None:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    bomb = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 10**5, 10**5, 8, 0, 0,
+                                                               0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0" * 1000)) + chunk(b"IEND", b""))
+    (tmp_path / "bomb.png").write_bytes(bomb)  # claims 10 gigapixels
+    (tmp_path / "empty.jpg").write_bytes(b"")
+    (tmp_path / "cut.png").write_bytes(students["files"][0].read_bytes()[:2000])
+    (tmp_path / "not.pdf").write_bytes(b"%PDF-1.7 and nothing else")
+    names = ["bomb.png", "empty.jpg", "cut.png", "not.pdf"]
+    result = run_cli("scan", *(str(tmp_path / n) for n in names), str(students["files"][0]),
+                     "--booklets", str(printed / "booklets"), "--seed", str(SEED), "--out",
+                     str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert "WARN" not in result.stderr and "Traceback" not in result.stderr
+    problems = json.loads((tmp_path / "out" / "readings.json").read_text())["problems"]
+    assert sorted(Path(p["source"]).name for p in problems) == sorted(names)
+    assert all("damaged or unreadable" in p["reason"] for p in problems)
+    assert "1" in json.loads((tmp_path / "out" / "readings.json").read_text())["booklets"]

@@ -6,6 +6,7 @@ page re-scanned is another). Every input is bounded before it is decoded."""
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,9 +14,15 @@ from typing import Any
 
 from solver.model import InputError
 
+# OpenCV refuses to decode an image whose header claims more pixels than this (a bomb);
+# read when it decodes its first image, so set before any.
+MAX_PIXELS = 80_000_000  # of one page (A4 at 600 dpi is 35 MP)
+os.environ.setdefault("OPENCV_IO_MAX_IMAGE_PIXELS", str(MAX_PIXELS))
+# A damaged file is reported once, on the review list; OpenCV's own warnings are not.
+os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
+
 MAX_FILE_BYTES = 500 * 2**20
 MAX_PAGES = 5000  # of one file
-MAX_PIXELS = 80_000_000  # of one page (A4 at 600 dpi is 35 MP)
 DPI = 200  # the reading resolution: pages are brought near it
 PDF_DPI = 200
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
@@ -30,10 +37,11 @@ class ScanPage:
     problem: str = ""  # why not
 
 
-def _damaged(path: Path, reason: str) -> ScanPage:
-    """A file that is no readable scan, for the review list: named by its bytes."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return ScanPage(str(path), digest, None, reason)
+def _damaged(path: Path, reason: str, where: str = "", page: int = 0) -> ScanPage:
+    """A file or page that is no readable scan, for the review list: named by the file's
+    bytes (and the page's number)."""
+    digest = hashlib.sha256(path.read_bytes() + f"#{page}".encode()).hexdigest()
+    return ScanPage(where or str(path), digest, None, reason)
 
 
 def check_inputs(paths: list[str]) -> list[Path]:
@@ -57,9 +65,8 @@ def check_inputs(paths: list[str]) -> list[Path]:
 
 
 def pages(path: Path) -> Iterator[ScanPage]:
-    """The file's pages in order; a file that cannot be decoded is one page without an
-    image (listed for review: it never stops the batch); one too large raises
-    InputError."""
+    """The file's pages in order; a file or page that cannot be decoded, or is too large,
+    is a page without an image (listed for review with why: it never stops the batch)."""
     if path.suffix.lower() == ".pdf":
         yield from _pdf_pages(path)
     else:
@@ -101,27 +108,35 @@ def _grey(image: Any) -> Any:
 
 
 def _image_pages(path: Path) -> Iterator[ScanPage]:
+    """An image file's pages, one decoded at a time (a TIFF of many pages stays in bounds);
+    a page larger than MAX_PIXELS is refused by OpenCV before it is decoded (its header
+    says the size) and goes on the review list."""
     import cv2
     import numpy as np
 
-    data = np.frombuffer(path.read_bytes(), dtype=np.uint8)
-    if path.suffix.lower() in (".tif", ".tiff"):
-        ok, images = cv2.imdecodemulti(data, cv2.IMREAD_UNCHANGED)
-        if not ok or not images:
-            yield _damaged(path, "a damaged or unreadable TIFF file")
-            return
-    else:
-        image = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
+    tiff = path.suffix.lower() in (".tif", ".tiff")
+    try:
+        count = cv2.imcount(str(path)) if tiff else 1
+    except cv2.error:
+        count = 0
+    if count > MAX_PAGES:
+        yield _damaged(path, f"a TIFF file of {count} pages (more than {MAX_PAGES})")
+        return
+    for number in range(1, max(count, 1) + 1):
+        try:
+            if tiff:
+                ok, frames = cv2.imreadmulti(str(path), start=number - 1, count=1,
+                                             flags=cv2.IMREAD_UNCHANGED)
+                image = frames[0] if ok and frames else None
+            else:
+                image = cv2.imdecode(np.fromfile(path, np.uint8), cv2.IMREAD_UNCHANGED)
+        except cv2.error:
+            image = None
+        where = f"{path}, page {number}" if count > 1 else str(path)
         if image is None:
-            yield _damaged(path, "a damaged or unreadable image file")
-            return
-        images = [image]
-    if len(images) > MAX_PAGES:
-        raise InputError(f"{path}: more than {MAX_PAGES} pages")
-    for number, image in enumerate(images, start=1):
-        if image.shape[0] * image.shape[1] > MAX_PIXELS:
-            raise InputError(f"{path}: page {number} has more than {MAX_PIXELS} pixels")
-        where = f"{path}, page {number}" if len(images) > 1 else str(path)
+            yield _damaged(path, "a damaged or unreadable image file, or a page larger than "
+                                 f"{MAX_PIXELS} pixels", where, number)
+            continue
         yield _named(where, _grey(image))
 
 
@@ -136,12 +151,15 @@ def _pdf_pages(path: Path) -> Iterator[ScanPage]:
         return
     try:
         if len(document) > MAX_PAGES:
-            raise InputError(f"{path}: more than {MAX_PAGES} pages")
+            yield _damaged(path, f"a PDF of {len(document)} pages (more than {MAX_PAGES})")
+            return
         for index in range(len(document)):
             page = document[index]
             width, height = page.get_size()
-            if width * height * (PDF_DPI / 72) ** 2 > MAX_PIXELS or width <= 0 or height <= 0:
-                raise InputError(f"{path}: page {index + 1} is too large to render")
+            if not (0 < width * height * (PDF_DPI / 72) ** 2 <= MAX_PIXELS):
+                yield _damaged(path, f"a page of {width:.0f} × {height:.0f} points: not an "
+                                     "A4 scan", f"{path}, page {index + 1}", index + 1)
+                continue
             bitmap = page.render(scale=PDF_DPI / 72, grayscale=True)
             image = np.array(bitmap.to_numpy(), copy=True)
             if image.ndim == 3:
