@@ -41,7 +41,7 @@ def _damaged(path: Path, reason: str, where: str = "", page: int = 0) -> ScanPag
     """A file or page that is no readable scan, for the review list: named by the file's
     bytes (and the page's number)."""
     digest = hashlib.sha256(path.read_bytes() + f"#{page}".encode()).hexdigest()
-    return ScanPage(where or str(path), digest, None, reason)
+    return ScanPage(where or shown(path), digest, None, reason)
 
 
 def check_inputs(paths: list[str]) -> list[Path]:
@@ -132,7 +132,7 @@ def _image_pages(path: Path) -> Iterator[ScanPage]:
                 image = cv2.imdecode(np.fromfile(path, np.uint8), cv2.IMREAD_UNCHANGED)
         except cv2.error:
             image = None
-        where = f"{path}, page {number}" if count > 1 else str(path)
+        where = f"{shown(path)}, page {number}" if count > 1 else shown(path)
         if image is None:
             yield _damaged(path, "a damaged or unreadable image file, or a page larger than "
                                  f"{MAX_PIXELS} pixels", where, number)
@@ -140,8 +140,54 @@ def _image_pages(path: Path) -> Iterator[ScanPage]:
         yield _named(where, _grey(image))
 
 
-def _pdf_pages(path: Path) -> Iterator[ScanPage]:
+RENDER_SECONDS = 30  # to draw one PDF page: a scan's page takes well under a second
+RENDER_BYTES = 2 * 2**30  # more memory than the process had before
+
+
+def _bounded_render(document: Any, index: int) -> Any:
+    """Page ``index`` loaded and drawn at PDF_DPI in grey by a forked child limited in
+    memory and time (a few kilobytes of nested forms can ask pdfium for gigabytes, already
+    when it loads the page); None when it failed."""
+    import resource
+    import signal
+
     import numpy as np
+
+    width, height = document.get_page_size(index)
+    shape = (round(height * PDF_DPI / 72), round(width * PDF_DPI / 72))
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: draw, send the pixels, leave without any clean-up
+        code = 1
+        try:
+            os.close(reader)
+            pages = int(Path("/proc/self/statm").read_text().split()[0])
+            limit = pages * os.sysconf("SC_PAGE_SIZE") + RENDER_BYTES
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            signal.alarm(RENDER_SECONDS)
+            image = document[index].render(scale=PDF_DPI / 72, grayscale=True).to_numpy()
+            image = image[:, :, 0] if image.ndim == 3 else image
+            if image.shape == shape:
+                with os.fdopen(writer, "wb") as pipe:
+                    pipe.write(np.ascontiguousarray(image, dtype=np.uint8).tobytes())
+                code = 0
+        finally:
+            os._exit(code)
+    os.close(writer)
+    with os.fdopen(reader, "rb") as pipe:
+        data = pipe.read(shape[0] * shape[1] + 1)
+    _, status = os.waitpid(child, 0)
+    if status != 0 or len(data) != shape[0] * shape[1]:
+        return None
+    return np.frombuffer(data, np.uint8).reshape(shape).copy()
+
+
+def shown(path: Path) -> str:
+    """A file's name as the pages and tables show it: bytes that are no UTF-8 escaped."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _pdf_pages(path: Path) -> Iterator[ScanPage]:
     import pypdfium2 as pdfium
 
     try:
@@ -154,16 +200,18 @@ def _pdf_pages(path: Path) -> Iterator[ScanPage]:
             yield _damaged(path, f"a PDF of {len(document)} pages (more than {MAX_PAGES})")
             return
         for index in range(len(document)):
-            page = document[index]
-            width, height = page.get_size()
+            width, height = document.get_page_size(index)
             if not (0 < width * height * (PDF_DPI / 72) ** 2 <= MAX_PIXELS):
                 yield _damaged(path, f"a page of {width:.0f} × {height:.0f} points: not an "
-                                     "A4 scan", f"{path}, page {index + 1}", index + 1)
+                                     "A4 scan", f"{shown(path)}, page {index + 1}", index + 1)
                 continue
-            bitmap = page.render(scale=PDF_DPI / 72, grayscale=True)
-            image = np.array(bitmap.to_numpy(), copy=True)
-            if image.ndim == 3:
-                image = image[:, :, 0]
-            yield _named(f"{path}, page {index + 1}", image)
+            image = _bounded_render(document, index)
+            where = f"{shown(path)}, page {index + 1}"
+            if image is None:
+                yield _damaged(path, f"a page that could not be drawn within {RENDER_SECONDS} s "
+                                     f"and {RENDER_BYTES // 2**30} GiB (a damaged or hostile "
+                                     "PDF?)", where, index + 1)
+                continue
+            yield _named(where, image)
     finally:
         document.close()
