@@ -177,6 +177,8 @@ def test_a_grid_too_small_for_a_variants_key_fails_its_self_check(tmp_path: Path
     ("number,name\n12a,Ada\n", "line 2: the student number '12a' is not 1..12 digits"),
     ("number,name\n1,Ada\n1,Bob\n", "line 3: student number 1 appears twice"),
     ("number,name\n", "no student below the header"),
+    ("number,name,name\n1,A,B\n", "the header names a column twice"),
+    ("number,name\n0123,A\n123,B\n", "line 3: student number 123 appears twice"),
 ])
 def test_a_bad_roster_is_one_clear_line(tmp_path: Path, roster: str, expected: str) -> None:
     (tmp_path / "roster.csv").write_text(roster)

@@ -196,12 +196,13 @@ def test_hand_marks_complete_a_booklet_and_reach_the_gradebooks(
 
 @pytest.fixture(scope="module")
 def batch(printed: Path) -> dict[str, Any]:
-    """A simulated batch: the four booklets' pages with boxes marked as people mark, a blank
-    page, a page of another document and a page scanned twice; read in one run."""
+    """A simulated batch: two booklets' pages with boxes marked as people mark, a blank page,
+    a page of another document and a page scanned twice; read in one run (the bench reads
+    1000 such pages: tests/bench_scan.py)."""
     from tests.scansim.simulate import simulate
 
     scans = printed / "batch"
-    truth = simulate(printed / "booklets", scans, 3, only_pages="boxes")
+    truth = simulate(printed / "booklets", scans, 3, only_pages="boxes", booklets=[1, 2])
     files = sorted(str(p) for p in scans.iterdir() if p.name != "truth.json")
     result = run_cli("scan", *files, "--booklets", str(printed / "booklets"), "--seed",
                      str(SEED), "--out", str(printed / "batch-out"))
@@ -216,7 +217,7 @@ def test_no_box_is_read_wrong_without_a_flag_and_few_clear_boxes_are_flagged(
     found = tally(batch["truth"], batch["out"])
     assert found.silent == []
     assert found.unclear_flagged == found.unclear > 0
-    assert found.clear > 1000 and found.flag_rate <= 0.01
+    assert found.clear > 500 and found.flag_rate <= 0.01
     assert set(found.by_mark) == {"none", "solid", "tick", "cross", "light", "half", "erased",
                                   "dot"}
 
@@ -276,6 +277,7 @@ def test_a_persons_decision_replaces_the_flag(printed: Path, batch: dict[str, An
     ({"groups": {"9/paper.1": "A"}}, "groups['9/paper.1'] is not a group of these booklets"),
     ({"marks": {"1/lab.1/A": 7}}, "marks['1/lab.1/A'] must be a number in 0..1"),
     ({"pages": {"abc": "keep"}}, "pages['abc'] must be \"ignore\" or a booklet"),
+    ({"pages": {"abc": {"booklet": True, "page": 1}}}, "pages['abc'] must be \"ignore\""),
     ({"format": "x"}, "not an overrides file"),
 ])
 def test_a_bad_overrides_file_is_one_clear_line(printed: Path, tmp_path: Path,
@@ -311,8 +313,15 @@ def test_a_scan_stopped_midway_ends_at_once_and_the_next_run_finishes_it(
     os.killpg(run.pid, signal.SIGTERM)  # the whole group, workers too, as a terminal does
     _, stderr = run.communicate(timeout=60)
     assert run.returncode != 0 and b"Traceback" not in stderr
+    left = time.monotonic() + 10  # no worker left behind (a killed one vanishes at once)
+    while time.monotonic() < left:
+        try:
+            os.killpg(run.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
     with pytest.raises(ProcessLookupError):
-        os.killpg(run.pid, 0)  # no worker left behind
+        os.killpg(run.pid, 0)
     again = run_cli("scan", *batch["files"], "--booklets", str(printed / "booklets"), "--seed",
                     str(SEED), "--out", str(out), "--jobs", "2")
     assert again.returncode == 0, again.stderr
@@ -346,3 +355,24 @@ def test_damaged_files_and_bombs_go_on_the_review_list_and_never_stop_the_batch(
     assert sorted(Path(p["source"]).name for p in problems) == sorted(names)
     assert all("damaged or unreadable" in p["reason"] for p in problems)
     assert "1" in json.loads((tmp_path / "out" / "readings.json").read_text())["booklets"]
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (lambda i: i["booklets"][0]["pages"][0]["boxes"][0].update(x=float("nan")), "bad box"),
+    (lambda i: i["booklets"][0]["pages"][0]["areas"][0].update(id="../../x"), "bad area"),
+    (lambda i: i["booklets"][1].update(booklet=1), "every booklet needs its own number"),
+    (lambda i: i.update(id_digits="8"), "'id_digits' must be 1..12"),
+    (lambda i: i["exam"].update(id="ffff"), "these booklets were written for another exam"),
+])
+def test_a_damaged_booklets_index_is_one_clear_line_before_any_page_is_read(
+        printed: Path, students: dict[str, Any], tmp_path: Path, change: Any,
+        expected: str) -> None:
+    index = _index(printed)
+    change(index)
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "booklets.json").write_text(json.dumps(index))
+    result = run_cli("scan", str(students["files"][0]), "--booklets", str(tmp_path / "b"),
+                     "--seed", str(SEED), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2 and expected in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()

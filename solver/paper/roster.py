@@ -38,12 +38,17 @@ def read_roster(path: str) -> list[Student]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"{where}: not UTF-8 text") from None
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as error:
+        raise InputError(f"{where}: not a CSV file this reads ({error})") from None
     if not rows:
         raise InputError(f"{where}: empty; give a header line with number,name")
     header = [cell.strip().lower() for cell in rows[0]]
     if "number" not in header or "name" not in header:
         raise InputError(f"{where}: the header must name the columns number and name")
+    if len(set(header)) != len(header):
+        raise InputError(f"{where}: the header names a column twice")
     students: list[Student] = []
     seen: set[str] = set()
     for line, row in enumerate(rows[1:], start=2):
@@ -54,9 +59,11 @@ def read_roster(path: str) -> list[Student]:
         if not number.isascii() or not number.isdigit() or len(number) > MAX_DIGITS:
             raise InputError(f"{where} line {line}: the student number {number!r} is not "
                              f"1..{MAX_DIGITS} digits")
-        if number in seen:
+        if number.lstrip("0") in seen:  # 0123 and 123 are one number to a scanner
             raise InputError(f"{where} line {line}: student number {number} appears twice")
-        seen.add(number)
+        seen.add(number.lstrip("0"))
+        if any("\0" in cell for cell in row):
+            raise InputError(f"{where} line {line}: a NUL character")
         students.append(Student(number, cells.get("name", ""), cells.get("email", ""),
                                 cells.get("section", ""), cells.get("login", "")))
         if len(students) > MAX_STUDENTS:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,11 +154,9 @@ def _bounded_render(document: Any, index: int) -> Any:
 
     import numpy as np
 
-    width, height = document.get_page_size(index)
-    shape = (round(height * PDF_DPI / 72), round(width * PDF_DPI / 72))
     reader, writer = os.pipe()
     child = os.fork()
-    if child == 0:  # the child: draw, send the pixels, leave without any clean-up
+    if child == 0:  # the child: draw, send the size and the pixels, leave without clean-up
         code = 1
         try:
             os.close(reader)
@@ -166,20 +165,23 @@ def _bounded_render(document: Any, index: int) -> Any:
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
             signal.alarm(RENDER_SECONDS)
             image = document[index].render(scale=PDF_DPI / 72, grayscale=True).to_numpy()
-            image = image[:, :, 0] if image.ndim == 3 else image
-            if image.shape == shape:
-                with os.fdopen(writer, "wb") as pipe:
-                    pipe.write(np.ascontiguousarray(image, dtype=np.uint8).tobytes())
-                code = 0
+            image = np.ascontiguousarray(image[:, :, 0] if image.ndim == 3 else image,
+                                         dtype=np.uint8)
+            with os.fdopen(writer, "wb") as pipe:
+                pipe.write(struct.pack(">II", *image.shape) + image.tobytes())
+            code = 0
         finally:
             os._exit(code)
     os.close(writer)
     with os.fdopen(reader, "rb") as pipe:
-        data = pipe.read(shape[0] * shape[1] + 1)
+        head = pipe.read(8)
+        rows, columns = struct.unpack(">II", head) if len(head) == 8 else (0, 0)
+        size = rows * columns
+        data = pipe.read(size + 1) if 0 < size <= MAX_PIXELS else b""
     _, status = os.waitpid(child, 0)
-    if status != 0 or len(data) != shape[0] * shape[1]:
+    if status != 0 or not data or len(data) != size:
         return None
-    return np.frombuffer(data, np.uint8).reshape(shape).copy()
+    return np.frombuffer(data, np.uint8).reshape(rows, columns).copy()
 
 
 def shown(path: Path) -> str:

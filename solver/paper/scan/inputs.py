@@ -9,7 +9,7 @@ from typing import Any
 
 from solver.model import InputError
 
-MAX_INDEX_BYTES = 400 * 2**20
+MAX_INDEX_BYTES = 1024 * 2**20  # 5000 booklets of this exam: about 300 MiB
 MAX_OVERRIDES_BYTES = 20 * 2**20
 OVERRIDES_FORMAT = "solver-overrides/1"
 
@@ -19,11 +19,15 @@ def _json(path: Path, limit: int, where: str) -> Any:
         size = path.stat().st_size
         if size > limit:
             raise InputError(f"{where}: larger than {limit // 2**20} MiB")
-        return json.loads(path.read_bytes())
+        data = json.loads(path.read_bytes())
+        json.dumps(data).encode("utf-8")  # no lone surrogate ("\ud800") in it
+        return data
     except OSError as error:
         raise InputError(f"{where}: {error.strerror or error}") from None
-    except ValueError as error:
-        raise InputError(f"{where}: not JSON ({error})") from None
+    except (ValueError, UnicodeError) as error:
+        raise InputError(f"{where}: not JSON of UTF-8 text ({str(error)[:80]})") from None
+    except RecursionError:
+        raise InputError(f"{where}: nested too deeply") from None
 
 
 def booklet_index(folder: str, seed: int) -> dict[str, Any]:
@@ -37,9 +41,19 @@ def booklet_index(folder: str, seed: int) -> dict[str, Any]:
     data = _json(path, MAX_INDEX_BYTES, f"{where}/booklets.json")
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InputError(f"{where}/booklets.json is not a booklets index ({FORMAT})")
+    from solver.paper.scan.index import check_index
+
+    check_index(data, f"{where}/booklets.json")
     if data.get("seed") != seed:
         raise InputError(f"--seed {seed}, but the booklets were written for seed "
-                         f"{data.get('seed')}")
+                         f"{data.get('seed')!r}")
+    from solver.paper.plan import exam_id
+    from solver.registry import exam
+
+    if data["exam"]["id"] != f"{exam_id(exam()):04x}":
+        raise InputError(f"{where}: these booklets were written for another exam "
+                         f"({data['exam']['title']!r}, id {data['exam']['id']}); give its "
+                         "exam file with --exam")
     return data
 
 
@@ -69,9 +83,11 @@ def overrides(path: str | None, groups: dict[str, tuple[str, ...]], booklets: se
             raise InputError(f"{where}: groups[{key!r}] is {value!r}, not one of "
                              f"{', '.join(groups[key])}")
     for key, value in found["pages"].items():
-        ok = value == "ignore" or (isinstance(value, dict) and set(value) == {"booklet", "page"}
-                                   and value["booklet"] in booklets
-                                   and isinstance(value["page"], int))
+        ok = value == "ignore" or (
+            isinstance(value, dict) and set(value) == {"booklet", "page"}
+            and all(isinstance(value[k], int) and not isinstance(value[k], bool)
+                    for k in ("booklet", "page"))
+            and value["booklet"] in booklets and 1 <= value["page"] <= 200)
         if not ok:
             raise InputError(f"{where}: pages[{key!r}] must be \"ignore\" or a booklet of "
                              "these and a page number")

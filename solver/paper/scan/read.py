@@ -84,6 +84,10 @@ def read_page(scan: ScanPage, exam: int, seed: int, layout: Layout,
     if entry is None:
         reading.status = f"booklet {booklet} page {page} is not in booklets.json"
         return _with_thumbnail(reading, placed, save)
+    if found is not None and found.variant != entry["variant"]:
+        reading.status = (f"a page of another printing: its code says variant {found.variant}, "
+                          f"booklets.json has booklet {booklet} as variant {entry['variant']}")
+        return _with_thumbnail(reading, placed, save)
     reading.status, reading.booklet, reading.page = "read", booklet, page
     _read_boxes(reading, placed.image, black, entry["boxes"])
     _save_crops(reading, placed.image, entry, save)
@@ -144,7 +148,7 @@ def _save_crops(reading: PageReading, upright: Any, entry: dict[str, Any],
     whole grid or question, the group framed), named by page and id."""
     from solver.paper.scan.groups import grid_of, group_of
 
-    stem = f"b{reading.booklet}-p{reading.page}"
+    stem = f"b{reading.booklet}-p{reading.page}-{reading.sha[:10]}"  # a page seen twice: apart
     grids: dict[str, list[dict[str, Any]]] = {}
     for box in entry["boxes"]:
         grids.setdefault(grid_of(box), []).append(box)

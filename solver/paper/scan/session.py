@@ -18,6 +18,10 @@ from solver.paper.scan.store import Store
 KEPT = "overrides.json"  # the decisions in force, kept beside the results
 
 
+def index_bytes(booklets: str) -> bytes:
+    return (Path(booklets) / "booklets.json").read_bytes()
+
+
 def _say(text: str) -> None:
     print(f"solver: {text}", file=sys.stderr, flush=True)
 
@@ -29,7 +33,8 @@ def scan(scans: list[str], booklets: str, seed: int, out: str, overrides_file: s
 
     files = check_inputs(scans)
     index = inputs.booklet_index(booklets, seed)
-    layout = {(b["booklet"], p["page"]): p for b in index["booklets"] for p in b["pages"]}
+    layout = {(b["booklet"], p["page"]): {**p, "variant": b["variant"]}
+              for b in index["booklets"] for p in b["pages"]}
     group_options: dict[str, tuple[str, ...]] = {}
     hand: dict[str, int] = {}
     for entry in index["booklets"]:
@@ -44,6 +49,8 @@ def scan(scans: list[str], booklets: str, seed: int, out: str, overrides_file: s
                 hand[item_key(entry["booklet"], field["question"], field["part"])] = \
                     field["points"]
     folder = check_folder(out)
+    if folder.resolve() == Path(booklets).resolve():
+        raise InputError(f"--out {out} is the booklets' folder: give a folder of its own")
     kept = folder / KEPT
     if overrides_file is None and kept.is_file():
         overrides_file = str(kept)  # the decisions of an earlier run stay in force
@@ -51,6 +58,7 @@ def scan(scans: list[str], booklets: str, seed: int, out: str, overrides_file: s
     overrides = inputs.overrides(overrides_file, group_options,
                                  {b["booklet"] for b in index["booklets"]}, hand)
     store = Store(folder)
+    store.bind(index_bytes(booklets))
     if overrides_file is not None and Path(overrides_file).resolve() != kept.resolve():
         store.write(KEPT, inputs.overrides_json(overrides))
     read, skipped = _read_new(files, store, index, layout, overrides, jobs)
@@ -66,10 +74,16 @@ def scan(scans: list[str], booklets: str, seed: int, out: str, overrides_file: s
 
 
 def _done(store: Store, sha: str, overrides: dict[str, Any]) -> bool:
-    """The page was read before, and no person has named it since (an unreadable code)."""
+    """The page was read before, as the booklet and page a person names for it (a page
+    whose code is unreadable), if one does."""
     if not store.has(sha):
         return False
-    return not isinstance(overrides["pages"].get(sha), dict) or store.get(sha)["status"] == "read"
+    named = overrides["pages"].get(sha)
+    if not isinstance(named, dict):
+        return True
+    stored = store.get(sha)
+    return stored["status"] == "read" and (stored["booklet"], stored["page"]) == (
+        named["booklet"], named["page"])
 
 
 _JOB: dict[str, Any] = {}  # what every file's reading needs (a forked worker inherits it)

@@ -25,6 +25,19 @@ class Store:
         (folder / CROPS).mkdir(parents=True, exist_ok=True)
         (folder / FILES).mkdir(parents=True, exist_ok=True)
 
+    def bind(self, index: bytes) -> None:
+        """Tie the folder to the booklets its pages are read against: readings of other
+        booklets (a reprint, another class) must not be mixed in."""
+        from solver.model import InputError
+
+        digest = hashlib.sha256(index).hexdigest()
+        mark = self.folder / ".booklets"
+        if mark.is_file() and mark.read_text().strip() != digest:
+            raise InputError(f"--out {self.folder} holds the readings of other booklets "
+                             "(their booklets.json differs): give another --out")
+        if not mark.is_file():
+            write_atomically(mark, f"{digest}\n".encode())
+
     def has(self, sha: str) -> bool:
         return (self.folder / PAGES / f"{sha}.json").is_file()
 
