@@ -4,8 +4,10 @@ per session (and its text layer), hypothesis profile."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -81,3 +83,36 @@ def broken_lecture5(monkeypatch: pytest.MonkeyPatch) -> None:
         return solution
 
     monkeypatch.setattr(lecture5, "solve", broken)
+
+
+# Debian's chromium and chromium-driver ('make setup' installs them when run as root): the
+# practice site's and the scan review pages' browser tests share this set-up.
+CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+DESKTOP = (1280, 900)
+
+
+def headless_chrome(size: tuple[int, int] = DESKTOP) -> Any:
+    """Headless Chromium at ``size``, its console and network logged; a skip without it."""
+    if not (CHROMIUM and DRIVER):
+        pytest.skip("no browser here: Debian's chromium and chromium-driver are not installed "
+                    "('make setup' installs them when it runs as root)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                     "--hide-scrollbars", f"--window-size={size[0]},{size[1]}"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    return webdriver.Chrome(options=options, service=Service(DRIVER))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One browser for a module's tests, closed after them."""
+    driver = headless_chrome()
+    try:
+        yield driver
+    finally:
+        driver.quit()

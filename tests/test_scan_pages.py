@@ -6,9 +6,7 @@ and checked against what was decided and what the file held before."""
 from __future__ import annotations
 
 import json
-import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +17,8 @@ from lxml import html as lxml_html
 
 from solver.paper.scan import pages
 from solver.paper.scan.pages import GradingEntry, PageIssue, ReviewItem
+from tests.conftest import DESKTOP
 
-CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-DESKTOP = (1280, 900)
 SHOTS = Path("/tmp/paper")
 HOSTILE = '</script><script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'
 SHA = [f"{n:x}" * 64 for n in (10, 11, 12)]
@@ -264,31 +261,6 @@ def test_the_index_lists_its_figures_and_pages(folder: Path) -> None:
 
 
 # --- in a browser ---------------------------------------------------------------------------
-
-
-def _driver(size: tuple[int, int] = DESKTOP) -> Any:
-    if not (CHROMIUM and DRIVER):
-        pytest.skip("no browser here: Debian's chromium and chromium-driver are not installed "
-                    "('make setup' installs them when it runs as root)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                     "--hide-scrollbars", f"--window-size={size[0]},{size[1]}"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    return webdriver.Chrome(options=options, service=Service(DRIVER))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    driver = _driver()
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def _open(driver: Any, folder: Path, page: str, clear: bool = True) -> None:

@@ -14,9 +14,7 @@ import functools
 import http.server
 import json
 import re
-import shutil
 import threading
-from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -26,14 +24,13 @@ import pytest
 from solver import guard
 from solver.registry import lookup
 from solver.site.draws import practice_variants
-from tests.conftest import run_cli
+from tests.conftest import DESKTOP, headless_chrome, run_cli
 
 pytestmark = pytest.mark.slow
 
 SEED, COUNT = 5, 4
 QUESTIONS = ("lecture.5", "paper.3", "lab.2", "lecture.3")
-CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-DESKTOP, PHONE = (1280, 900), (390, 844)
+PHONE = (390, 844)
 
 
 @pytest.fixture(scope="module")
@@ -43,31 +40,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
                      "--only", *QUESTIONS)
     assert result.returncode == 0, result.stderr
     return folder
-
-
-def _driver(size: tuple[int, int] = DESKTOP) -> Any:
-    if not (CHROMIUM and DRIVER):
-        pytest.skip("no browser here: Debian's chromium and chromium-driver are not installed "
-                    "('make setup' installs them when it runs as root)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                     "--hide-scrollbars", f"--window-size={size[0]},{size[1]}"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    return webdriver.Chrome(options=options, service=Service(DRIVER))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    driver = _driver()
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def _open(driver: Any, site: Path, page: str) -> None:
@@ -382,7 +354,7 @@ def test_screenshots_at_desktop_and_phone_widths(site: Path, tmp_path: Path) -> 
     """The pages fit a phone's width (no sideways scrolling of the page itself) and a
     desktop's; the screenshots are kept for a person to look at."""
     for size in (DESKTOP, PHONE):
-        driver = _driver(size)
+        driver = headless_chrome(size)
         try:
             for page in ("index.html", "lecture.5/2.html", "lecture.3/2.html", "lab.2/2.html",
                          "paper.3/2.html"):
@@ -421,7 +393,7 @@ def test_nothing_in_the_exam_file_runs_as_script(tmp_path: Path) -> None:
     result = run_cli("--exam", str(folder), "site", "--seed", "1", "--count", "2", "--out",
                      str(out), "--only", "lecture.3")
     assert result.returncode == 0, result.stderr
-    driver = _driver()
+    driver = headless_chrome()
     try:
         for page in ("index.html", "lecture.3/1.html", "lecture.3/2.html"):
             driver.get((out / page).as_uri())
