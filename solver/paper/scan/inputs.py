@@ -3,6 +3,7 @@ file, each checked whole (one clear line and exit 2 on anything wrong)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -14,31 +15,39 @@ MAX_OVERRIDES_BYTES = 20 * 2**20
 OVERRIDES_FORMAT = "solver-overrides/1"
 
 
-def _json(path: Path, limit: int, where: str) -> Any:
+def _bytes(path: Path, limit: int, where: str) -> bytes:
     try:
-        size = path.stat().st_size
-        if size > limit:
+        if path.stat().st_size > limit:
             raise InputError(f"{where}: larger than {limit // 2**20} MiB")
-        data = json.loads(path.read_bytes())
-        json.dumps(data).encode("utf-8")  # no lone surrogate ("\ud800") in it
-        return data
+        return path.read_bytes()
     except OSError as error:
         raise InputError(f"{where}: {error.strerror or error}") from None
+
+
+def _json(path: Path, limit: int, where: str, raw: bytes | None = None) -> Any:
+    """The file's JSON (``raw``: its bytes, when read already)."""
+    raw = _bytes(path, limit, where) if raw is None else raw
+    try:
+        data = json.loads(raw)
+        json.dumps(data).encode("utf-8")  # no lone surrogate ("\ud800") in it
+        return data
     except (ValueError, UnicodeError) as error:
         raise InputError(f"{where}: not JSON of UTF-8 text ({str(error)[:80]})") from None
     except RecursionError:
         raise InputError(f"{where}: nested too deeply") from None
 
 
-def booklet_index(folder: str, seed: int) -> dict[str, Any]:
-    """``booklets.json`` of ``folder``, written for ``seed``."""
+def booklet_index(folder: str, seed: int) -> tuple[dict[str, Any], str]:
+    """``booklets.json`` of ``folder``, written for ``seed``, and the SHA-256 of its bytes
+    (what an output folder is tied to)."""
     from solver.paper.booklets import FORMAT
 
     where = f"--booklets {folder}"
     path = Path(folder) / "booklets.json"
     if not path.is_file():
         raise InputError(f"{where}: no booklets.json there (write it with 'solver booklets')")
-    data = _json(path, MAX_INDEX_BYTES, f"{where}/booklets.json")
+    raw = _bytes(path, MAX_INDEX_BYTES, f"{where}/booklets.json")
+    data = _json(path, MAX_INDEX_BYTES, f"{where}/booklets.json", raw)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InputError(f"{where}/booklets.json is not a booklets index ({FORMAT})")
     from solver.paper.scan.index import check_index
@@ -54,7 +63,7 @@ def booklet_index(folder: str, seed: int) -> dict[str, Any]:
         raise InputError(f"{where}: these booklets were written for another exam "
                          f"({data['exam']['title']!r}, id {data['exam']['id']}); give its "
                          "exam file with --exam")
-    return data
+    return data, hashlib.sha256(raw).hexdigest()
 
 
 def overrides(path: str | None, groups: dict[str, tuple[str, ...]], booklets: set[int],

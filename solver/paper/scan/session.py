@@ -18,10 +18,6 @@ from solver.paper.scan.store import Store
 KEPT = "overrides.json"  # the decisions in force, kept beside the results
 
 
-def index_bytes(booklets: str) -> bytes:
-    return (Path(booklets) / "booklets.json").read_bytes()
-
-
 def _say(text: str) -> None:
     print(f"solver: {text}", file=sys.stderr, flush=True)
 
@@ -32,7 +28,7 @@ def scan(scans: list[str], booklets: str, seed: int, out: str, overrides_file: s
     from solver.paper.scan.collate import item_key
 
     files = check_inputs(scans)
-    index = inputs.booklet_index(booklets, seed)
+    index, index_sha = inputs.booklet_index(booklets, seed)
     layout = {(b["booklet"], p["page"]): {**p, "variant": b["variant"]}
               for b in index["booklets"] for p in b["pages"]}
     group_options: dict[str, tuple[str, ...]] = {}
@@ -58,7 +54,7 @@ def scan(scans: list[str], booklets: str, seed: int, out: str, overrides_file: s
     overrides = inputs.overrides(overrides_file, group_options,
                                  {b["booklet"] for b in index["booklets"]}, hand)
     store = Store(folder)
-    store.bind(index_bytes(booklets))
+    store.bind(index_sha)
     if overrides_file is not None and Path(overrides_file).resolve() != kept.resolve():
         store.write(KEPT, inputs.overrides_json(overrides))
     read, skipped = _read_new(files, store, index, layout, overrides, jobs)
@@ -89,7 +85,7 @@ def _done(store: Store, sha: str, overrides: dict[str, Any]) -> bool:
 _JOB: dict[str, Any] = {}  # what every file's reading needs (a forked worker inherits it)
 
 
-def _read_file(path: Path) -> tuple[int, int]:
+def _read_file(path: Path, digest: str) -> tuple[int, int]:
     """Every page of one file not read before, read and stored; (read, read before). A
     worker decodes its file itself: only a path crosses the pool's pipe, never a page's
     pixels (a full pipe would hang the pool's shutdown on a stop signal)."""
@@ -111,7 +107,7 @@ def _read_file(path: Path) -> tuple[int, int]:
                             store.save_crop, forced)
         store.put(reading.as_json())
         read += 1
-    store.put_file_pages(path.read_bytes(), shas)
+    store.put_file_pages(digest, shas)
     return read, skipped
 
 
@@ -124,27 +120,26 @@ def _read_new(files: list[Path], store: Store, index: dict[str, Any],
     _JOB.update(store=store, layout=layout, exam=int(index["exam"]["id"], 16),
                 seed=index["seed"], overrides=overrides)
     read = skipped = 0
-    todo: list[Path] = []
+    todo: list[tuple[Path, str]] = []  # each file with the SHA-256 of its bytes
     seen: set[str] = set()
     for path in files:
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if digest in seen:
             continue
         seen.add(digest)
-        known = store.file_pages(data)
+        known = store.file_pages(digest)
         if known is not None and all(_done(store, sha, overrides) for sha in known):
             skipped += len(known)  # a file read before: not decoded again
         else:
-            todo.append(path)
+            todo.append((path, digest))
     if jobs <= 1 or len(todo) <= 1:
-        counts = [_read_file(path) for path in todo]
+        counts = [_read_file(path, digest) for path, digest in todo]
     else:
         counts = _in_processes(todo, jobs)
     return read + sum(c[0] for c in counts), skipped + sum(c[1] for c in counts)
 
 
-def _in_processes(todo: list[Path], jobs: int) -> list[tuple[int, int]]:
+def _in_processes(todo: list[tuple[Path, str]], jobs: int) -> list[tuple[int, int]]:
     """The files shared out among ``jobs`` forked processes, each with its own list and a
     pipe for its counts. No queue and no lock between them: a pool's shared task queue
     deadlocks its shutdown when a stop signal kills a worker waiting on the queue's lock;
@@ -188,12 +183,12 @@ def _in_processes(todo: list[Path], jobs: int) -> list[tuple[int, int]]:
             process.join()
 
 
-def _worker(files: list[Path], pipe: Any, parent: int) -> None:
+def _worker(files: list[tuple[Path, str]], pipe: Any, parent: int) -> None:
     from solver.workers import quiet_worker
 
     quiet_worker(parent)
     try:
-        counts = [_read_file(path) for path in files]
+        counts = [_read_file(path, digest) for path, digest in files]
         pipe.send(("done", (sum(c[0] for c in counts), sum(c[1] for c in counts))))
     except InputError as error:
         pipe.send(("bad input", str(error)))

@@ -5,7 +5,6 @@ whole store every run: the same pages give the same bytes whatever the order or 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -25,18 +24,18 @@ class Store:
         (folder / CROPS).mkdir(parents=True, exist_ok=True)
         (folder / FILES).mkdir(parents=True, exist_ok=True)
 
-    def bind(self, index: bytes) -> None:
-        """Tie the folder to the booklets its pages are read against: readings of other
-        booklets (a reprint, another class) must not be mixed in."""
+    def bind(self, index: str) -> None:
+        """Tie the folder to the booklets its pages are read against (``index``: the
+        SHA-256 of their booklets.json): readings of other booklets (a reprint, another
+        class) must not be mixed in."""
         from solver.model import InputError
 
-        digest = hashlib.sha256(index).hexdigest()
         mark = self.folder / ".booklets"
-        if mark.is_file() and mark.read_text().strip() != digest:
+        if mark.is_file() and mark.read_text().strip() != index:
             raise InputError(f"--out {self.folder} holds the readings of other booklets "
                              "(their booklets.json differs): give another --out")
         if not mark.is_file():
-            write_atomically(mark, f"{digest}\n".encode())
+            write_atomically(mark, f"{index}\n".encode())
 
     def has(self, sha: str) -> bool:
         return (self.folder / PAGES / f"{sha}.json").is_file()
@@ -49,17 +48,16 @@ class Store:
         write_atomically(self.folder / PAGES / f"{reading['sha']}.json",
                          json.dumps(reading, sort_keys=True, indent=0).encode())
 
-    def file_pages(self, data: bytes) -> list[str] | None:
-        """The pages of a file read before (by its bytes), or None."""
-        path = self.folder / FILES / f"{hashlib.sha256(data).hexdigest()}.json"
+    def file_pages(self, digest: str) -> list[str] | None:
+        """The pages of a file read before (by the SHA-256 of its bytes), or None."""
+        path = self.folder / FILES / f"{digest}.json"
         if not path.is_file():
             return None
         pages: list[str] = json.loads(path.read_text())
         return pages
 
-    def put_file_pages(self, data: bytes, pages: list[str]) -> None:
-        write_atomically(self.folder / FILES / f"{hashlib.sha256(data).hexdigest()}.json",
-                         json.dumps(pages).encode())
+    def put_file_pages(self, digest: str, pages: list[str]) -> None:
+        write_atomically(self.folder / FILES / f"{digest}.json", json.dumps(pages).encode())
 
     def save_crop(self, name: str, data: bytes) -> None:
         write_atomically(self.folder / CROPS / name, data)
