@@ -303,6 +303,7 @@ def test_a_scan_stopped_midway_ends_at_once_and_the_next_run_finishes_it(
     import time
 
     out = tmp_path / "out"
+    shutil.copytree(batch["out"] / ".keys", out / ".keys")  # the keys solved: reading is tested
     command = [sys.executable, "-m", "solver", "scan", *batch["files"], "--booklets",
                str(printed / "booklets"), "--seed", str(SEED), "--out", str(out), "--jobs", "2"]
     run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
